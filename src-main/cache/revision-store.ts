@@ -1,0 +1,187 @@
+// SQL for packages, package_revisions and resources. Every query carries
+// repository_id, the partition key, so it touches one partition; reads join the
+// live repository row, so an unregistered repository vanishes in one statement.
+import type { Queryable } from '../db/database.ts';
+import { v5 as uuidv5 } from 'uuid';
+import type { Lifecycle, PackageRevision, Task, UpstreamLock, ReadinessGate } from '../../src-shared/domain.ts';
+import type { KptfileSummary } from './kptfile.ts';
+
+export interface RevisionRow {
+  repository_id: number;
+  id: number;
+  package_id: number;
+  namespace: string;
+  name: string;
+  package_path: string;
+  workspace: string;
+  revision: number;
+  lifecycle: Lifecycle;
+  latest: boolean;
+  meta: { uid?: string; labels?: Record<string, string>; annotations?: Record<string, string> };
+  spec: { readinessGates?: ReadinessGate[] };
+  tasks: Task[];
+  upstream_lock: UpstreamLock | null;
+  kptfile: Partial<KptfileSummary> | null;
+  git_ref: string | null;
+  git_commit: string | null;
+  tree_id: string | null;
+  published_by: string | null;
+  published_at: Date | null;
+  resource_version: number;
+  created_at: Date;
+  updated_at: Date;
+  repository_name: string;
+  repository_url: string;
+  deployment: boolean;
+}
+
+export const REVISION_COLUMNS = `pr.repository_id, pr.id, pr.package_id, pr.namespace, pr.name, pr.package_path,
+  pr.workspace, pr.revision, pr.lifecycle, pr.latest, pr.meta, pr.spec, pr.tasks, pr.upstream_lock, pr.kptfile,
+  pr.git_ref, pr.git_commit, pr.tree_id, pr.published_by, pr.published_at, pr.resource_version, pr.created_at,
+  pr.updated_at, r.name AS repository_name, r.spec->'git'->>'repo' AS repository_url, r.deployment`;
+
+const FROM_LIVE = `FROM package_revisions pr
+  JOIN repositories r ON r.id = pr.repository_id AND r.status = 'default'`;
+
+const iso = (d: Date) => d.toISOString().replace(/\.\d{3}Z$/, 'Z');
+
+export const LATEST_LABEL = 'kpt.dev/latest-revision';
+
+/** Porch derives uids from namespace and name, so the same revision has the same uid everywhere. */
+const PORCH_UID_NAMESPACE = 'aac71d91-5c67-456f-8fd2-902ef6da820e';
+export function packageRevisionUid(namespace: string, name: string): string {
+  return uuidv5(`packagerevision:porch.kpt.dev/v1alpha1/${namespace.toLowerCase()}/${name.toLowerCase()}`, PORCH_UID_NAMESPACE);
+}
+
+/** `refs/tags/basens/v1` -> `basens/v1`, as Porch writes refs in locks. */
+function shortRef(ref: string): string {
+  return ref.replace(/^refs\/(tags|heads|remotes\/origin)\//, '');
+}
+
+export function toPackageRevision(row: RevisionRow): PackageRevision {
+  const labels = { ...(row.meta.labels ?? {}), ...(row.latest ? { [LATEST_LABEL]: 'true' } : {}) };
+  const conditions = row.kptfile?.conditions;
+  return {
+    apiVersion: 'porch.kpt.dev/v1alpha1',
+    kind: 'PackageRevision',
+    metadata: {
+      name: row.name,
+      namespace: row.namespace,
+      uid: packageRevisionUid(row.namespace, row.name),
+      resourceVersion: String(row.resource_version),
+      creationTimestamp: iso(row.created_at),
+      ...(Object.keys(labels).length ? { labels } : {}),
+      ...(row.meta.annotations ? { annotations: row.meta.annotations } : {}),
+    },
+    spec: {
+      packageName: row.package_path,
+      repository: row.repository_name,
+      ...(row.revision !== 0 ? { revision: row.revision } : {}),
+      workspaceName: row.workspace,
+      lifecycle: row.lifecycle,
+      packageMetadata: row.kptfile?.packageMetadata ?? {},
+      ...(row.tasks.length ? { tasks: row.tasks } : {}),
+      ...(row.spec.readinessGates?.length ? { readinessGates: row.spec.readinessGates } : {}),
+    },
+    status: {
+      upstreamLock: row.upstream_lock ?? {},
+      ...(row.git_ref && row.git_commit
+        ? { selfLock: { type: 'git' as const, git: { repo: row.repository_url, directory: row.package_path, ref: shortRef(row.git_ref), commit: row.git_commit } } }
+        : {}),
+      ...(row.published_by ? { publishedBy: row.published_by } : {}),
+      publishTimestamp: row.published_at ? iso(row.published_at) : null,
+      ...(row.deployment ? { deployment: true } : {}),
+      ...(conditions?.length ? { conditions } : {}),
+    },
+  };
+}
+
+export interface RevisionFilter {
+  namespace?: string;
+  repositoryId?: number;
+  name?: string;
+  packagePath?: string;
+  revision?: number;
+  workspace?: string;
+}
+
+/** Builds a parameterised WHERE clause; values never reach the SQL text. */
+function where(filter: RevisionFilter): { sql: string; params: unknown[] } {
+  const clauses = [`pr.status = 'default'`];
+  const params: unknown[] = [];
+  const add = (sql: string, value: unknown) => {
+    params.push(value);
+    clauses.push(sql.replace('?', `$${params.length}`));
+  };
+  if (filter.repositoryId !== undefined) add('pr.repository_id = ?', filter.repositoryId);
+  if (filter.namespace !== undefined) add('pr.namespace = ?', filter.namespace);
+  if (filter.name !== undefined) add('pr.name = ?', filter.name);
+  if (filter.packagePath !== undefined) add('pr.package_path = ?', filter.packagePath);
+  if (filter.revision !== undefined) add('pr.revision = ?', filter.revision);
+  if (filter.workspace !== undefined) add('pr.workspace = ?', filter.workspace);
+  return { sql: clauses.join(' AND '), params };
+}
+
+export async function listRevisions(q: Queryable, filter: RevisionFilter): Promise<RevisionRow[]> {
+  const w = where(filter);
+  const res = await q.query<RevisionRow>(
+    `SELECT ${REVISION_COLUMNS} ${FROM_LIVE} WHERE ${w.sql} ORDER BY pr.namespace, pr.name`,
+    w.params,
+  );
+  return res.rows;
+}
+
+export async function readResources(q: Queryable, repositoryId: number, revisionId: number): Promise<{ path: string; content: Uint8Array }[]> {
+  const res = await q.query<{ path: string; content: Uint8Array }>(
+    `SELECT path, content FROM resources
+      WHERE repository_id = $1 AND package_revision_id = $2 AND status = 'default' ORDER BY path`,
+    [repositoryId, revisionId],
+  );
+  return res.rows;
+}
+
+/** The key sync compares on: Published and DeletionProposed rows only, as Porch's DB cache does. */
+export interface CachedPublished {
+  id: number;
+  name: string;
+  package_path: string;
+  revision: number;
+  git_commit: string | null;
+  tree_id: string | null;
+}
+
+export async function listCachedPublished(q: Queryable, repositoryId: number): Promise<CachedPublished[]> {
+  const res = await q.query<CachedPublished>(
+    `SELECT id, name, package_path, revision, git_commit, tree_id FROM package_revisions
+      WHERE repository_id = $1 AND status = 'default' AND lifecycle IN ('Published', 'DeletionProposed')`,
+    [repositoryId],
+  );
+  return res.rows;
+}
+
+export async function listLiveNames(q: Queryable, repositoryId: number): Promise<Set<string>> {
+  const res = await q.query<{ name: string }>(
+    `SELECT name FROM package_revisions WHERE repository_id = $1 AND status = 'default'`,
+    [repositoryId],
+  );
+  return new Set(res.rows.map((r) => r.name));
+}
+
+export async function countDrafts(q: Queryable, repositoryId: number): Promise<number> {
+  const res = await q.query<{ n: number }>(
+    `SELECT count(*)::int AS n FROM package_revisions
+      WHERE repository_id = $1 AND status = 'default' AND lifecycle IN ('Draft', 'Proposed')`,
+    [repositoryId],
+  );
+  return res.rows[0]?.n ?? 0;
+}
+
+/** Marks rows for the cleanup worker; a status update, not a delete. */
+export async function markRevisionsForDestruction(q: Queryable, repositoryId: number, ids: readonly number[]): Promise<void> {
+  if (ids.length === 0) return;
+  await q.query(
+    `UPDATE package_revisions SET status = 'pending_destruction', updated_at = now()
+      WHERE repository_id = $1 AND id = ANY($2::bigint[]) AND status = 'default'`,
+    [repositoryId, ids],
+  );
+}

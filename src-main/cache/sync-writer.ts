@@ -1,0 +1,148 @@
+// Writes newly discovered revisions with their resources. Reading is content
+// addressed: a package tree already cached in this repository is copied inside
+// the database, and a blob read once in a sync is not read again.
+import { randomUUID } from 'node:crypto';
+import type { Queryable } from '../db/database.ts';
+import type { DiscoveredRevision } from '../git/discovered.ts';
+import type { ObjectReader } from '../git/object-reader.ts';
+import { packageName, packageRevisionName } from '../../src-shared/names.ts';
+import { parseKptfile } from './kptfile.ts';
+
+export interface RepositoryRef {
+  id: number;
+  namespace: string;
+  name: string;
+}
+
+const ROWS_PER_STATEMENT = 200;
+
+function chunks<T>(items: readonly T[], size: number): T[][] {
+  const out: T[][] = [];
+  for (let i = 0; i < items.length; i += size) out.push(items.slice(i, i + size));
+  return out;
+}
+
+/** Multi-row INSERT with numbered parameters, so values never reach the SQL text. */
+async function insertRows(q: Queryable, table: string, columns: readonly string[], rows: readonly unknown[][], suffix = ''): Promise<void> {
+  for (const batch of chunks(rows, ROWS_PER_STATEMENT)) {
+    const params: unknown[] = [];
+    const tuples = batch.map((row) => `(${row.map((v) => (params.push(v), `$${params.length}`)).join(', ')})`);
+    await q.query(`INSERT INTO ${table} (${columns.join(', ')}) VALUES ${tuples.join(', ')} ${suffix}`, params);
+  }
+}
+
+async function ensurePackages(q: Queryable, repo: RepositoryRef, paths: readonly string[], by: string): Promise<Map<string, number>> {
+  const unique = [...new Set(paths)];
+  await insertRows(
+    q,
+    'packages',
+    ['repository_id', 'namespace', 'name', 'package_path', 'updated_by'],
+    unique.map((p) => [repo.id, repo.namespace, packageName(repo.name, p), p, by]),
+    `ON CONFLICT (repository_id, package_path) WHERE status = 'default' DO NOTHING`,
+  );
+  const res = await q.query<{ id: number; package_path: string }>(
+    `SELECT id, package_path FROM packages WHERE repository_id = $1 AND status = 'default' AND package_path = ANY($2::text[])`,
+    [repo.id, unique],
+  );
+  return new Map(res.rows.map((r) => [r.package_path, r.id]));
+}
+
+async function allocateIds(q: Queryable, n: number): Promise<number[]> {
+  const res = await q.query<{ id: number }>(`SELECT nextval('porchlight_id_seq') AS id FROM generate_series(1, $1)`, [n]);
+  return res.rows.map((r) => Number(r.id));
+}
+
+/** Live revisions of this repository by tree id: the ones whose resources can be copied. */
+async function cachedTrees(q: Queryable, repositoryId: number, trees: readonly string[]): Promise<Map<string, { id: number; kptfile: unknown }>> {
+  if (trees.length === 0) return new Map();
+  const res = await q.query<{ tree_id: string; id: number; kptfile: unknown }>(
+    `SELECT DISTINCT ON (tree_id) tree_id, id, kptfile FROM package_revisions
+      WHERE repository_id = $1 AND status = 'default' AND tree_id = ANY($2::text[])
+      ORDER BY tree_id, id`,
+    [repositoryId, [...new Set(trees)]],
+  );
+  return new Map(res.rows.map((r) => [r.tree_id, { id: r.id, kptfile: r.kptfile }]));
+}
+
+export async function insertDiscovered(
+  q: Queryable,
+  repo: RepositoryRef,
+  revisions: readonly DiscoveredRevision[],
+  reader: ObjectReader,
+  updatedBy: string,
+  blobMemo: Map<string, Uint8Array> = new Map(),
+): Promise<void> {
+  if (revisions.length === 0) return;
+  const packages = await ensurePackages(q, repo, revisions.map((r) => r.packagePath), updatedBy);
+  const ids = await allocateIds(q, revisions.length);
+  const copyFrom = await cachedTrees(q, repo.id, revisions.map((r) => r.treeOid));
+  const readTrees = new Map<string, number>(); // tree read in this batch -> revision id holding it
+
+  const revisionRows: unknown[][] = [];
+  const resourceRows: unknown[][] = [];
+  const copies: { to: number; from: number }[] = [];
+  for (const [i, r] of revisions.entries()) {
+    const id = ids[i]!;
+    let kptfile: unknown;
+    const cached = copyFrom.get(r.treeOid);
+    const sameBatch = readTrees.get(r.treeOid);
+    if (cached) {
+      copies.push({ to: id, from: cached.id });
+      kptfile = cached.kptfile;
+    } else {
+      const files = (await reader.files(r.treeOid)).filter((f) => f.mode !== '120000');
+      let kptBytes: Uint8Array | undefined;
+      for (const f of files) {
+        let content = blobMemo.get(f.oid);
+        if (!content) blobMemo.set(f.oid, (content = await reader.blob(f.oid)));
+        if (f.path === 'Kptfile') kptBytes = content;
+        if (sameBatch === undefined) resourceRows.push([repo.id, id, f.path, content]);
+      }
+      if (sameBatch !== undefined) copies.push({ to: id, from: sameBatch });
+      else readTrees.set(r.treeOid, id);
+      kptfile = parseKptfile(kptBytes);
+    }
+    const summary = kptfile as ReturnType<typeof parseKptfile>;
+    revisionRows.push([
+      repo.id,
+      id,
+      packages.get(r.packagePath),
+      repo.namespace,
+      packageRevisionName(repo.name, r.packagePath, r.workspace),
+      r.packagePath,
+      r.workspace,
+      r.revision,
+      r.lifecycle,
+      JSON.stringify({ uid: randomUUID() }),
+      JSON.stringify(summary.readinessGates?.length ? { readinessGates: summary.readinessGates } : {}),
+      JSON.stringify(r.tasks),
+      summary.upstreamLock ? JSON.stringify(summary.upstreamLock) : null,
+      JSON.stringify(summary),
+      r.gitRef,
+      r.commit,
+      r.treeOid,
+      r.publishedBy ?? null,
+      r.publishedAt ?? null,
+      r.createdAt,
+      updatedBy,
+    ]);
+  }
+  await insertRows(
+    q,
+    'package_revisions',
+    ['repository_id', 'id', 'package_id', 'namespace', 'name', 'package_path', 'workspace', 'revision', 'lifecycle',
+      'meta', 'spec', 'tasks', 'upstream_lock', 'kptfile', 'git_ref', 'git_commit', 'tree_id', 'published_by',
+      'published_at', 'created_at', 'updated_by'],
+    revisionRows,
+  );
+  await insertRows(q, 'resources', ['repository_id', 'package_revision_id', 'path', 'content'], resourceRows);
+  for (const batch of chunks(copies, ROWS_PER_STATEMENT)) {
+    await q.query(
+      `INSERT INTO resources (repository_id, package_revision_id, path, content)
+       SELECT $1, c.to_id, s.path, s.content
+         FROM unnest($2::bigint[], $3::bigint[]) AS c(to_id, from_id)
+         JOIN resources s ON s.repository_id = $1 AND s.package_revision_id = c.from_id AND s.status = 'default'`,
+      [repo.id, batch.map((c) => c.to), batch.map((c) => c.from)],
+    );
+  }
+}

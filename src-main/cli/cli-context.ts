@@ -1,0 +1,36 @@
+// What every command needs: the service over the database the user chose, and
+// the streams to write to. Opening is lazy, so `--help` never touches a database.
+import { openDatabase, resolveDataHome } from '../db/open-database.ts';
+import { PorchlightService } from '../service/porchlight-service.ts';
+
+export interface CliIo {
+  stdout: (text: string) => void;
+  stderr: (text: string) => void;
+  env: NodeJS.ProcessEnv;
+}
+
+export class CliContext {
+  private service?: Promise<PorchlightService>;
+
+  constructor(
+    readonly io: CliIo,
+    private readonly dbOption: () => string | undefined,
+  ) {}
+
+  open(): Promise<PorchlightService> {
+    this.service ??= (async () => {
+      const dataHome = resolveDataHome(this.io.env);
+      const db = await openDatabase({ db: this.dbOption(), env: this.io.env, dataHome });
+      return new PorchlightService({
+        db,
+        dataHome,
+        log: this.io.env.PORCHLIGHT_LOG ? (m, f) => this.io.stderr(`${m} ${JSON.stringify(f ?? {})}\n`) : undefined,
+      });
+    })();
+    return this.service;
+  }
+
+  async close(): Promise<void> {
+    if (this.service) await (await this.service).close();
+  }
+}

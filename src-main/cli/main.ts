@@ -1,0 +1,57 @@
+// The `porchlight` command: porchctl's verbs, flags and output over the local
+// cache. Errors print as porchctl prints them and exit non-zero.
+import { Command, CommanderError } from 'commander';
+import { isPorchlightError } from '../../src-shared/errors.ts';
+import { DatabaseError } from '../db/errors.ts';
+import { CliContext, type CliIo } from './cli-context.ts';
+import { addRepoCommands } from './repo-commands.ts';
+import { addRpkgGet } from './rpkg-get.ts';
+
+export function buildProgram(ctx: CliContext): Command {
+  const program = new Command('porchlight')
+    .description("Porchlight: Porch's package workflow on your laptop, over a local cache of your Git repositories.")
+    .option('--db <dir|url>', 'PGlite data directory or postgres:// URL (default: $PORCHLIGHT_DB, else the data directory)')
+    .option('-n, --namespace <namespace>', 'Namespace of the objects', 'default')
+    .option('-A, --all-namespaces', 'List objects across all namespaces', false)
+    .showHelpAfterError(false)
+    .exitOverride()
+    .configureOutput({
+      writeOut: (s) => ctx.io.stdout(s),
+      writeErr: (s) => ctx.io.stderr(s),
+    });
+  addRepoCommands(program, ctx);
+  const rpkg = program.command('rpkg').description('Manage package revisions.');
+  addRpkgGet(rpkg, ctx);
+  for (const cmd of [program, ...program.commands, ...program.commands.flatMap((c) => c.commands)]) {
+    cmd.exitOverride().configureOutput({ writeOut: (s) => ctx.io.stdout(s), writeErr: (s) => ctx.io.stderr(s) });
+  }
+  return program;
+}
+
+export function formatError(e: unknown): string {
+  if (isPorchlightError(e)) {
+    // porchctl's flag errors are lower case "error:", server errors "Error:".
+    return e.code === 'INVALID_ARGUMENT' ? `error: ${e.message}\n` : `Error: ${e.message} \n`;
+  }
+  if (e instanceof DatabaseError) return `Error: ${e.message}\n`;
+  return `Error: ${(e as Error).message ?? String(e)}\n`;
+}
+
+export async function runCli(argv: readonly string[], io: CliIo): Promise<number> {
+  let program: Command | undefined;
+  const ctx = new CliContext(io, () => program?.opts().db as string | undefined);
+  program = buildProgram(ctx);
+  try {
+    await program.parseAsync([...argv], { from: 'user' });
+    return 0;
+  } catch (e) {
+    if (e instanceof CommanderError) {
+      // Commander has already printed its message (help, version or a usage error).
+      return e.code === 'commander.helpDisplayed' || e.code === 'commander.help' || e.code === 'commander.version' ? 0 : 1;
+    }
+    io.stderr(formatError(e));
+    return 1;
+  } finally {
+    await ctx.close().catch(() => {});
+  }
+}

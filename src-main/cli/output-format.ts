@@ -1,0 +1,36 @@
+// `-o` / `--output` as kubectl reads it: json, yaml, wide, custom-columns=...
+import { invalidArgument } from '../../src-shared/errors.ts';
+import { asListOrItem, formatCustomColumns, formatJson, formatTable, formatYaml, parseCustomColumns } from './printers.ts';
+
+export type OutputFormat = { kind: 'table' } | { kind: 'json' } | { kind: 'yaml' } | { kind: 'custom-columns'; spec: string };
+
+export function parseOutputFormat(value: string | undefined): OutputFormat {
+  if (value === undefined || value === '' || value === 'wide') return { kind: 'table' };
+  if (value === 'json' || value === 'yaml') return { kind: value };
+  if (value.startsWith('custom-columns=')) return { kind: 'custom-columns', spec: value.slice('custom-columns='.length) };
+  throw invalidArgument(
+    `unable to match a printer suitable for the output format "${value}", allowed formats are: custom-columns,json,wide,yaml`,
+  );
+}
+
+/** Prints objects in the chosen format; `table` is the command's own table. */
+export function render(
+  format: OutputFormat,
+  objects: readonly object[],
+  single: boolean,
+  table: () => { header: string[]; rows: string[][] },
+): string {
+  switch (format.kind) {
+    case 'json':
+      return formatJson(asListOrItem(objects, single));
+    case 'yaml':
+      return formatYaml(asListOrItem(objects, single));
+    case 'custom-columns':
+      return objects.length ? formatCustomColumns(parseCustomColumns(format.spec), objects) : '';
+    case 'table': {
+      if (!objects.length) return '';
+      const t = table();
+      return formatTable(t.header, t.rows);
+    }
+  }
+}

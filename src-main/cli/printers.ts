@@ -1,0 +1,80 @@
+// Output as kubectl prints it for porchctl: tab-aligned tables (3 spaces of
+// padding), custom-columns with JSONPath, and -o json|yaml with sorted keys.
+import { JSONPath } from 'jsonpath-plus';
+import YAML from 'yaml';
+import { invalidArgument } from '../../src-shared/errors.ts';
+
+/** kubectl's tabwriter: each cell padded to (widest + 3), at least 6; the last column unpadded. */
+export function formatTable(header: readonly string[], rows: readonly (readonly string[])[]): string {
+  const widths = header.map((h, i) => Math.max(6, 3 + Math.max(h.length, ...rows.map((r) => (r[i] ?? '').length))));
+  const line = (cells: readonly string[]) =>
+    cells.map((c, i) => (i === cells.length - 1 ? c : c.padEnd(widths[i] ?? 0))).join('');
+  return [header, ...rows].map(line).join('\n') + '\n';
+}
+
+export interface Column {
+  header: string;
+  path: string;
+}
+
+/** Parses `custom-columns=NAME:.metadata.name,REPO:.spec.repository`. */
+export function parseCustomColumns(spec: string): Column[] {
+  const columns = spec.split(',').map((part) => {
+    const i = part.indexOf(':');
+    if (i <= 0 || i === part.length - 1) {
+      throw invalidArgument(`unexpected custom-columns spec: ${part}, expected <header>:<json-path-expr>`);
+    }
+    return { header: part.slice(0, i), path: part.slice(i + 1) };
+  });
+  return columns;
+}
+
+function evaluate(path: string, obj: unknown): string {
+  const expr = path.replace(/^\{(.*)\}$/, '$1');
+  const jsonPath = expr.startsWith('$') ? expr : `$${expr.startsWith('.') || expr.startsWith('[') ? '' : '.'}${expr}`;
+  const values = JSONPath({ path: jsonPath, json: obj as object, wrap: true }) as unknown[];
+  if (values.length === 0 || values.every((v) => v === undefined || v === null)) return '<none>';
+  return values.map((v) => (typeof v === 'object' ? JSON.stringify(v) : String(v))).join(',');
+}
+
+/** With -A kubectl puts a NAMESPACE column first. */
+export function withNamespaceColumn(
+  table: { header: string[]; rows: string[][] },
+  namespaces: readonly string[],
+): { header: string[]; rows: string[][] } {
+  return { header: ['NAMESPACE', ...table.header], rows: table.rows.map((r, i) => [namespaces[i] ?? '', ...r]) };
+}
+
+export function formatCustomColumns(columns: readonly Column[], objects: readonly unknown[]): string {
+  return formatTable(
+    columns.map((c) => c.header),
+    objects.map((o) => columns.map((c) => evaluate(c.path, o))),
+  );
+}
+
+function sortKeys(value: unknown): unknown {
+  if (Array.isArray(value)) return value.map(sortKeys);
+  if (value && typeof value === 'object' && !(value instanceof Uint8Array)) {
+    return Object.fromEntries(
+      Object.keys(value)
+        .sort()
+        .filter((k) => (value as Record<string, unknown>)[k] !== undefined)
+        .map((k) => [k, sortKeys((value as Record<string, unknown>)[k])]),
+    );
+  }
+  return value;
+}
+
+/** A list as kubectl wraps it, or the single object when one was asked for by name. */
+export function asListOrItem(items: readonly object[], single: boolean): object {
+  if (single && items.length === 1) return items[0]!;
+  return { apiVersion: 'v1', items, kind: 'List', metadata: { resourceVersion: '' } };
+}
+
+export function formatJson(value: unknown): string {
+  return JSON.stringify(sortKeys(value), null, 4) + '\n';
+}
+
+export function formatYaml(value: unknown): string {
+  return YAML.stringify(sortKeys(value), { indentSeq: false, lineWidth: 0 });
+}

@@ -1,0 +1,127 @@
+// porchlight repo register|get|unregister|sync, with porchctl's flags and output.
+import type { Command } from 'commander';
+import type { Repository } from '../../src-shared/domain.ts';
+import { invalidArgument } from '../../src-shared/errors.ts';
+import type { CliContext } from './cli-context.ts';
+import { parseOutputFormat, render } from './output-format.ts';
+import { withNamespaceColumn } from './printers.ts';
+
+/** porchctl names a repository after the last segment of its URL. */
+export function nameFromUrl(url: string): string {
+  const last = url.replace(/\/+$/, '').split('/').pop() ?? '';
+  return last.replace(/\.git$/, '');
+}
+
+function age(since: string | undefined, now = Date.now()): string {
+  if (!since) return '<unknown>';
+  const s = Math.max(0, Math.floor((now - Date.parse(since)) / 1000));
+  if (s < 120) return `${s}s`;
+  if (s < 7200) return `${Math.floor(s / 60)}m`;
+  if (s < 172800) return `${Math.floor(s / 3600)}h`;
+  return `${Math.floor(s / 86400)}d`;
+}
+
+function repositoryTable(repos: readonly Repository[]) {
+  return {
+    header: ['NAME', 'TYPE', 'CONTENT', 'SYNC SCHEDULE', 'DEPLOYMENT', 'READY', 'ADDRESS', 'BRANCH', 'AGE'],
+    rows: repos.map((r) => [
+      r.metadata.name,
+      r.spec.type,
+      r.spec.content,
+      '',
+      r.spec.deployment ? 'true' : '',
+      r.status.conditions?.find((c) => c.type === 'Ready')?.status ?? '',
+      r.spec.git.repo,
+      r.spec.git.branch,
+      age(r.metadata.creationTimestamp),
+    ]),
+  };
+}
+
+export function addRepoCommands(program: Command, ctx: CliContext): void {
+  const repo = program.command('repo').description('Manage package repositories.');
+
+  repo
+    .command('register')
+    .description('Register a Git repository with Porchlight and cache its package revisions.')
+    .argument('<REPOSITORY>', 'URL of the Git repository (http:// or https://)')
+    .option('--name <name>', 'Name of the repository; defaults to the last segment of the URL')
+    .option('--description <text>', 'Brief description of the repository')
+    .option('--branch <branch>', 'Branch in the repository where finalized packages are committed', 'main')
+    .option('--directory <dir>', 'Directory within the repository where packages are found', '/')
+    .option('--deployment', 'Repository is a deployment repository; packages in it are deployment ready', false)
+    .option('--repo-basic-username <user>', 'Username for basic authentication to the Git repository')
+    .option('--repo-basic-password <password>', 'Password for basic authentication to the Git repository')
+    .option('--sync-interval <seconds>', 'Seconds between background syncs (0: only on demand)', '600')
+    .action(async (url: string, o: Record<string, string | boolean | undefined>, cmd: Command) => {
+      const service = await ctx.open();
+      const interval = Number(o.syncInterval);
+      if (!Number.isInteger(interval) || interval < 0) throw invalidArgument(`--sync-interval must be a whole number of seconds, got "${o.syncInterval}"`);
+      const { sync } = await service.registerRepository(
+        {
+          url,
+          name: (o.name as string | undefined) ?? nameFromUrl(url),
+          namespace: cmd.optsWithGlobals().namespace,
+          branch: o.branch as string,
+          directory: o.directory as string,
+          description: o.description as string | undefined,
+          deployment: o.deployment === true,
+          username: o.repoBasicUsername as string | undefined,
+          password: o.repoBasicPassword as string | undefined,
+          syncIntervalSeconds: interval,
+        },
+        undefined,
+      );
+      // Like porchctl, registration succeeds even if the first sync does not;
+      // unlike a cluster, there is nobody else to tell the user, so say it.
+      if (sync instanceof Error) ctx.io.stderr(`warning: registered, but the first sync failed: ${sync.message}\n`);
+    });
+
+  repo
+    .command('get')
+    .alias('list')
+    .description('List registered repositories.')
+    .argument('[REPOSITORY...]', 'names of repositories to show')
+    .option('-o, --output <format>', 'Output format: json, yaml, wide, custom-columns=...')
+    .action(async (names: string[], o: { output?: string }, cmd: Command) => {
+      const g = cmd.optsWithGlobals();
+      const format = parseOutputFormat(o.output);
+      const service = await ctx.open();
+      const repos = names.length
+        ? await Promise.all(names.map((name) => service.getRepository({ namespace: g.namespace, name })))
+        : await service.listRepositories({ namespace: g.namespace, allNamespaces: g.allNamespaces });
+      const table = () => repositoryTable(repos);
+      ctx.io.stdout(
+        render(format, repos, names.length === 1, g.allNamespaces ? () => withNamespaceColumn(table(), repos.map((r) => r.metadata.namespace)) : table),
+      );
+    });
+
+  repo
+    .command('unregister')
+    .alias('unreg')
+    .description('Unregister a repository; its cached package revisions are removed.')
+    .argument('<REPOSITORY>', 'name of the repository')
+    .option('--force', 'Also destroy the drafts and proposals that exist only in the database', false)
+    .action(async (name: string, o: { force: boolean }, cmd: Command) => {
+      const service = await ctx.open();
+      const { draftsDestroyed } = await service.unregisterRepository({ namespace: cmd.optsWithGlobals().namespace, name, force: o.force });
+      if (draftsDestroyed > 0) ctx.io.stderr(`destroyed ${draftsDestroyed} draft or proposed package revision(s)\n`);
+    });
+
+  repo
+    .command('sync')
+    .description('Sync a repository with Git now.')
+    .argument('<REPOSITORY...>', 'names of repositories')
+    .option('--force', 'Walk Git even if the remote did not change', false)
+    .action(async (names: string[], o: { force: boolean }, cmd: Command) => {
+      const service = await ctx.open();
+      for (const name of names) {
+        const s = await service.syncRepository({ namespace: cmd.optsWithGlobals().namespace, name, force: o.force });
+        ctx.io.stdout(
+          s.remoteUnchanged
+            ? `${name} synced: remote unchanged (${s.durationMs} ms)\n`
+            : `${name} synced: ${s.externalOnly} added, ${s.cachedOnly} removed, ${s.both} unchanged (${s.durationMs} ms)\n`,
+        );
+      }
+    });
+}

@@ -1,0 +1,105 @@
+// porchlight rpkg get: porchctl's listing of package revisions, from the cache
+// alone (no Git traffic), so it works offline once a sync has run.
+import type { Command } from 'commander';
+import type { PackageRevision } from '../../src-shared/domain.ts';
+import { invalidArgument, PorchlightError } from '../../src-shared/errors.ts';
+import type { CliContext } from './cli-context.ts';
+import { parseOutputFormat, render } from './output-format.ts';
+import { withNamespaceColumn } from './printers.ts';
+
+export function revisionTable(revisions: readonly PackageRevision[]) {
+  return {
+    header: ['NAME', 'PACKAGE', 'WORKSPACENAME', 'REVISION', 'LATEST', 'LIFECYCLE', 'REPOSITORY'],
+    rows: revisions.map((r) => [
+      r.metadata.name,
+      r.spec.packageName,
+      r.spec.workspaceName,
+      String(r.spec.revision ?? 0),
+      String(r.metadata.labels?.['kpt.dev/latest-revision'] === 'true'),
+      r.spec.lifecycle,
+      r.spec.repository,
+    ]),
+  };
+}
+
+interface GetOptions {
+  output?: string;
+  name?: string;
+  revision?: string;
+  workspace?: string;
+  showKptfile?: boolean;
+}
+
+function checkShowKptfile(names: readonly string[], o: GetOptions, allNamespaces: boolean): void {
+  if (names.length !== 1) throw invalidArgument('--show-kptfile requires exactly one package revision name as an argument');
+  if (o.name !== undefined || o.revision !== undefined || o.workspace !== undefined) {
+    throw invalidArgument('--show-kptfile cannot be combined with --name, --revision, or --workspace');
+  }
+  if (allNamespaces) throw invalidArgument('--show-kptfile cannot be combined with --all-namespaces');
+}
+
+function notFoundOnServer(name: string): PorchlightError {
+  // porchctl's wording, so scripts written against it keep working.
+  return new PorchlightError('NOT_FOUND', `the server could not find the requested resource (get packagerevisions.porch.kpt.dev ${name})`, { name });
+}
+
+export function addRpkgGet(rpkg: Command, ctx: CliContext): void {
+  rpkg
+    .command('get')
+    .alias('list')
+    .description('Get or list package revisions.')
+    .argument('[PACKAGE_REVISION...]', 'names of package revisions')
+    .option('-o, --output <format>', 'Output format: json, yaml, wide, custom-columns=...')
+    .option('--name <package>', 'Name of the packages to get. Any package whose name contains this value will be included in the results.')
+    .option('--revision <n>', 'Revision of the packages to get. Any package whose revision matches this value will be included in the results.')
+    .option('--workspace <workspace>', 'WorkspaceName of the packages to get. Any package whose workspaceName matches this value will be included in the results.')
+    .option('--show-kptfile', 'Show the Kptfile of the package revision', false)
+    .action(async (names: string[], o: GetOptions, cmd: Command) => {
+      const g = cmd.optsWithGlobals();
+      const namespace: string | undefined = g.namespace;
+      if (o.showKptfile) {
+        checkShowKptfile(names, o, g.allNamespaces === true);
+        const service = await ctx.open();
+        const { resources } = await service.readResources({ namespace, name: names[0]! }).catch((e) => {
+          throw e instanceof PorchlightError && e.code === 'NOT_FOUND' ? notFoundOnServer(names[0]!) : e;
+        });
+        const kptfile = resources.find((r) => r.path === 'Kptfile');
+        if (!kptfile) throw new PorchlightError('NOT_FOUND', `package revision ${names[0]} has no Kptfile`);
+        ctx.io.stdout(Buffer.from(kptfile.content).toString('utf8'));
+        return;
+      }
+      const format = parseOutputFormat(o.output);
+      let revision: number | undefined;
+      if (o.revision !== undefined) {
+        revision = Number(o.revision);
+        if (!Number.isInteger(revision)) throw invalidArgument(`invalid argument "${o.revision}" for "--revision" flag: it must be an integer`);
+      }
+      const service = await ctx.open();
+      let revisions: PackageRevision[];
+      if (names.length) {
+        revisions = await Promise.all(
+          names.map((name) =>
+            service.getPackageRevision({ namespace, name }).catch((e) => {
+              throw e instanceof PorchlightError && e.code === 'NOT_FOUND' ? notFoundOnServer(name) : e;
+            }),
+          ),
+        );
+      } else {
+        revisions = await service.listPackageRevisions({ namespace, allNamespaces: g.allNamespaces === true, packageName: o.name, revision, workspace: o.workspace });
+        
+      }
+      if (names.length) {
+        // Flag filters still apply to revisions asked for by name, as porchctl applies them client-side.
+        revisions = revisions.filter(
+          (r) =>
+            (o.name === undefined || r.spec.packageName === o.name) &&
+            (revision === undefined || (r.spec.revision ?? 0) === revision) &&
+            (o.workspace === undefined || r.spec.workspaceName === o.workspace),
+        );
+      }
+      const table = () => revisionTable(revisions);
+      ctx.io.stdout(
+        render(format, revisions, names.length === 1, g.allNamespaces ? () => withNamespaceColumn(table(), revisions.map((r) => r.metadata.namespace)) : table),
+      );
+    });
+}

@@ -1,0 +1,59 @@
+// A local bare clone per registered repository. Sync fetches every branch and tag
+// into it, and all reading happens here, so reads never touch the network.
+import fs from 'node:fs';
+import path from 'node:path';
+import git from 'isomorphic-git';
+import type { HttpClient, ProgressCallback } from 'isomorphic-git';
+import { onAuthFor, type BasicAuth } from './credentials.ts';
+import { translateGitError } from './git-errors.ts';
+
+export interface LocalClone {
+  gitdir: string;
+  url: string;
+  /** isomorphic-git's shared object cache: without it every read re-opens the packs. */
+  cache: object;
+}
+
+export function openLocalClone(gitdir: string, url: string): LocalClone {
+  return { gitdir, url, cache: {} };
+}
+
+async function ensureInitialised(clone: LocalClone, branch: string): Promise<void> {
+  if (fs.existsSync(path.join(clone.gitdir, 'config'))) return;
+  await fs.promises.mkdir(clone.gitdir, { recursive: true });
+  await git.init({ fs, gitdir: clone.gitdir, bare: true, defaultBranch: branch });
+  await git.addRemote({ fs, gitdir: clone.gitdir, remote: 'origin', url: clone.url, force: true });
+}
+
+/** Brings every branch (as refs/remotes/origin/*) and tag of the remote into the clone. */
+export async function fetchAll(
+  clone: LocalClone,
+  opts: { http: HttpClient; branch: string; auth?: BasicAuth; onProgress?: ProgressCallback },
+): Promise<void> {
+  await ensureInitialised(clone, opts.branch);
+  try {
+    await git.fetch({
+      fs,
+      http: opts.http,
+      gitdir: clone.gitdir,
+      remote: 'origin',
+      url: clone.url,
+      singleBranch: false,
+      tags: true,
+      prune: true,
+      pruneTags: true,
+      onAuth: onAuthFor(opts.auth),
+      onProgress: opts.onProgress,
+      cache: clone.cache,
+    });
+  } catch (e) {
+    const code = (e as { code?: string }).code;
+    // An empty remote has nothing to fetch; that is a valid, empty repository.
+    if (code === 'NoRefspecError' || code === 'EmptyServerResponseError') return;
+    throw translateGitError(e, clone.url, 'fetching');
+  }
+}
+
+export async function removeLocalClone(gitdir: string): Promise<void> {
+  await fs.promises.rm(gitdir, { recursive: true, force: true });
+}

@@ -1,0 +1,33 @@
+// The remote's refs in one round trip. Their hash is the repository's "version":
+// an unchanged remote costs a sync nothing more than this call.
+import { createHash } from 'node:crypto';
+import git from 'isomorphic-git';
+import type { HttpClient } from 'isomorphic-git';
+import { onAuthFor, type BasicAuth } from './credentials.ts';
+import { translateGitError } from './git-errors.ts';
+
+export interface RemoteRef {
+  ref: string;
+  oid: string;
+  /** For an annotated tag, the commit it points to. */
+  peeled?: string;
+}
+
+export async function listRemoteRefs(http: HttpClient, url: string, auth?: BasicAuth): Promise<RemoteRef[]> {
+  try {
+    const refs = await git.listServerRefs({ http, url, onAuth: onAuthFor(auth), protocolVersion: 2, peelTags: true, symrefs: false });
+    return refs
+      .filter((r) => r.ref.startsWith('refs/'))
+      .map((r) => (r.peeled ? { ref: r.ref, oid: r.oid, peeled: r.peeled } : { ref: r.ref, oid: r.oid }));
+  } catch (e) {
+    throw translateGitError(e, url, 'listing remote refs');
+  }
+}
+
+export function remoteVersion(refs: readonly RemoteRef[]): string {
+  const hash = createHash('sha256');
+  for (const r of [...refs].sort((a, b) => (a.ref < b.ref ? -1 : a.ref > b.ref ? 1 : 0))) {
+    hash.update(`${r.ref} ${r.oid}\n`);
+  }
+  return hash.digest('hex');
+}

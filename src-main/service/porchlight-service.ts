@@ -1,0 +1,180 @@
+// The one service behind the three front doors (window, browser mode, CLI).
+// Each method validates its request, then calls the cache; nothing here knows
+// which front door called.
+import { randomUUID } from 'node:crypto';
+import os from 'node:os';
+import path from 'node:path';
+import type { HttpClient, ProgressCallback } from 'isomorphic-git';
+import type { Database } from '../db/database.ts';
+import type { PackageRevision, Repository, SyncStats } from '../../src-shared/domain.ts';
+import { alreadyExists, failedPrecondition, notFound, PorchlightError } from '../../src-shared/errors.ts';
+import {
+  listRevisionsSchema,
+  registerRepositorySchema,
+  repositoryRefSchema,
+  unregisterRepositorySchema,
+  type ListRevisionsRequest,
+  type RegisterRepositoryRequest,
+} from '../../src-shared/requests.ts';
+import { runCleanup, type CleanupResult } from '../cache/cleanup-worker.ts';
+import {
+  findRepository,
+  insertRepository,
+  listRepositories,
+  markRepositoryForDestruction,
+  toRepository,
+  type RepositoryRow,
+} from '../cache/repository-store.ts';
+import { countDrafts, listRevisions, readResources, toPackageRevision } from '../cache/revision-store.ts';
+import { cloneDirFor, syncRepository, type SyncContext } from '../cache/sync.ts';
+import { createHttpClient } from '../git/http-client.ts';
+import { CredentialStore } from './credential-store.ts';
+import { parse } from './validate.ts';
+
+export interface ServiceOptions {
+  db: Database;
+  dataHome: string;
+  http?: HttpClient;
+  log?: SyncContext['log'];
+}
+
+export class PorchlightService {
+  readonly db: Database;
+  private readonly credentials: CredentialStore;
+  private readonly sync: SyncContext;
+
+  constructor(opts: ServiceOptions) {
+    this.db = opts.db;
+    this.credentials = new CredentialStore(path.join(opts.dataHome, 'credentials.json'));
+    this.sync = {
+      db: opts.db,
+      http: opts.http ?? createHttpClient(),
+      clonesDir: path.join(opts.dataHome, 'repos'),
+      owner: `${os.userInfo().username}@${os.hostname()}:${process.pid}`,
+      credentials: (repo) => this.credentials.get(secretKey(repo.namespace, repo.spec.git.secretRef?.name)),
+      log: opts.log,
+    };
+  }
+
+  get updatedBy(): string {
+    return this.sync.owner;
+  }
+
+  async registerRepository(request: RegisterRepositoryRequest, onProgress?: ProgressCallback): Promise<{ repository: Repository; sync: SyncStats | PorchlightError }> {
+    const r = parse(registerRepositorySchema, request);
+    if (await findRepository(this.db, r.namespace, r.name)) {
+      throw alreadyExists(`repository "${r.name}" already exists in namespace "${r.namespace}"`, { namespace: r.namespace, name: r.name });
+    }
+    const secretName = r.username !== undefined ? `${r.name}-auth` : undefined;
+    if (secretName) await this.credentials.set(secretKey(r.namespace, secretName)!, { username: r.username!, password: r.password ?? '' });
+    const row = await insertRepository(this.db, {
+      namespace: r.namespace,
+      name: r.name,
+      uid: randomUUID(),
+      syncIntervalS: r.syncIntervalSeconds,
+      updatedBy: this.updatedBy,
+      spec: {
+        ...(r.description !== undefined ? { description: r.description } : {}),
+        type: 'git',
+        content: 'Package',
+        deployment: r.deployment,
+        git: { repo: r.url, branch: r.branch, directory: r.directory, ...(secretName ? { secretRef: { name: secretName } } : {}) },
+      },
+    });
+    // Porch registers first and syncs in the background; a failed first sync
+    // leaves the repository registered with Ready=False and the reason.
+    let sync: SyncStats | PorchlightError;
+    try {
+      sync = await syncRepository(this.sync, row, { onProgress });
+    } catch (e) {
+      sync = e instanceof PorchlightError ? e : new PorchlightError('INTERNAL', String(e));
+    }
+    return { repository: toRepository((await findRepository(this.db, r.namespace, r.name)) ?? row), sync };
+  }
+
+  async listRepositories(request: { namespace?: string; allNamespaces?: boolean }): Promise<Repository[]> {
+    const rows = await listRepositories(this.db, request.allNamespaces ? undefined : (request.namespace ?? 'default'));
+    return rows.map(toRepository);
+  }
+
+  private async requireRepository(namespace: string, name: string): Promise<RepositoryRow> {
+    const row = await findRepository(this.db, namespace, name);
+    if (!row) throw notFound(`repository "${name}" not found in namespace "${namespace}"`, { namespace, name });
+    return row;
+  }
+
+  async getRepository(request: { namespace?: string; name: string }): Promise<Repository> {
+    const r = parse(repositoryRefSchema, request);
+    return toRepository(await this.requireRepository(r.namespace, r.name));
+  }
+
+  async syncRepository(request: { namespace?: string; name: string; force?: boolean }, onProgress?: ProgressCallback): Promise<SyncStats> {
+    const r = parse(repositoryRefSchema, request);
+    const row = await this.requireRepository(r.namespace, r.name);
+    const stats = await syncRepository(this.sync, row, { force: request.force, onProgress });
+    await this.cleanup();
+    return stats;
+  }
+
+  /**
+   * Unregistering marks the repository for destruction in one statement; the
+   * cleanup worker deletes its rows in batches. Drafts and proposals exist only
+   * here, so they are refused unless forced.
+   */
+  async unregisterRepository(request: { namespace?: string; name: string; force?: boolean }): Promise<{ draftsDestroyed: number }> {
+    const r = parse(unregisterRepositorySchema, request);
+    const row = await this.requireRepository(r.namespace, r.name);
+    const drafts = await countDrafts(this.db, row.id);
+    if (drafts > 0 && !r.force) {
+      throw failedPrecondition(
+        `repository "${r.name}" has ${drafts} draft or proposed package revision(s) that exist only in Porchlight's database and would be lost; ` +
+          `approve or delete them first, or unregister with --force to destroy them`,
+        { drafts },
+      );
+    }
+    await markRepositoryForDestruction(this.db, row.id, `unregistered by ${this.updatedBy}`);
+    const secret = secretKey(row.namespace, row.spec.git.secretRef?.name);
+    if (secret) await this.credentials.delete(secret);
+    await this.cleanup();
+    return { draftsDestroyed: drafts };
+  }
+
+  async cleanup(): Promise<CleanupResult> {
+    return runCleanup(this.db, { cloneDirFor: (id) => cloneDirFor(this.sync.clonesDir, id) });
+  }
+
+  async listPackageRevisions(request: ListRevisionsRequest): Promise<PackageRevision[]> {
+    const r = parse(listRevisionsSchema, request);
+    const rows = await listRevisions(this.db, {
+      namespace: r.allNamespaces ? undefined : (r.namespace ?? 'default'),
+      name: r.name,
+      packagePath: r.packageName,
+      revision: r.revision,
+      workspace: r.workspace,
+    });
+    return rows.map(toPackageRevision);
+  }
+
+  async getPackageRevision(request: { namespace?: string; name: string }): Promise<PackageRevision> {
+    const r = parse(repositoryRefSchema, request);
+    const rows = await listRevisions(this.db, { namespace: r.namespace, name: r.name });
+    if (!rows[0]) throw notFound(`package revision "${r.name}" not found in namespace "${r.namespace}"`, { namespace: r.namespace, name: r.name });
+    return toPackageRevision(rows[0]);
+  }
+
+  async readResources(request: { namespace?: string; name: string }): Promise<{ revision: PackageRevision; resources: { path: string; content: Uint8Array }[] }> {
+    const r = parse(repositoryRefSchema, request);
+    const row = (await listRevisions(this.db, { namespace: r.namespace, name: r.name }))[0];
+    if (!row) throw notFound(`package revision "${r.name}" not found in namespace "${r.namespace}"`, { namespace: r.namespace, name: r.name });
+    return { revision: toPackageRevision(row), resources: await readResources(this.db, row.repository_id, row.id) };
+  }
+
+  async close(): Promise<void> {
+    await this.db.close();
+  }
+}
+
+/** Credentials are per namespace, as Kubernetes secrets are. */
+function secretKey(namespace: string, secretName: string | undefined): string | undefined {
+  return secretName ? `${namespace}/${secretName}` : undefined;
+}

@@ -1,0 +1,47 @@
+// Requests the service accepts, as zod schemas: every front door (CLI, IPC,
+// browser mode) validates with these before anything reaches the service.
+import { z } from 'zod';
+import { isDns1123Label } from './names.ts';
+
+const dnsLabel = (what: string) =>
+  z.string().refine(isDns1123Label, {
+    message: `${what} must be a lowercase RFC 1123 label: lower case alphanumeric characters or '-', starting and ending with an alphanumeric character, at most 63 characters`,
+  });
+
+export const namespaceSchema = dnsLabel('namespace');
+
+export const registerRepositorySchema = z.object({
+  url: z
+    .string()
+    .url('repository must be an http(s) URL of a Git repository')
+    .refine((u) => /^https?:\/\//.test(u), 'Porchlight reaches Git over HTTP(S) only (smart HTTP); use an http:// or https:// URL'),
+  name: dnsLabel('repository name'),
+  namespace: namespaceSchema.default('default'),
+  branch: z.string().min(1).default('main'),
+  directory: z.string().default('/'),
+  description: z.string().optional(),
+  deployment: z.boolean().default(false),
+  username: z.string().optional(),
+  password: z.string().optional(),
+  syncIntervalSeconds: z.number().int().min(0).default(600),
+});
+export type RegisterRepositoryRequest = z.input<typeof registerRepositorySchema>;
+
+export const repositoryRefSchema = z.object({
+  namespace: namespaceSchema.default('default'),
+  name: z.string().min(1),
+});
+
+export const unregisterRepositorySchema = repositoryRefSchema.extend({
+  force: z.boolean().default(false),
+});
+
+export const listRevisionsSchema = z.object({
+  namespace: z.string().optional(),
+  allNamespaces: z.boolean().default(false),
+  name: z.string().optional(),
+  packageName: z.string().optional(),
+  revision: z.number().int().optional(),
+  workspace: z.string().optional(),
+});
+export type ListRevisionsRequest = z.input<typeof listRevisionsSchema>;

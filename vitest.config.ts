@@ -1,0 +1,16 @@
+import { defineConfig } from 'vitest/config';
+
+export default defineConfig({
+  test: {
+    environment: 'node',
+    include: ['test/**/*.test.ts'],
+    // A new PGlite data directory runs initdb (3-10 s on a 2-core machine).
+    testTimeout: 60_000,
+    hookTimeout: 60_000,
+    // Forks, not threads: PGlite holds ~500 MB per instance and the lock tests
+    // spawn processes; two at a time is what a 2-core machine can carry.
+    pool: 'forks',
+    poolOptions: { forks: { minForks: 1, maxForks: 2 } },
+    watch: false,
+  },
+});
