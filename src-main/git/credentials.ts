@@ -14,3 +14,9 @@ export function onAuthFor(auth: BasicAuth | undefined): AuthCallback | undefined
   // credentials were refused, and cancelling turns that into a clear error.
   return () => (tries++ === 0 ? { username: auth.username, password: auth.password } : { cancel: true });
 }
+
+/** Sent up front, so an authenticated round trip is one request, not a 401 and a retry. */
+export function authHeaders(auth: BasicAuth | undefined): Record<string, string> {
+  if (!auth) return {};
+  return { Authorization: `Basic ${Buffer.from(`${auth.username}:${auth.password}`).toString('base64')}` };
+}

@@ -4,7 +4,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import git from 'isomorphic-git';
 import type { HttpClient, ProgressCallback } from 'isomorphic-git';
-import { onAuthFor, type BasicAuth } from './credentials.ts';
+import { authHeaders, onAuthFor, type BasicAuth } from './credentials.ts';
 import { translateGitError } from './git-errors.ts';
 
 export interface LocalClone {
@@ -42,6 +42,7 @@ export async function fetchAll(
       tags: true,
       prune: true,
       pruneTags: true,
+      headers: authHeaders(opts.auth),
       onAuth: onAuthFor(opts.auth),
       onProgress: opts.onProgress,
       cache: clone.cache,

@@ -3,7 +3,7 @@
 import { createHash } from 'node:crypto';
 import git from 'isomorphic-git';
 import type { HttpClient } from 'isomorphic-git';
-import { onAuthFor, type BasicAuth } from './credentials.ts';
+import { authHeaders, onAuthFor, type BasicAuth } from './credentials.ts';
 import { translateGitError } from './git-errors.ts';
 
 export interface RemoteRef {
@@ -15,7 +15,8 @@ export interface RemoteRef {
 
 export async function listRemoteRefs(http: HttpClient, url: string, auth?: BasicAuth): Promise<RemoteRef[]> {
   try {
-    const refs = await git.listServerRefs({ http, url, onAuth: onAuthFor(auth), protocolVersion: 2, peelTags: true, symrefs: false });
+    // Protocol v1: the ref advertisement is the whole answer, one request.
+    const refs = await git.listServerRefs({ http, url, headers: authHeaders(auth), onAuth: onAuthFor(auth), protocolVersion: 1, peelTags: true, symrefs: false });
     return refs
       .filter((r) => r.ref.startsWith('refs/'))
       .map((r) => (r.peeled ? { ref: r.ref, oid: r.oid, peeled: r.peeled } : { ref: r.ref, oid: r.oid }));

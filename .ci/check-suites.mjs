@@ -1,0 +1,35 @@
+// Fails CI when a required suite was skipped or ran nothing: the PostgreSQL
+// half of the database tests, and the Porch conformance suites. Prints the
+// plain closing line CI reads.
+import fs from 'node:fs';
+
+const report = JSON.parse(fs.readFileSync(process.argv[2], 'utf8'));
+const tests = report.testResults.flatMap((file) =>
+  file.assertionResults.map((t) => ({ file: file.name, name: t.fullName, status: t.status })),
+);
+const required = [
+  { what: 'database tests on PostgreSQL', match: (t) => t.file.includes('/test/db/') && /postgres/.test(t.name) },
+  { what: 'sync tests on PostgreSQL', match: (t) => t.file.includes('/test/cache/') && /postgres/.test(t.name) },
+  { what: 'Porch listing conformance on PGlite', match: (t) => t.file.endsWith('listings.test.ts') && /pglite/.test(t.name) },
+  { what: 'Porch listing conformance on PostgreSQL', match: (t) => t.file.endsWith('listings.test.ts') && /postgres/.test(t.name) },
+  { what: 'porchctl e2e scripts on PGlite', match: (t) => t.file.endsWith('cli-e2e.test.ts') && /pglite/.test(t.name) },
+  { what: 'porchctl e2e scripts on PostgreSQL', match: (t) => t.file.endsWith('cli-e2e.test.ts') && /postgres/.test(t.name) },
+];
+let ok = true;
+for (const r of required) {
+  const mine = tests.filter(r.match);
+  const passed = mine.filter((t) => t.status === 'passed').length;
+  // Engine-specific tests are skipped on the other engine by design; a suite
+  // that did not run at all has no passed test.
+  if (passed === 0) {
+    console.error(`ci: required suite "${r.what}" did not run (0 passed of ${mine.length})`);
+    ok = false;
+  } else {
+    console.log(`ci: ${r.what}: ${passed} passed`);
+  }
+}
+const passed = tests.filter((t) => t.status === 'passed').length;
+const failed = tests.filter((t) => t.status === 'failed').length;
+const skipped = tests.length - passed - failed;
+console.log(`${passed} passed, ${failed} failed, ${skipped} skipped`);
+process.exit(ok && failed === 0 ? 0 : 1);

@@ -1,0 +1,43 @@
+// `npm run bench -- <name> [options]`: runs one named benchmark. Benchmarks
+// print a table and write bench/results/<name>.json; they exit 0 whether or not
+// their targets are met, and 1 only when they could not run.
+import { pathToFileURL } from 'node:url';
+
+interface Benchmark {
+  description: string;
+  run: (args: string[]) => Promise<number>;
+}
+
+export const BENCHMARKS: Record<string, Benchmark> = {
+  sync: {
+    description:
+      'first sync, unchanged re-sync, one new tag and memory on a generated 1,000 x 3 repository, PGlite and PostgreSQL (PORCHLIGHT_BENCH_PG_URL), against a native-git + bulk-insert floor',
+    run: async (args) => (await import('./sync-bench.ts')).runSyncBench(args),
+  },
+};
+
+function usage(): string {
+  const names = Object.entries(BENCHMARKS).map(([name, b]) => `  ${name.padEnd(8)} ${b.description}`);
+  return `usage: npm run bench -- <name> [options]\n\nbenchmarks:\n${names.join('\n')}\n`;
+}
+
+async function main(argv: string[]): Promise<number> {
+  const [name, ...rest] = argv;
+  const bench = name ? BENCHMARKS[name] : undefined;
+  if (!bench) {
+    process.stderr.write(`${name ? `unknown benchmark "${name}"\n\n` : ''}${usage()}`);
+    return 1;
+  }
+  return bench.run(rest);
+}
+
+if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {
+  main(process.argv.slice(2)).then(
+    // Exit explicitly: an embedded database or a pooled connection must not keep a finished benchmark alive.
+    (code) => process.exit(code),
+    (e: unknown) => {
+      process.stderr.write(`benchmark failed: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}\n`);
+      process.exit(1);
+    },
+  );
+}

@@ -1,0 +1,186 @@
+// Sync against a real Git server on loopback, on both databases: Porch's three
+// sets, the remembered remote version, the lease, errors in the Ready
+// condition, unregistration with drafts, and reads with Git gone.
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { tryTakeSyncLease, findRepository, releaseSyncLease } from '../../src-main/cache/repository-store.ts';
+import { PorchlightService } from '../../src-main/service/porchlight-service.ts';
+import { addOneTag } from '../../bench/generate-repo.ts';
+import { git, unpackTarRepo } from '../support/fixtures.ts';
+import { startGitServer, type GitServer } from '../support/git-server.ts';
+import { testEngines, useTestEngine } from '../support/databases.ts';
+
+const PASSWORD = 'correct-horse-battery-staple';
+
+describe.each(testEngines())('sync on $kind', (engine) => {
+  useTestEngine(engine);
+  let server: GitServer;
+  let service: PorchlightService;
+  let work: string;
+  let served: string;
+  let drafts: string;
+  const home = () => path.join(work, 'home');
+
+  beforeAll(async () => {
+    work = fs.mkdtempSync(path.join(os.tmpdir(), 'porchlight-sync-'));
+    const root = path.join(work, 'served');
+    fs.mkdirSync(root);
+    served = await unpackTarRepo('simple-repository', root, 'simple');
+    drafts = await unpackTarRepo('drafts-repository', root, 'drafts');
+    server = await startGitServer({ root, username: 'alice', password: PASSWORD });
+    service = new PorchlightService({ db: await engine.open(), dataHome: home() });
+  });
+
+  afterAll(async () => {
+    await service?.close();
+    await server?.stop();
+    fs.rmSync(work, { recursive: true, force: true });
+  });
+
+  const names = async (namespace = 'default') => (await service.listPackageRevisions({ namespace })).map((r) => r.metadata.name);
+
+  it('registers, clones and caches every revision, with resources byte for byte', async () => {
+    const { repository, sync } = await service.registerRepository({ url: server.baseUrl('simple'), name: 'simple', username: 'alice', password: PASSWORD });
+    expect(sync).toMatchObject({ externalOnly: 8, cachedOnly: 0, both: 0, remoteUnchanged: false });
+    expect(repository.status.conditions?.[0]).toMatchObject({ type: 'Ready', status: 'True' });
+    expect(await names()).toEqual([
+      'simple.basens.main', 'simple.basens.v1', 'simple.basens.v2', 'simple.empty.main',
+      'simple.empty.v1', 'simple.istions.main', 'simple.istions.v1', 'simple.istions.v2',
+    ]);
+    const { resources } = await service.readResources({ name: 'simple.basens.v2' });
+    expect(resources.map((r) => r.path)).toEqual(['Kptfile', 'README.md', 'namespace.yaml', 'package-context.yaml']);
+    for (const r of resources) {
+      const native = await git(served, ['show', `basens/v2:basens/${r.path}`]);
+      expect(Buffer.from(r.content).toString('utf8')).toBe(native);
+    }
+  });
+
+  it('costs one round trip when the remote did not change', async () => {
+    server.clearLog();
+    const stats = await service.syncRepository({ name: 'simple' });
+    expect(stats).toMatchObject({ remoteUnchanged: true, both: 8, externalOnly: 0, cachedOnly: 0 });
+    expect(server.requestCount()).toBe(1);
+  });
+
+  it('inserts what Git added and moves latest', async () => {
+    // Publish basens/v3 the way Porch would: a commit on main and a tag.
+    const work2 = path.join(work, 'wt');
+    await git(work, ['clone', '-q', server.authUrl('simple'), work2]);
+    fs.writeFileSync(path.join(work2, 'basens', 'extra.yaml'), 'apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: extra\n');
+    await git(work2, ['add', '.']);
+    await git(work2, ['-c', 'user.name=t', '-c', 'user.email=t@example.com', 'commit', '-qm', 'Approve basens/v3\n\nkpt:{"package":"basens","workspaceName":"ws3","revision":"v3"}']);
+    await git(work2, ['tag', 'basens/v3']);
+    await git(work2, ['push', '-q', 'origin', 'main', 'basens/v3']);
+
+    const stats = await service.syncRepository({ name: 'simple' });
+    // the new tag, and the basens placeholder whose tree changed (old one dropped)
+    expect(stats).toMatchObject({ externalOnly: 2, cachedOnly: 1, remoteUnchanged: false });
+    const basens = await service.listPackageRevisions({ packageName: 'basens' });
+    expect(basens.map((r) => [r.metadata.name, r.spec.revision, r.metadata.labels?.['kpt.dev/latest-revision'] ?? 'false'])).toEqual([
+      ['simple.basens.main', -1, 'false'],
+      ['simple.basens.v1', 1, 'false'],
+      ['simple.basens.v2', 2, 'false'],
+      ['simple.basens.ws3', 3, 'true'],
+    ]);
+    const placeholder = await service.readResources({ name: 'simple.basens.main' });
+    expect(placeholder.resources.map((r) => r.path)).toContain('extra.yaml');
+    expect(basens.find((r) => r.spec.revision === 3)?.status.publishedBy).toBe('t@example.com');
+  });
+
+  it('deletes what Git no longer has', async () => {
+    await git(served, ['tag', '-d', 'istions/v1']);
+    const stats = await service.syncRepository({ name: 'simple' });
+    expect(stats.cachedOnly).toBe(1);
+    expect(await names()).not.toContain('simple.istions.v1');
+    const left = await engine.open().then(async (db) => {
+      try {
+        return (await db.query<{ n: number }>(`SELECT count(*)::int AS n FROM package_revisions WHERE status <> 'default'`)).rows[0]!.n;
+      } finally {
+        await db.close();
+      }
+    }).catch(() => -1);
+    // PGlite's directory is locked by the service, so only PostgreSQL can look from outside.
+    if (engine.kind === 'postgres') expect(left).toBe(0);
+  });
+
+  it('refuses a second sync while one holds the lease, naming the holder', async () => {
+    const row = (await findRepository(service.db, 'default', 'simple'))!;
+    expect(await tryTakeSyncLease(service.db, row.id, 'bob@laptop:42', 60)).toBe(true);
+    await expect(service.syncRepository({ name: 'simple' })).rejects.toMatchObject({ code: 'BUSY', message: expect.stringContaining('bob@laptop:42') });
+    await releaseSyncLease(service.db, row.id, 'bob@laptop:42');
+  });
+
+  it('reports an unreachable Git server in Ready and keeps serving from the cache', async () => {
+    await server.pause();
+    try {
+      await expect(service.syncRepository({ name: 'simple', force: true })).rejects.toMatchObject({ code: 'UNAVAILABLE' });
+      const repo = await service.getRepository({ name: 'simple' });
+      expect(repo.status.conditions?.[0]).toMatchObject({ type: 'Ready', status: 'False', message: expect.stringContaining('cannot reach Git server') });
+      expect((await names()).length).toBe(8);
+    } finally {
+      await server.resume();
+    }
+    await service.syncRepository({ name: 'simple', force: true });
+    expect((await service.getRepository({ name: 'simple' })).status.conditions?.[0]?.status).toBe('True');
+  });
+
+  it('says when credentials are refused, without repeating the password', async () => {
+    const { sync } = await service.registerRepository({ url: server.baseUrl('simple'), name: 'wrong-password', username: 'alice', password: 'not-the-password' });
+    expect(sync).toMatchObject({ code: 'UNAUTHENTICATED' });
+    expect((sync as Error).message).not.toContain('not-the-password');
+    const repo = await service.getRepository({ name: 'wrong-password' });
+    expect(repo.status.conditions?.[0]).toMatchObject({ status: 'False', message: expect.stringContaining('refused the credentials') });
+    await service.unregisterRepository({ name: 'wrong-password' });
+  });
+
+  it('never stores the password in the database', async () => {
+    const dump = await service.db.query<{ t: string }>(
+      `SELECT row_to_json(x)::text AS t FROM (SELECT * FROM repositories) x
+       UNION ALL SELECT row_to_json(y)::text FROM (SELECT id, name, meta, spec, tasks, kptfile FROM package_revisions) y`,
+    );
+    expect(dump.rows.length).toBeGreaterThan(0);
+    expect(dump.rows.some((r) => r.t.includes(PASSWORD))).toBe(false);
+    const stored = fs.statSync(path.join(home(), 'credentials.json'));
+    expect(stored.mode & 0o077).toBe(0);
+  });
+
+  it('refuses to unregister a repository holding drafts unless forced', async () => {
+    await service.registerRepository({ url: server.baseUrl('drafts'), name: 'drafts', username: 'alice', password: PASSWORD });
+    expect((await names()).filter((n) => n.startsWith('drafts.'))).toContain('drafts.bucket.v1');
+    await expect(service.unregisterRepository({ name: 'drafts' })).rejects.toMatchObject({
+      code: 'FAILED_PRECONDITION',
+      message: expect.stringContaining('3 draft or proposed'),
+    });
+    expect((await names()).filter((n) => n.startsWith('drafts.')).length).toBe(11);
+    const cloneDirs = fs.readdirSync(path.join(home(), 'repos'));
+    const { draftsDestroyed } = await service.unregisterRepository({ name: 'drafts', force: true });
+    expect(draftsDestroyed).toBe(3);
+    expect((await names()).filter((n) => n.startsWith('drafts.'))).toEqual([]);
+    expect(fs.readdirSync(path.join(home(), 'repos')).length).toBe(cloneDirs.length - 1);
+    const rows = await service.db.query<{ n: number }>(`SELECT count(*)::int AS n FROM repositories WHERE name = 'drafts'`);
+    expect(rows.rows[0]!.n).toBe(0);
+  });
+
+  it('serves everything after a restart with Git unreachable', async () => {
+    await service.close();
+    await server.pause();
+    try {
+      service = new PorchlightService({ db: await engine.open(), dataHome: home() });
+      expect((await names()).length).toBe(8);
+      const { resources } = await service.readResources({ name: 'simple.basens.ws3' });
+      expect(resources.some((r) => r.path === 'extra.yaml')).toBe(true);
+    } finally {
+      await server.resume();
+    }
+    expect(await service.syncRepository({ name: 'simple' })).toMatchObject({ remoteUnchanged: true });
+  });
+
+  it('syncs a generated repository incrementally, one new tag at a time', async () => {
+    await addOneTag(served, 'empty');
+    const stats = await service.syncRepository({ name: 'simple' });
+    expect(stats.externalOnly).toBeGreaterThanOrEqual(1);
+    expect((await service.listPackageRevisions({ packageName: 'empty' })).map((r) => r.spec.revision)).toContain(2);
+  });
+});
