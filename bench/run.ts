@@ -14,10 +14,14 @@ export const BENCHMARKS: Record<string, Benchmark> = {
       'first sync, unchanged re-sync, one new tag and memory on a generated 1,000 x 3 repository, PGlite and PostgreSQL (PORCHLIGHT_BENCH_PG_URL), against a native-git + bulk-insert floor',
     run: async (args) => (await import('./sync-bench.ts')).runSyncBench(args),
   },
+  'sync-profile': {
+    description: 'where one first sync, unchanged re-sync and new-tag re-sync spend their time (timeline of SQL, Git reads, JS); --engine pglite|postgres',
+    run: async (args) => (await import('./sync-profile.ts')).runSyncProfile(args),
+  },
 };
 
 function usage(): string {
-  const names = Object.entries(BENCHMARKS).map(([name, b]) => `  ${name.padEnd(8)} ${b.description}`);
+  const names = Object.entries(BENCHMARKS).map(([name, b]) => `  ${name.padEnd(13)} ${b.description}`);
   return `usage: npm run bench -- <name> [options]\n\nbenchmarks:\n${names.join('\n')}\n`;
 }
 
