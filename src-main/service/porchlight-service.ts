@@ -27,6 +27,7 @@ import {
 } from '../cache/repository-store.ts';
 import { countDrafts, listRevisions, readResources, toPackageRevision } from '../cache/revision-store.ts';
 import { cloneDirFor, syncRepository, type SyncContext } from '../cache/sync.ts';
+import { SyncManager } from '../cache/sync-manager.ts';
 import { createHttpClient } from '../git/http-client.ts';
 import { CredentialStore } from './credential-store.ts';
 import { parse } from './validate.ts';
@@ -42,6 +43,8 @@ export class PorchlightService {
   readonly db: Database;
   private readonly credentials: CredentialStore;
   private readonly sync: SyncContext;
+  /** Background syncs; started only by long-lived front doors (window, browser mode). */
+  readonly syncManager: SyncManager;
 
   constructor(opts: ServiceOptions) {
     this.db = opts.db;
@@ -54,6 +57,26 @@ export class PorchlightService {
       credentials: (repo) => this.credentials.get(secretKey(repo.namespace, repo.spec.git.secretRef?.name)),
       log: opts.log,
     };
+    this.syncManager = new SyncManager({
+      list: async () =>
+        (await listRepositories(this.db, undefined)).map((r) => ({ id: r.id, namespace: r.namespace, name: r.name, intervalSeconds: r.sync_interval_s })),
+      sync: async (t) => {
+        const row = await findRepository(this.db, t.namespace, t.name);
+        if (!row || row.id !== t.id) throw notFound(`repository ${t.namespace}/${t.name} is gone`);
+        const stats = await syncRepository(this.sync, row);
+        await this.cleanup();
+        return stats;
+      },
+      onResult: (t, r) => opts.log?.(r instanceof Error ? 'background sync failed' : 'background sync', { repository: `${t.namespace}/${t.name}`, ...(r instanceof Error ? { error: r.message } : r) }),
+    });
+  }
+
+  private managerStarted = false;
+
+  /** Long-lived front doors call this: syncs resume on their own after a restart. */
+  async startBackgroundSync(): Promise<void> {
+    this.managerStarted = true;
+    await this.syncManager.start();
   }
 
   get updatedBy(): string {
@@ -88,6 +111,9 @@ export class PorchlightService {
       sync = await syncRepository(this.sync, row, { onProgress });
     } catch (e) {
       sync = e instanceof PorchlightError ? e : new PorchlightError('INTERNAL', String(e));
+    }
+    if (this.syncManager.scheduled.length || this.managerStarted) {
+      this.syncManager.schedule({ id: row.id, namespace: row.namespace, name: row.name, intervalSeconds: row.sync_interval_s });
     }
     return { repository: toRepository((await findRepository(this.db, r.namespace, r.name)) ?? row), sync };
   }
@@ -132,6 +158,7 @@ export class PorchlightService {
         { drafts },
       );
     }
+    this.syncManager.cancel(row.id);
     await markRepositoryForDestruction(this.db, row.id, `unregistered by ${this.updatedBy}`);
     const secret = secretKey(row.namespace, row.spec.git.secretRef?.name);
     if (secret) await this.credentials.delete(secret);
@@ -170,6 +197,7 @@ export class PorchlightService {
   }
 
   async close(): Promise<void> {
+    this.syncManager.stop();
     await this.db.close();
   }
 }

@@ -1,0 +1,68 @@
+// Background sync for a long-lived process (the window, browser mode): one
+// timer per repository at its own interval (Porch's default: 10 minutes).
+// A tick that finds a sync already running (here or on another laptop sharing
+// the PostgreSQL) skips quietly; the next tick tries again.
+import type { SyncStats } from '../../src-shared/domain.ts';
+import { isPorchlightError } from '../../src-shared/errors.ts';
+
+export interface SyncTarget {
+  id: number;
+  namespace: string;
+  name: string;
+  intervalSeconds: number;
+}
+
+export interface SyncManagerDeps {
+  list: () => Promise<SyncTarget[]>;
+  sync: (target: SyncTarget) => Promise<SyncStats>;
+  onResult?: (target: SyncTarget, result: SyncStats | Error) => void;
+}
+
+export class SyncManager {
+  private readonly timers = new Map<number, NodeJS.Timeout>();
+  private stopped = false;
+
+  constructor(private readonly deps: SyncManagerDeps) {}
+
+  /** Schedules every registered repository; the first sync runs right away. */
+  async start(): Promise<void> {
+    this.stopped = false;
+    for (const target of await this.deps.list()) this.schedule(target, 0);
+  }
+
+  schedule(target: SyncTarget, delayMs = target.intervalSeconds * 1000): void {
+    this.cancel(target.id);
+    if (this.stopped || target.intervalSeconds <= 0 && delayMs !== 0) return;
+    const timer = setTimeout(() => void this.tick(target), delayMs);
+    timer.unref();
+    this.timers.set(target.id, timer);
+  }
+
+  /** Stops a repository's timer (unregistering). */
+  cancel(id: number): void {
+    const timer = this.timers.get(id);
+    if (timer) clearTimeout(timer);
+    this.timers.delete(id);
+  }
+
+  stop(): void {
+    this.stopped = true;
+    for (const id of [...this.timers.keys()]) this.cancel(id);
+  }
+
+  get scheduled(): number[] {
+    return [...this.timers.keys()];
+  }
+
+  private async tick(target: SyncTarget): Promise<void> {
+    this.timers.delete(target.id);
+    try {
+      this.deps.onResult?.(target, await this.deps.sync(target));
+    } catch (e) {
+      if (!(isPorchlightError(e) && e.code === 'BUSY')) this.deps.onResult?.(target, e as Error);
+    }
+    // Gone while syncing (unregistered, or the manager stopped): no next tick.
+    const still = !this.stopped && (await this.deps.list().catch(() => [])).find((t) => t.id === target.id);
+    if (still && still.intervalSeconds > 0) this.schedule(still);
+  }
+}
