@@ -97,6 +97,8 @@ export interface Repository {
   };
   status: {
     conditions?: Condition[];
+    lastFullSyncTime?: string;
+    syncStats?: SyncStats;
   };
 }
 

@@ -38,7 +38,12 @@ export function toRepository(row: RepositoryRow): Repository {
       ...(row.meta.annotations ? { annotations: row.meta.annotations } : {}),
     },
     spec: row.spec,
-    status: { conditions: row.conditions },
+    status: {
+      conditions: row.conditions,
+      ...(row.last_sync_at ? { lastFullSyncTime: row.last_sync_at.toISOString().replace(/\.\d{3}Z$/, 'Z') } : {}),
+      // Porchlight's own: what the last sync found (Porch logs these; we keep them).
+      ...(row.sync_stats ? { syncStats: row.sync_stats } : {}),
+    },
   };
 }
 

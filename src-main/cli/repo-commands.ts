@@ -1,5 +1,6 @@
 // porchlight repo register|get|unregister|sync, with porchctl's flags and output.
 import type { Command } from 'commander';
+import type { ProgressCallback } from 'isomorphic-git';
 import type { Repository } from '../../src-shared/domain.ts';
 import { invalidArgument } from '../../src-shared/errors.ts';
 import type { CliContext } from './cli-context.ts';
@@ -38,6 +39,11 @@ function repositoryTable(repos: readonly Repository[]) {
   };
 }
 
+function cloneProgress(ctx: CliContext): ProgressCallback {
+  return ({ phase, loaded, total }) =>
+    ctx.io.stderr(`\r\x1b[K${phase}: ${loaded}${total ? `/${total} (${Math.round((loaded / total) * 100)}%)` : ''}`);
+}
+
 export function addRepoCommands(program: Command, ctx: CliContext): void {
   const repo = program.command('repo').description('Manage package repositories.');
 
@@ -70,8 +76,10 @@ export function addRepoCommands(program: Command, ctx: CliContext): void {
           password: o.repoBasicPassword as string | undefined,
           syncIntervalSeconds: interval,
         },
-        undefined,
+        // porchctl prints nothing on success; a person at a terminal sees the clone move.
+        process.stderr.isTTY ? cloneProgress(ctx) : undefined,
       );
+      if (process.stderr.isTTY) ctx.io.stderr('\r\x1b[K');
       // Like porchctl, registration succeeds even if the first sync does not;
       // unlike a cluster, there is nobody else to tell the user, so say it.
       if (sync instanceof Error) ctx.io.stderr(`warning: registered, but the first sync failed: ${sync.message}\n`);

@@ -42,9 +42,15 @@ describe.each(testEngines())('sync on $kind', (engine) => {
   const names = async (namespace = 'default') => (await service.listPackageRevisions({ namespace })).map((r) => r.metadata.name);
 
   it('registers, clones and caches every revision, with resources byte for byte', async () => {
-    const { repository, sync } = await service.registerRepository({ url: server.baseUrl('simple'), name: 'simple', username: 'alice', password: PASSWORD });
+    const phases = new Set<string>();
+    const { repository, sync } = await service.registerRepository(
+      { url: server.baseUrl('simple'), name: 'simple', username: 'alice', password: PASSWORD },
+      (p) => phases.add(p.phase),
+    );
+    expect(phases.size).toBeGreaterThan(0);
     expect(sync).toMatchObject({ externalOnly: 8, cachedOnly: 0, both: 0, remoteUnchanged: false });
     expect(repository.status.conditions?.[0]).toMatchObject({ type: 'Ready', status: 'True' });
+    expect(repository.status.syncStats).toMatchObject({ externalOnly: 8 });
     expect(await names()).toEqual([
       'simple.basens.main', 'simple.basens.v1', 'simple.basens.v2', 'simple.empty.main',
       'simple.empty.v1', 'simple.istions.main', 'simple.istions.v1', 'simple.istions.v2',
