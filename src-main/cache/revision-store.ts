@@ -145,14 +145,17 @@ export interface CachedPublished {
   id: number;
   name: string;
   package_path: string;
+  workspace: string;
   revision: number;
+  lifecycle: Lifecycle;
+  git_ref: string | null;
   git_commit: string | null;
   tree_id: string | null;
 }
 
 export async function listCachedPublished(q: Queryable, repositoryId: number): Promise<CachedPublished[]> {
   const res = await q.query<CachedPublished>(
-    `SELECT id, name, package_path, revision, git_commit, tree_id FROM package_revisions
+    `SELECT id, name, package_path, workspace, revision, lifecycle, git_ref, git_commit, tree_id FROM package_revisions
       WHERE repository_id = $1 AND status = 'default' AND lifecycle IN ('Published', 'DeletionProposed')`,
     [repositoryId],
   );

@@ -110,12 +110,21 @@ async function syncLocked(ctx: SyncContext, repo: RepositoryRow, opts: SyncOptio
 
   const cached = await listCachedPublished(ctx.db, repo.id);
   const knownPackageTrees = new Map(cached.filter((c) => c.revision === -1).map((c) => [c.package_path, c.tree_id ?? '']));
+  const knownTags = new Map(
+    cached
+      .filter((c) => c.git_ref?.startsWith('refs/tags/') && c.git_commit && c.tree_id)
+      .map((c): [string, DiscoveredRevision] => [
+        c.git_ref!,
+        { packagePath: c.package_path, workspace: c.workspace, revision: c.revision, lifecycle: c.lifecycle, gitRef: c.git_ref!, commit: c.git_commit!, treeOid: c.tree_id!, tasks: [], createdAt: new Date(0) },
+      ]),
+  );
   const reader = new ObjectReader(clone);
   const directory = normaliseDirectory(git.directory);
   const { revisions: discovered, branchHead } = await discoverRevisions(reader, refs, {
     branch: git.branch,
     directory,
     knownPackageTrees,
+    knownTags,
     warn: (message) => ctx.log?.(message, { repository: `${repo.namespace}/${repo.name}` }),
   });
 

@@ -14,6 +14,8 @@ export interface DiscoverOptions {
   directory: string;
   /** Package trees known from the last sync (path relative to directory -> tree oid). */
   knownPackageTrees?: ReadonlyMap<string, string>;
+  /** Tag revisions already cached, by ref: one whose ref still names the same commit needs no read. */
+  knownTags?: ReadonlyMap<string, DiscoveredRevision>;
   warn?: (message: string) => void;
 }
 
@@ -65,6 +67,12 @@ export async function discoverRevisions(reader: ObjectReader, refs: readonly Rem
   for (const ref of refs) {
     const parsed = parsePorchRef(ref.ref, opts.branch);
     if (!parsed || parsed.kind === 'deletionProposed') continue;
+    const known = parsed.kind === 'tag' ? opts.knownTags?.get(ref.ref) : undefined;
+    if (known && known.commit === (ref.peeled ?? ref.oid)) {
+      const fullPath = joinPath(opts.directory, known.packagePath);
+      found.push({ ...known, lifecycle: published(fullPath, known.revision, known.workspace) });
+      continue;
+    }
     if (parsed.kind === 'malformed') {
       opts.warn?.(`ignored ${parsed.reason}`);
       continue;

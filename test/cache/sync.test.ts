@@ -45,7 +45,7 @@ describe.each(testEngines())('sync on $kind', (engine) => {
     const phases = new Set<string>();
     const { repository, sync } = await service.registerRepository(
       { url: server.baseUrl('simple'), name: 'simple', username: 'alice', password: PASSWORD },
-      (p) => phases.add(p.phase),
+      (p) => void phases.add(p.phase),
     );
     expect(phases.size).toBeGreaterThan(0);
     expect(sync).toMatchObject({ externalOnly: 8, cachedOnly: 0, both: 0, remoteUnchanged: false });
