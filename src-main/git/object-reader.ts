@@ -41,13 +41,26 @@ export class ObjectReader {
     return t;
   }
 
-  /** The tree at `dir` (a '/'-separated path, '' for the root) inside the tree `root`. */
+  /**
+   * The tree at `dir` (a '/'-separated path, '' for the root) inside the tree
+   * `root`. Looks the names up in the raw tree bytes: a root tree of a thousand
+   * packages differs in every commit, and parsing each one whole to find one
+   * entry made a first sync quadratic.
+   */
   async subtree(root: string, dir: string): Promise<string | undefined> {
     let oid = root;
     for (const segment of dir.split('/').filter(Boolean)) {
-      const entry = (await this.tree(oid)).find((e) => e.path === segment && e.type === 'tree');
-      if (!entry) return undefined;
-      oid = entry.oid;
+      const parsed = this.trees.get(oid);
+      if (parsed) {
+        const entry = parsed.find((e) => e.path === segment && e.type === 'tree');
+        if (!entry) return undefined;
+        oid = entry.oid;
+        continue;
+      }
+      const { object } = await git.readObject({ fs, gitdir: this.clone.gitdir, oid, cache: this.clone.cache, format: 'content' });
+      const found = findTreeEntry(object as Uint8Array, segment);
+      if (!found || !found.mode.startsWith('4')) return undefined;
+      oid = found.oid;
     }
     return oid;
   }
@@ -66,4 +79,21 @@ export class ObjectReader {
     }
     return out;
   }
+}
+
+/** Scans a raw tree object (`<mode> <name>\0<20-byte id>`...) for one name. */
+export function findTreeEntry(tree: Uint8Array, name: string): { mode: string; oid: string } | undefined {
+  const want = Buffer.from(name, 'utf8');
+  const buf = Buffer.from(tree.buffer, tree.byteOffset, tree.byteLength);
+  let pos = 0;
+  while (pos < buf.length) {
+    const space = buf.indexOf(0x20, pos);
+    const nul = buf.indexOf(0x00, space + 1);
+    if (space < 0 || nul < 0 || nul + 21 > buf.length) return undefined;
+    if (nul - space - 1 === want.length && buf.compare(want, 0, want.length, space + 1, nul) === 0) {
+      return { mode: buf.toString('latin1', pos, space), oid: buf.toString('hex', nul + 1, nul + 21) };
+    }
+    pos = nul + 21;
+  }
+  return undefined;
 }

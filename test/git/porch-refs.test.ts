@@ -49,3 +49,14 @@ describe('remote version', () => {
     expect(remoteVersion(a)).not.toBe(remoteVersion([a[0]!, { ref: 'refs/tags/p/v1', oid: '3' }]));
   });
 });
+
+describe('raw tree lookup', () => {
+  it('finds an entry by exact name, not by a longer or shorter one', async () => {
+    const { findTreeEntry } = await import('../../src-main/git/object-reader.ts');
+    const entry = (mode: string, name: string, byte: number) => Buffer.concat([Buffer.from(`${mode} ${name}\0`), Buffer.alloc(20, byte)]);
+    const tree = Buffer.concat([entry('40000', 'basens-extra', 1), entry('100644', 'basen', 2), entry('40000', 'basens', 3)]);
+    expect(findTreeEntry(tree, 'basens')).toEqual({ mode: '40000', oid: '03'.repeat(20) });
+    expect(findTreeEntry(tree, 'basen')).toEqual({ mode: '100644', oid: '02'.repeat(20) });
+    expect(findTreeEntry(tree, 'base')).toBeUndefined();
+  });
+});
