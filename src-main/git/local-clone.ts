@@ -6,6 +6,8 @@ import git from 'isomorphic-git';
 import type { HttpClient, ProgressCallback } from 'isomorphic-git';
 import { authHeaders, onAuthFor, type BasicAuth } from './credentials.ts';
 import { translateGitError } from './git-errors.ts';
+import { DEFAULT_GIT_TIMEOUT_MS } from './http-client.ts';
+import { nativeFetchAll, useNativeGit } from './native-fetch.ts';
 
 export interface LocalClone {
   gitdir: string;
@@ -28,8 +30,14 @@ async function ensureInitialised(clone: LocalClone, branch: string): Promise<voi
 /** Brings every branch (as refs/remotes/origin/*) and tag of the remote into the clone. */
 export async function fetchAll(
   clone: LocalClone,
-  opts: { http: HttpClient; branch: string; auth?: BasicAuth; onProgress?: ProgressCallback },
+  opts: { http: HttpClient; branch: string; auth?: BasicAuth; onProgress?: ProgressCallback; timeoutMs?: number },
 ): Promise<void> {
+  if (await useNativeGit()) {
+    opts.onProgress?.({ phase: 'Fetching', loaded: 0, total: 1 });
+    await nativeFetchAll(clone.gitdir, clone.url, { auth: opts.auth, timeoutMs: opts.timeoutMs ?? DEFAULT_GIT_TIMEOUT_MS });
+    opts.onProgress?.({ phase: 'Fetching', loaded: 1, total: 1 });
+    return;
+  }
   await ensureInitialised(clone, opts.branch);
   try {
     await git.fetch({
