@@ -34,6 +34,9 @@ async function deleteRevisionBatches(db: Database, repositoryId: number, onlyPen
   }
 }
 
+/** PGlite: a VACUUM costs a pass over the tables; worth it once enough rows died. */
+const VACUUM_AFTER_ROWS = 500;
+
 export async function runCleanup(db: Database, opts: CleanupOptions = {}): Promise<CleanupResult> {
   const batchSize = opts.batchSize ?? 500;
   const result: CleanupResult = { revisionsDeleted: 0, repositoriesDeleted: 0 };
@@ -56,7 +59,7 @@ export async function runCleanup(db: Database, opts: CleanupOptions = {}): Promi
   for (const { repository_id } of pending.rows) {
     result.revisionsDeleted += await deleteRevisionBatches(db, repository_id, true, batchSize);
   }
-  if (db.kind === 'pglite' && result.revisionsDeleted > 0) {
+  if (db.kind === 'pglite' && result.revisionsDeleted >= VACUUM_AFTER_ROWS) {
     // PGlite never autovacuums: without this, deleted rows stay on disk for ever.
     await db.exec('VACUUM package_revisions, resources, packages');
   }

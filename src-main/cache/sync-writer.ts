@@ -1,10 +1,9 @@
 // Writes newly discovered revisions with their resources. Reading is content
 // addressed: a package tree already cached in this repository is copied inside
 // the database, and a blob read once in a sync is not read again.
-import { randomUUID } from 'node:crypto';
 import type { Queryable } from '../db/database.ts';
 import type { DiscoveredRevision } from '../git/discovered.ts';
-import type { ObjectReader } from '../git/object-reader.ts';
+import type { GitObjectReader as ObjectReader } from '../git/object-reader.ts';
 import { packageName, packageRevisionName } from '../../src-shared/names.ts';
 import { parseKptfile } from './kptfile.ts';
 
@@ -64,45 +63,73 @@ async function cachedTrees(q: Queryable, repositoryId: number, trees: readonly s
   return new Map(res.rows.map((r) => [r.tree_id, { id: r.id, kptfile: r.kptfile }]));
 }
 
+export type PackageFiles = { path: string; content: Uint8Array }[];
+
+/**
+ * Reads the files of package trees, outside any transaction (PGlite has one
+ * connection, and a transaction held open over Git reads would stall every
+ * other query). Requests go out together, so a native reader pipelines them.
+ * Symlinks are not package files and are left out.
+ */
+export async function readPackageTrees(
+  reader: ObjectReader,
+  trees: Iterable<string>,
+  blobMemo: Map<string, Uint8Array> = new Map(),
+): Promise<Map<string, PackageFiles>> {
+  const unique = [...new Set(trees)];
+  const listings = await Promise.all(unique.map((t) => reader.files(t)));
+  const wanted = [...new Set(listings.flat().filter((f) => f.mode !== '120000' && !blobMemo.has(f.oid)).map((f) => f.oid))];
+  const blobs = await Promise.all(wanted.map((oid) => reader.blob(oid)));
+  wanted.forEach((oid, i) => blobMemo.set(oid, blobs[i]!));
+  return new Map(
+    unique.map((tree, i) => [
+      tree,
+      listings[i]!.filter((f) => f.mode !== '120000').map((f) => ({ path: f.path, content: blobMemo.get(f.oid)! })),
+    ]),
+  );
+}
+
+/** Trees already cached in this repository, whose resources can be copied in the database. */
+export async function cachedTreeIds(q: Queryable, repositoryId: number, trees: readonly string[]): Promise<Set<string>> {
+  return new Set((await cachedTrees(q, repositoryId, trees)).keys());
+}
+
 export async function insertDiscovered(
   q: Queryable,
   repo: RepositoryRef,
   revisions: readonly DiscoveredRevision[],
+  files: ReadonlyMap<string, PackageFiles>,
   reader: ObjectReader,
   updatedBy: string,
-  blobMemo: Map<string, Uint8Array> = new Map(),
 ): Promise<void> {
   if (revisions.length === 0) return;
   const packages = await ensurePackages(q, repo, revisions.map((r) => r.packagePath), updatedBy);
   const ids = await allocateIds(q, revisions.length);
   const copyFrom = await cachedTrees(q, repo.id, revisions.map((r) => r.treeOid));
-  const readTrees = new Map<string, number>(); // tree read in this batch -> revision id holding it
+  const readTrees = new Map<string, number>(); // tree written in this batch -> revision id holding it
 
   const revisionRows: unknown[][] = [];
   const resourceRows: unknown[][] = [];
   const copies: { to: number; from: number }[] = [];
   for (const [i, r] of revisions.entries()) {
     const id = ids[i]!;
-    let kptfile: unknown;
+    let summary: ReturnType<typeof parseKptfile>;
     const cached = copyFrom.get(r.treeOid);
     const sameBatch = readTrees.get(r.treeOid);
     if (cached) {
       copies.push({ to: id, from: cached.id });
-      kptfile = cached.kptfile;
+      summary = cached.kptfile as ReturnType<typeof parseKptfile>;
     } else {
-      const files = (await reader.files(r.treeOid)).filter((f) => f.mode !== '120000');
-      let kptBytes: Uint8Array | undefined;
-      for (const f of files) {
-        let content = blobMemo.get(f.oid);
-        if (!content) blobMemo.set(f.oid, (content = await reader.blob(f.oid)));
-        if (f.path === 'Kptfile') kptBytes = content;
-        if (sameBatch === undefined) resourceRows.push([repo.id, id, f.path, content]);
-      }
+      // Read beforehand unless it was cached then and has gone since (a
+      // cleanup in between): read it now rather than lose its resources.
+      const tree = files.get(r.treeOid) ?? (await readPackageTrees(reader, [r.treeOid])).get(r.treeOid)!;
       if (sameBatch !== undefined) copies.push({ to: id, from: sameBatch });
-      else readTrees.set(r.treeOid, id);
-      kptfile = parseKptfile(kptBytes);
+      else {
+        readTrees.set(r.treeOid, id);
+        for (const f of tree) resourceRows.push([repo.id, id, f.path, f.content]);
+      }
+      summary = parseKptfile(tree.find((f) => f.path === 'Kptfile')?.content);
     }
-    const summary = kptfile as ReturnType<typeof parseKptfile>;
     revisionRows.push([
       repo.id,
       id,
@@ -113,7 +140,6 @@ export async function insertDiscovered(
       r.workspace,
       r.revision,
       r.lifecycle,
-      JSON.stringify({ uid: randomUUID() }),
       JSON.stringify(summary.readinessGates?.length ? { readinessGates: summary.readinessGates } : {}),
       JSON.stringify(r.tasks),
       summary.upstreamLock ? JSON.stringify(summary.upstreamLock) : null,
@@ -131,7 +157,7 @@ export async function insertDiscovered(
     q,
     'package_revisions',
     ['repository_id', 'id', 'package_id', 'namespace', 'name', 'package_path', 'workspace', 'revision', 'lifecycle',
-      'meta', 'spec', 'tasks', 'upstream_lock', 'kptfile', 'git_ref', 'git_commit', 'tree_id', 'published_by',
+      'spec', 'tasks', 'upstream_lock', 'kptfile', 'git_ref', 'git_commit', 'tree_id', 'published_by',
       'published_at', 'created_at', 'updated_by'],
     revisionRows,
   );

@@ -13,7 +13,9 @@ import { describeRevisions } from '../git/describe-revisions.ts';
 import { discoverRevisions } from '../git/discover.ts';
 import { revisionKey, type DiscoveredRevision } from '../git/discovered.ts';
 import { fetchAll, openLocalClone } from '../git/local-clone.ts';
-import { ObjectReader } from '../git/object-reader.ts';
+import { ObjectReader, type GitObjectReader } from '../git/object-reader.ts';
+import { NativeObjectReader } from '../git/native-object-reader.ts';
+import { useNativeGit } from '../git/native-fetch.ts';
 import { normaliseDirectory } from '../git/porch-refs.ts';
 import { listRemoteRefs, remoteVersion } from '../git/remote-refs.ts';
 import {
@@ -23,8 +25,8 @@ import {
   tryTakeSyncLease,
   type RepositoryRow,
 } from './repository-store.ts';
-import { listCachedPublished, listLiveNames, markRevisionsForDestruction } from './revision-store.ts';
-import { insertDiscovered } from './sync-writer.ts';
+import { listCachedPublished, listLiveNames, markRevisionsForDestruction, type CachedPublished } from './revision-store.ts';
+import { cachedTreeIds, insertDiscovered, readPackageTrees } from './sync-writer.ts';
 
 export interface SyncContext {
   db: Database;
@@ -89,26 +91,38 @@ export async function syncRepository(ctx: SyncContext, repo: RepositoryRow, opts
   }
 }
 
-async function syncLocked(ctx: SyncContext, repo: RepositoryRow, opts: SyncOptions, started: number): Promise<SyncStats> {
-  const git = repo.spec.git;
-  const auth = await ctx.credentials(repo);
-  const refs = await listRemoteRefs(ctx.http, git.repo, auth);
-  const version = remoteVersion(refs);
-  const finish = (s: Omit<SyncStats, 'durationMs' | 'finishedAt'>): SyncStats => ({
-    ...s,
-    durationMs: Math.round(performance.now() - started),
-    finishedAt: new Date().toISOString(),
-  });
-  if (!opts.force && version === repo.remote_version) {
-    // After the last sync the cache held exactly its `both` and `externalOnly` sets.
-    const previous = repo.sync_stats;
-    return finish({ cachedOnly: 0, both: (previous?.both ?? 0) + (previous?.externalOnly ?? 0), externalOnly: 0, remoteUnchanged: true });
-  }
+/** Times a sync's phases for the log: one line per sync says where to look. */
+function phaseTimer() {
+  const phases: Record<string, number> = {};
+  let mark = performance.now();
+  return {
+    phases,
+    done(name: string) {
+      const now = performance.now();
+      phases[name] = (phases[name] ?? 0) + Math.round(now - mark);
+      mark = now;
+    },
+  };
+}
 
-  const clone = openLocalClone(cloneDirFor(ctx.clonesDir, repo.id), git.repo);
-  if (refs.length > 0) await fetchAll(clone, { http: ctx.http, branch: git.branch, auth, onProgress: opts.onProgress });
+/** Porch's comparison: cached-only, both, external-only, on keys alone. */
+export function diffRevisions(cached: readonly CachedPublished[], discovered: readonly DiscoveredRevision[], branch: string) {
+  // A placeholder is the package on the branch: it changes when its tree does,
+  // not whenever the branch moves.
+  const keyOf = (r: { packagePath: string; revision: number; commit: string; workspace: string; treeOid: string }) =>
+    revisionKey({ ...r, commit: r.revision === -1 ? r.treeOid : r.commit });
+  const cachedKey = (c: CachedPublished) =>
+    keyOf({ packagePath: c.package_path, revision: c.revision, commit: c.git_commit ?? '', workspace: branch, treeOid: c.tree_id ?? '' });
+  const external = discovered.filter((d) => d.lifecycle === 'Published' || d.lifecycle === 'DeletionProposed');
+  const externalKeys = new Set(external.map(keyOf));
+  const cachedKeys = new Set(cached.map(cachedKey));
+  const cachedOnly = cached.filter((c) => !externalKeys.has(cachedKey(c)));
+  const externalOnly = external.filter((d) => !cachedKeys.has(keyOf(d)));
+  return { cachedOnly, externalOnly, both: external.length - externalOnly.length };
+}
 
-  const cached = await listCachedPublished(ctx.db, repo.id);
+/** What the last sync cached, in the shape discovery can skip reading again. */
+function knownFromCache(cached: readonly CachedPublished[]) {
   const knownPackageTrees = new Map(cached.filter((c) => c.revision === -1).map((c) => [c.package_path, c.tree_id ?? '']));
   const knownTags = new Map(
     cached
@@ -118,37 +132,75 @@ async function syncLocked(ctx: SyncContext, repo: RepositoryRow, opts: SyncOptio
         { packagePath: c.package_path, workspace: c.workspace, revision: c.revision, lifecycle: c.lifecycle, gitRef: c.git_ref!, commit: c.git_commit!, treeOid: c.tree_id!, tasks: [], createdAt: new Date(0) },
       ]),
   );
-  const reader = new ObjectReader(clone);
-  const directory = normaliseDirectory(git.directory);
-  const { revisions: discovered, branchHead } = await discoverRevisions(reader, refs, {
-    branch: git.branch,
-    directory,
-    knownPackageTrees,
-    knownTags,
-    warn: (message) => ctx.log?.(message, { repository: `${repo.namespace}/${repo.name}` }),
+  return { knownPackageTrees, knownTags };
+}
+
+async function syncLocked(ctx: SyncContext, repo: RepositoryRow, opts: SyncOptions, started: number): Promise<SyncStats> {
+  const git = repo.spec.git;
+  const timer = phaseTimer();
+  const finish = (s: Omit<SyncStats, 'durationMs' | 'finishedAt'>): SyncStats => ({
+    ...s,
+    durationMs: Math.round(performance.now() - started),
+    finishedAt: new Date().toISOString(),
   });
+  const auth = await ctx.credentials(repo);
+  const refs = await listRemoteRefs(ctx.http, git.repo, auth);
+  const version = remoteVersion(refs);
+  if (!opts.force && version === repo.remote_version) {
+    // After the last sync the cache held exactly its `both` and `externalOnly` sets.
+    const previous = repo.sync_stats;
+    return finish({ cachedOnly: 0, both: (previous?.both ?? 0) + (previous?.externalOnly ?? 0), externalOnly: 0, remoteUnchanged: true });
+  }
+  timer.done('listRefs');
 
-  const keyOf = (r: { packagePath: string; revision: number; commit: string; workspace: string; treeOid: string }) =>
-    // A placeholder is the package on the branch: it changes when its tree does,
-    // not whenever the branch moves.
-    revisionKey({ ...r, commit: r.revision === -1 ? r.treeOid : r.commit });
-  const external = discovered.filter((d) => d.lifecycle === 'Published' || d.lifecycle === 'DeletionProposed');
-  const externalKeys = new Set(external.map(keyOf));
-  const cachedKeys = new Set(
-    cached.map((c) =>
-      keyOf({ packagePath: c.package_path, revision: c.revision, commit: c.git_commit ?? '', workspace: git.branch, treeOid: c.tree_id ?? '' }),
-    ),
-  );
-  const cachedOnly = cached.filter(
-    (c) => !externalKeys.has(keyOf({ packagePath: c.package_path, revision: c.revision, commit: c.git_commit ?? '', workspace: git.branch, treeOid: c.tree_id ?? '' })),
-  );
-  const externalOnly = external.filter((d) => !cachedKeys.has(keyOf(d)));
-  const both = external.length - externalOnly.length;
+  const clone = openLocalClone(cloneDirFor(ctx.clonesDir, repo.id), git.repo);
+  if (refs.length > 0) await fetchAll(clone, { http: ctx.http, branch: git.branch, auth, onProgress: opts.onProgress });
+  timer.done('fetch');
 
-  await ctx.db.transaction((tx) => markRevisionsForDestruction(tx, repo.id, cachedOnly.map((c) => c.id)));
+  const cached = await listCachedPublished(ctx.db, repo.id);
+  const directory = normaliseDirectory(git.directory);
+  const reader: GitObjectReader = (await useNativeGit()) ? new NativeObjectReader(clone.gitdir) : new ObjectReader(clone);
+  try {
+    const { revisions: discovered, branchHead } = await discoverRevisions(reader, refs, {
+      branch: git.branch,
+      directory,
+      ...knownFromCache(cached),
+      warn: (message) => ctx.log?.(message, { repository: `${repo.namespace}/${repo.name}` }),
+    });
+    timer.done('discover');
 
-  // Drafts and proposals found in Git are taken in once; after that the database
-  // owns them (Porch's DB cache never syncs work in progress).
+    const { cachedOnly, externalOnly, both } = diffRevisions(cached, discovered, git.branch);
+    await ctx.db.transaction((tx) => markRevisionsForDestruction(tx, repo.id, cachedOnly.map((c) => c.id)));
+    const toInsert = await newRevisions(ctx, repo, externalOnly, discovered);
+    timer.done('diff');
+
+    await describeRevisions(reader, toInsert, directory, branchHead);
+    timer.done('describe');
+    const blobMemo = new Map<string, Uint8Array>();
+    const ref = { id: repo.id, namespace: repo.namespace, name: repo.name };
+    for (let i = 0; i < toInsert.length; i += INSERT_BATCH) {
+      const batch = toInsert.slice(i, i + INSERT_BATCH);
+      const trees = batch.map((r) => r.treeOid);
+      const copyable = await cachedTreeIds(ctx.db, repo.id, trees);
+      const files = await readPackageTrees(reader, trees.filter((t) => !copyable.has(t)), blobMemo);
+      timer.done('read');
+      await ctx.db.transaction((tx) => insertDiscovered(tx, ref, batch, files, reader, ctx.owner));
+      timer.done('insert');
+    }
+    await recordSyncResult(ctx.db, repo.id, { remoteVersion: version, stats: null, ready: ready('True', 'Ready', '') });
+    ctx.log?.('sync phases (ms)', { repository: `${repo.namespace}/${repo.name}`, ...timer.phases });
+    return finish({ cachedOnly: cachedOnly.length, both, externalOnly: externalOnly.length, remoteUnchanged: false });
+  } finally {
+    reader.close();
+  }
+}
+
+/**
+ * The external-only published revisions, plus drafts and proposals found in Git
+ * that the cache has never seen: those are taken in once, and after that the
+ * database owns them (Porch's DB cache never syncs work in progress).
+ */
+async function newRevisions(ctx: SyncContext, repo: RepositoryRow, externalOnly: DiscoveredRevision[], discovered: DiscoveredRevision[]) {
   const live = await listLiveNames(ctx.db, repo.id);
   const unpublished = discovered.filter((d) => d.lifecycle === 'Draft' || d.lifecycle === 'Proposed');
   const toInsert: DiscoveredRevision[] = [];
@@ -161,14 +213,5 @@ async function syncLocked(ctx: SyncContext, repo: RepositoryRow, opts: SyncOptio
     live.add(name);
     toInsert.push(d);
   }
-
-  await describeRevisions(reader, toInsert, directory, branchHead);
-  const blobMemo = new Map<string, Uint8Array>();
-  const ref = { id: repo.id, namespace: repo.namespace, name: repo.name };
-  for (let i = 0; i < toInsert.length; i += INSERT_BATCH) {
-    const batch = toInsert.slice(i, i + INSERT_BATCH);
-    await ctx.db.transaction((tx) => insertDiscovered(tx, ref, batch, reader, ctx.owner, blobMemo));
-  }
-  await recordSyncResult(ctx.db, repo.id, { remoteVersion: version, stats: null, ready: ready('True', 'Ready', '') });
-  return finish({ cachedOnly: cachedOnly.length, both, externalOnly: externalOnly.length, remoteUnchanged: false });
+  return toInsert;
 }

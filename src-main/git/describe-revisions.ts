@@ -5,13 +5,13 @@ import type { Task } from '../../src-shared/domain.ts';
 import type { DiscoveredRevision } from './discovered.ts';
 import { walkHistory } from './history.ts';
 import { parseKptAnnotations } from './kpt-annotation.ts';
-import type { ObjectReader } from './object-reader.ts';
+import type { GitObjectReader as ObjectReader } from './object-reader.ts';
 import { joinPath } from './porch-refs.ts';
 
 /** How far back to look for a revision's task. Porch walks to the root; on a long
  *  history that makes a first sync quadratic, and the task commits of a revision
  *  sit right behind its approval. */
-export const TASK_WALK_LIMIT = 200;
+export const TASK_WALK_LIMIT = 50;
 
 const FIRST_TASKS = new Set(['init', 'edit', 'clone', 'upgrade']);
 

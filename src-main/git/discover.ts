@@ -4,7 +4,7 @@
 // and only for the revisions a sync will actually insert.
 import type { DiscoveredRevision } from './discovered.ts';
 import { parseKptAnnotations } from './kpt-annotation.ts';
-import type { ObjectReader } from './object-reader.ts';
+import type { GitObjectReader as ObjectReader } from './object-reader.ts';
 import { joinPath, parsePorchRef, relativeToDirectory, revisionFromString } from './porch-refs.ts';
 import type { RemoteRef } from './remote-refs.ts';
 

@@ -2,7 +2,7 @@
 // looks for the `kpt:` annotations that give tasks and publish info. Commits
 // are memoised by the ObjectReader, so several walks in one sync share reads.
 import type { CommitObject } from 'isomorphic-git';
-import type { ObjectReader } from './object-reader.ts';
+import type { GitObjectReader as ObjectReader } from './object-reader.ts';
 
 export interface WalkedCommit {
   oid: string;

@@ -6,6 +6,7 @@
 // environment (GIT_CONFIG_*), never on the command line where `ps` shows them.
 import { execFile } from 'node:child_process';
 import fs from 'node:fs';
+import path from 'node:path';
 import { PorchlightError } from '../../src-shared/errors.ts';
 import { authHeaders, type BasicAuth } from './credentials.ts';
 import { redactUrl } from './http-client.ts';
@@ -34,6 +35,8 @@ export async function nativeFetchAll(gitdir: string, url: string, opts: { auth?:
     ['http.lowSpeedLimit', '1'],
     ['http.lowSpeedTime', String(Math.max(1, Math.round(opts.timeoutMs / 1000)))],
     ['credential.helper', ''],
+    // Keep every fetch as a pack: loose objects cost isomorphic-git a file each.
+    ['fetch.unpackLimit', '1'],
     ...Object.entries(authHeaders(opts.auth)).map(([k, v]): [string, string] => ['http.extraHeader', `${k}: ${v}`]),
   ];
   const env: NodeJS.ProcessEnv = {
@@ -44,17 +47,15 @@ export async function nativeFetchAll(gitdir: string, url: string, opts: { auth?:
     GIT_CONFIG_COUNT: String(config.length),
     ...Object.fromEntries(config.flatMap(([k, v], i) => [[`GIT_CONFIG_KEY_${i}`, k], [`GIT_CONFIG_VALUE_${i}`, v]])),
   };
-  if (!fs.existsSync(`${gitdir}/config`)) {
-    await fs.promises.mkdir(gitdir, { recursive: true });
-    const init = await run(['init', '--bare', '-q', gitdir], env, opts.timeoutMs);
-    if (init.code !== 0) throw new PorchlightError('GIT_ERROR', `cannot create the local clone at ${gitdir}: ${init.stderr.trim()}`);
-  }
-  const res = await run(
-    ['--git-dir', gitdir, 'fetch', '--quiet', '--prune', '--no-tags', '--no-write-fetch-head', url, '+refs/heads/*:refs/remotes/origin/*', '+refs/tags/*:refs/tags/*'],
-    env,
-    // The whole fetch gets a generous multiple of the stall timeout.
-    opts.timeoutMs * 10,
-  );
+  // Reading goes by the remote's own ref names and object ids, so the clone is a
+  // plain mirror: the first time a `clone --mirror` (one pack, packed refs), then
+  // fetches that move only what changed.
+  const first = !fs.existsSync(`${gitdir}/config`);
+  if (first) await fs.promises.mkdir(path.dirname(gitdir), { recursive: true });
+  const res = first
+    ? await run(['clone', '--quiet', '--mirror', '--no-hardlinks', url, gitdir], env, opts.timeoutMs * 10)
+    : await run(['--git-dir', gitdir, 'fetch', '--quiet', '--prune', '--no-write-fetch-head', url, '+refs/*:refs/*'], env, opts.timeoutMs * 10);
+  if (res.code !== 0 && first) await fs.promises.rm(gitdir, { recursive: true, force: true });
   if (res.code === 0) return;
   const where = redactUrl(url);
   const message = res.stderr.trim().split('\n').pop() ?? '';

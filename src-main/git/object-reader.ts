@@ -1,21 +1,36 @@
 // Reads commits, trees and blobs from a local clone, memoising trees by oid for
 // one sync: many revisions share most of their trees, and a tree whose oid did
 // not change needs no second read.
-import fs from 'node:fs';
 import git from 'isomorphic-git';
 import type { CommitObject, TreeEntry } from 'isomorphic-git';
 import type { LocalClone } from './local-clone.ts';
+import { snapshotFs } from './snapshot-fs.ts';
 
-export class ObjectReader {
+/** What sync and discovery read from a clone; two implementations, one per engine. */
+export interface GitObjectReader {
+  commit(oid: string): Promise<CommitObject>;
+  peelToCommit(oid: string): Promise<string>;
+  tree(oid: string): Promise<TreeEntry[]>;
+  subtree(root: string, dir: string): Promise<string | undefined>;
+  blob(oid: string): Promise<Uint8Array>;
+  files(treeOid: string, prefix?: string): Promise<{ path: string; oid: string; mode: string }[]>;
+  close(): void;
+}
+
+export class ObjectReader implements GitObjectReader {
   private readonly trees = new Map<string, TreeEntry[]>();
   private readonly commits = new Map<string, CommitObject>();
 
-  constructor(private readonly clone: LocalClone) {}
+  private readonly fs: ReturnType<typeof snapshotFs>;
+
+  constructor(private readonly clone: LocalClone) {
+    this.fs = snapshotFs(clone.gitdir);
+  }
 
   async commit(oid: string): Promise<CommitObject> {
     let c = this.commits.get(oid);
     if (!c) {
-      c = (await git.readCommit({ fs, gitdir: this.clone.gitdir, oid, cache: this.clone.cache })).commit;
+      c = (await git.readCommit({ fs: this.fs, gitdir: this.clone.gitdir, oid, cache: this.clone.cache })).commit;
       this.commits.set(oid, c);
     }
     return c;
@@ -24,7 +39,7 @@ export class ObjectReader {
   /** Follows annotated tags down to the commit they name. */
   async peelToCommit(oid: string): Promise<string> {
     for (let i = 0; i < 10; i++) {
-      const { type, object } = await git.readObject({ fs, gitdir: this.clone.gitdir, oid, cache: this.clone.cache, format: 'parsed' });
+      const { type, object } = await git.readObject({ fs: this.fs, gitdir: this.clone.gitdir, oid, cache: this.clone.cache, format: 'parsed' });
       if (type === 'commit') return oid;
       if (type !== 'tag') throw new Error(`${oid} is a ${type}, not a commit or tag`);
       oid = (object as { object: string }).object;
@@ -35,7 +50,7 @@ export class ObjectReader {
   async tree(oid: string): Promise<TreeEntry[]> {
     let t = this.trees.get(oid);
     if (!t) {
-      t = (await git.readTree({ fs, gitdir: this.clone.gitdir, oid, cache: this.clone.cache })).tree;
+      t = (await git.readTree({ fs: this.fs, gitdir: this.clone.gitdir, oid, cache: this.clone.cache })).tree;
       this.trees.set(oid, t);
     }
     return t;
@@ -57,7 +72,7 @@ export class ObjectReader {
         oid = entry.oid;
         continue;
       }
-      const { object } = await git.readObject({ fs, gitdir: this.clone.gitdir, oid, cache: this.clone.cache, format: 'content' });
+      const { object } = await git.readObject({ fs: this.fs, gitdir: this.clone.gitdir, oid, cache: this.clone.cache, format: 'content' });
       const found = findTreeEntry(object as Uint8Array, segment);
       if (!found || !found.mode.startsWith('4')) return undefined;
       oid = found.oid;
@@ -66,8 +81,10 @@ export class ObjectReader {
   }
 
   async blob(oid: string): Promise<Uint8Array> {
-    return (await git.readBlob({ fs, gitdir: this.clone.gitdir, oid, cache: this.clone.cache })).blob;
+    return (await git.readBlob({ fs: this.fs, gitdir: this.clone.gitdir, oid, cache: this.clone.cache })).blob;
   }
+
+  close(): void {}
 
   /** Every file under a package tree, paths relative to it, bytes exact. */
   async files(treeOid: string, prefix = ''): Promise<{ path: string; oid: string; mode: string }[]> {

@@ -74,6 +74,19 @@ describe.each(testEngines())('schema rules on $kind', (engine) => {
     await expect(insert('v1', 1, 'Published')).resolves.toBeGreaterThan(0);
   });
 
+  it('refuses resources that belong to no revision, and revisions or resources that change identity', async () => {
+    const id = await insert('refs', 6, 'Published');
+    await expect(
+      db.query(`INSERT INTO resources (repository_id, package_revision_id, path, content) VALUES ($1, $2, 'x', '\\x00')`, [repo, 999_999_999]),
+    ).rejects.toThrow(/violates the reference to package_revisions/);
+    await db.query(`INSERT INTO resources (repository_id, package_revision_id, path, content) VALUES ($1, $2, 'x', '\\x00')`, [repo, id]);
+    await expect(db.query(`UPDATE resources SET package_revision_id = 1 WHERE repository_id = $1`, [repo])).rejects.toThrow(/cannot change/);
+    await expect(db.query(`UPDATE package_revisions SET id = id + 1000000 WHERE repository_id = $1 AND id = $2`, [repo, id])).rejects.toThrow(/cannot change/);
+    await db.query(`DELETE FROM package_revisions WHERE repository_id = $1 AND id = $2`, [repo, id]);
+    const left = await db.query<{ n: number }>(`SELECT count(*)::int AS n FROM resources WHERE repository_id = $1 AND package_revision_id = $2`, [repo, id]);
+    expect(left.rows[0]!.n).toBe(0);
+  });
+
   it('cascades a repository delete to revisions and resources', async () => {
     const id = await insert('withfiles', 4, 'Published');
     await db.query(`INSERT INTO resources (repository_id, package_revision_id, path, content) VALUES ($1, $2, 'Kptfile', $3)`, [repo, id, new Uint8Array([0xff, 0x00, 0x41])]);
