@@ -25,7 +25,7 @@ import {
   tryTakeSyncLease,
   type RepositoryRow,
 } from './repository-store.ts';
-import { listCachedPublished, listLiveNames, markRevisionsForDestruction, type CachedPublished } from './revision-store.ts';
+import { listCachedPublished, liveNamesAmong, markRevisionsForDestruction, type CachedPublished } from './revision-store.ts';
 import { cachedTreeIds, insertDiscovered, readPackageTrees } from './sync-writer.ts';
 
 export interface SyncContext {
@@ -158,6 +158,7 @@ async function syncLocked(ctx: SyncContext, repo: RepositoryRow, opts: SyncOptio
   timer.done('fetch');
 
   const cached = await listCachedPublished(ctx.db, repo.id);
+  timer.done('loadCache');
   const directory = normaliseDirectory(git.directory);
   const reader: GitObjectReader = (await useNativeGit()) ? new NativeObjectReader(clone.gitdir) : new ObjectReader(clone);
   try {
@@ -170,7 +171,7 @@ async function syncLocked(ctx: SyncContext, repo: RepositoryRow, opts: SyncOptio
     timer.done('discover');
 
     const { cachedOnly, externalOnly, both } = diffRevisions(cached, discovered, git.branch);
-    await ctx.db.transaction((tx) => markRevisionsForDestruction(tx, repo.id, cachedOnly.map((c) => c.id)));
+    await markRevisionsForDestruction(ctx.db, repo.id, cachedOnly.map((c) => c.id));
     const toInsert = await newRevisions(ctx, repo, externalOnly, discovered);
     timer.done('diff');
 
@@ -201,10 +202,11 @@ async function syncLocked(ctx: SyncContext, repo: RepositoryRow, opts: SyncOptio
  * database owns them (Porch's DB cache never syncs work in progress).
  */
 async function newRevisions(ctx: SyncContext, repo: RepositoryRow, externalOnly: DiscoveredRevision[], discovered: DiscoveredRevision[]) {
-  const live = await listLiveNames(ctx.db, repo.id);
   const unpublished = discovered.filter((d) => d.lifecycle === 'Draft' || d.lifecycle === 'Proposed');
+  const candidates = [...externalOnly, ...unpublished];
+  const live = await liveNamesAmong(ctx.db, repo.id, candidates.map((d) => packageRevisionName(repo.name, d.packagePath, d.workspace)));
   const toInsert: DiscoveredRevision[] = [];
-  for (const d of [...externalOnly, ...unpublished]) {
+  for (const d of candidates) {
     const name = packageRevisionName(repo.name, d.packagePath, d.workspace);
     if (live.has(name)) {
       if (d.revision !== 0) ctx.log?.('skipped a Git revision whose name is taken by a cached one', { name });
