@@ -4,7 +4,7 @@
 import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
 import type { CommitObject, TreeEntry } from 'isomorphic-git';
 import { parseCommit, parseTree } from './git-objects.ts';
-import type { GitObjectReader } from './object-reader.ts';
+import { listFiles, type GitObjectReader, type TreeFile } from './object-reader.ts';
 
 interface RawObject {
   oid: string;
@@ -111,14 +111,8 @@ export class NativeObjectReader implements GitObjectReader {
     return new Uint8Array(o.content.buffer, o.content.byteOffset, o.content.byteLength);
   }
 
-  async files(treeOid: string, prefix = ''): Promise<{ path: string; oid: string; mode: string }[]> {
-    const out: { path: string; oid: string; mode: string }[] = [];
-    for (const e of await this.tree(treeOid)) {
-      const p = prefix ? `${prefix}/${e.path}` : e.path;
-      if (e.type === 'tree') out.push(...(await this.files(e.oid, p)));
-      else if (e.type === 'blob') out.push({ path: p, oid: e.oid, mode: e.mode });
-    }
-    return out;
+  files(treeOid: string): Promise<TreeFile[]> {
+    return listFiles(this, treeOid);
   }
 
   close(): void {

@@ -13,7 +13,8 @@ export interface GitObjectReader {
   tree(oid: string): Promise<TreeEntry[]>;
   subtree(root: string, dir: string): Promise<string | undefined>;
   blob(oid: string): Promise<Uint8Array>;
-  files(treeOid: string, prefix?: string): Promise<{ path: string; oid: string; mode: string }[]>;
+  /** Every file under a package tree, paths relative to it. */
+  files(treeOid: string): Promise<TreeFile[]>;
   close(): void;
 }
 
@@ -86,16 +87,26 @@ export class ObjectReader implements GitObjectReader {
 
   close(): void {}
 
-  /** Every file under a package tree, paths relative to it, bytes exact. */
-  async files(treeOid: string, prefix = ''): Promise<{ path: string; oid: string; mode: string }[]> {
-    const out: { path: string; oid: string; mode: string }[] = [];
-    for (const e of await this.tree(treeOid)) {
-      const p = prefix ? `${prefix}/${e.path}` : e.path;
-      if (e.type === 'tree') out.push(...(await this.files(e.oid, p)));
-      else if (e.type === 'blob') out.push({ path: p, oid: e.oid, mode: e.mode });
-    }
-    return out;
+  files(treeOid: string): Promise<TreeFile[]> {
+    return listFiles(this, treeOid);
   }
+}
+
+export interface TreeFile {
+  path: string;
+  oid: string;
+  mode: string;
+}
+
+/** Every file under a package tree, paths relative to it; both readers list files this way. */
+export async function listFiles(reader: Pick<GitObjectReader, 'tree'>, treeOid: string, prefix = ''): Promise<TreeFile[]> {
+  const out: TreeFile[] = [];
+  for (const e of await reader.tree(treeOid)) {
+    const p = prefix ? `${prefix}/${e.path}` : e.path;
+    if (e.type === 'tree') out.push(...(await listFiles(reader, e.oid, p)));
+    else if (e.type === 'blob') out.push({ path: p, oid: e.oid, mode: e.mode });
+  }
+  return out;
 }
 
 /** Scans a raw tree object (`<mode> <name>\0<20-byte id>`...) for one name. */
