@@ -12,6 +12,8 @@ export interface CleanupResult {
 
 export interface CleanupOptions {
   batchSize?: number;
+  /** Only this repository's revisions (after its sync); unregistered repositories are always included. */
+  repositoryId?: number;
   /** Local clone directory of a repository id, removed with the repository. */
   cloneDirFor?: (repositoryId: number) => string;
 }
@@ -53,9 +55,10 @@ export async function runCleanup(db: Database, opts: CleanupOptions = {}): Promi
   }
 
   // Which repositories have revisions to delete: the partial status index makes this cheap.
-  const pending = await db.query<{ repository_id: number }>(
-    `SELECT DISTINCT repository_id FROM package_revisions WHERE status = 'pending_destruction'`,
-  );
+  const pending =
+    opts.repositoryId !== undefined
+      ? { rows: [{ repository_id: opts.repositoryId }] }
+      : await db.query<{ repository_id: number }>(`SELECT DISTINCT repository_id FROM package_revisions WHERE status = 'pending_destruction'`);
   for (const { repository_id } of pending.rows) {
     result.revisionsDeleted += await deleteRevisionBatches(db, repository_id, true, batchSize);
   }

@@ -94,16 +94,18 @@ export async function listRepositories(q: Queryable, namespace: string | undefin
 export async function recordSyncResult(
   q: Queryable,
   id: number,
-  r: { remoteVersion: string | null; stats: SyncStats | null; ready: Condition },
+  r: { remoteVersion: string | null; stats: SyncStats | null; ready: Condition; releaseLeaseOf?: string },
 ): Promise<void> {
   await q.query(
     `UPDATE repositories
         SET remote_version = COALESCE($2, remote_version),
             sync_stats = COALESCE($3, sync_stats),
             conditions = $4,
-            last_sync_at = now()
+            last_sync_at = now(),
+            sync_owner = CASE WHEN sync_owner = $5 THEN NULL ELSE sync_owner END,
+            sync_until = CASE WHEN sync_owner = $5 THEN NULL ELSE sync_until END
       WHERE id = $1`,
-    [id, r.remoteVersion, r.stats ? JSON.stringify(r.stats) : null, JSON.stringify([r.ready])],
+    [id, r.remoteVersion, r.stats ? JSON.stringify(r.stats) : null, JSON.stringify([r.ready]), r.releaseLeaseOf ?? null],
   );
 }
 

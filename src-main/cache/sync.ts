@@ -12,7 +12,7 @@ import type { BasicAuth } from '../git/credentials.ts';
 import { describeRevisions } from '../git/describe-revisions.ts';
 import { discoverRevisions } from '../git/discover.ts';
 import { revisionKey, type DiscoveredRevision } from '../git/discovered.ts';
-import { fetchAll, openLocalClone } from '../git/local-clone.ts';
+import { fetchAll, openLocalClone, type LocalClone } from '../git/local-clone.ts';
 import { ObjectReader, type GitObjectReader } from '../git/object-reader.ts';
 import { NativeObjectReader } from '../git/native-object-reader.ts';
 import { useNativeGit } from '../git/native-fetch.ts';
@@ -37,6 +37,8 @@ export interface SyncContext {
   owner: string;
   credentials: (repo: RepositoryRow) => Promise<BasicAuth | undefined>;
   log?: (message: string, fields?: Record<string, unknown>) => void;
+  /** One local clone, with its isomorphic-git object cache, per repository for the life of the process. */
+  clones?: Map<number, LocalClone>;
 }
 
 export interface SyncOptions {
@@ -73,21 +75,17 @@ export async function syncRepository(ctx: SyncContext, repo: RepositoryRow, opts
   }
   const started = performance.now();
   try {
-    const stats = await syncLocked(ctx, repo, opts, started);
-    await recordSyncResult(ctx.db, repo.id, {
-      remoteVersion: null,
-      stats,
-      ready: ready('True', 'Ready', ''),
-    });
+    const { stats, version } = await syncLocked(ctx, repo, opts, started);
+    // One write records the result, the remote's version and frees the lease.
+    await recordSyncResult(ctx.db, repo.id, { remoteVersion: version, stats, ready: ready('True', 'Ready', ''), releaseLeaseOf: ctx.owner });
     ctx.log?.('sync finished', { repository: `${repo.namespace}/${repo.name}`, ...stats });
     return stats;
   } catch (e) {
     const err = isPorchlightError(e) ? e : new PorchlightError('INTERNAL', `sync failed: ${(e as Error).message}`);
     await recordSyncResult(ctx.db, repo.id, { remoteVersion: null, stats: null, ready: ready('False', 'Error', err.message) }).catch(() => {});
+    await releaseSyncLease(ctx.db, repo.id, ctx.owner).catch(() => {});
     ctx.log?.('sync failed', { repository: `${repo.namespace}/${repo.name}`, error: err.message });
     throw err;
-  } finally {
-    await releaseSyncLease(ctx.db, repo.id, ctx.owner).catch(() => {});
   }
 }
 
@@ -135,7 +133,7 @@ function knownFromCache(cached: readonly CachedPublished[]) {
   return { knownPackageTrees, knownTags };
 }
 
-async function syncLocked(ctx: SyncContext, repo: RepositoryRow, opts: SyncOptions, started: number): Promise<SyncStats> {
+async function syncLocked(ctx: SyncContext, repo: RepositoryRow, opts: SyncOptions, started: number): Promise<{ stats: SyncStats; version: string }> {
   const git = repo.spec.git;
   const timer = phaseTimer();
   const finish = (s: Omit<SyncStats, 'durationMs' | 'finishedAt'>): SyncStats => ({
@@ -149,16 +147,21 @@ async function syncLocked(ctx: SyncContext, repo: RepositoryRow, opts: SyncOptio
   if (!opts.force && version === repo.remote_version) {
     // After the last sync the cache held exactly its `both` and `externalOnly` sets.
     const previous = repo.sync_stats;
-    return finish({ cachedOnly: 0, both: (previous?.both ?? 0) + (previous?.externalOnly ?? 0), externalOnly: 0, remoteUnchanged: true });
+    return { version, stats: finish({ cachedOnly: 0, both: (previous?.both ?? 0) + (previous?.externalOnly ?? 0), externalOnly: 0, remoteUnchanged: true }) };
   }
   timer.done('listRefs');
 
-  const clone = openLocalClone(cloneDirFor(ctx.clonesDir, repo.id), git.repo);
-  if (refs.length > 0) await fetchAll(clone, { http: ctx.http, branch: git.branch, auth, onProgress: opts.onProgress });
+  let clone = ctx.clones?.get(repo.id);
+  if (!clone) {
+    clone = openLocalClone(cloneDirFor(ctx.clonesDir, repo.id), git.repo);
+    ctx.clones?.set(repo.id, clone);
+  }
+  // Git and the database answer at the same time: the fetch runs in a child process.
+  const [cached] = await Promise.all([
+    listCachedPublished(ctx.db, repo.id),
+    refs.length > 0 ? fetchAll(clone, { http: ctx.http, branch: git.branch, auth, onProgress: opts.onProgress }) : undefined,
+  ]);
   timer.done('fetch');
-
-  const cached = await listCachedPublished(ctx.db, repo.id);
-  timer.done('loadCache');
   const directory = normaliseDirectory(git.directory);
   const reader: GitObjectReader = (await useNativeGit()) ? new NativeObjectReader(clone.gitdir) : new ObjectReader(clone);
   try {
@@ -188,9 +191,8 @@ async function syncLocked(ctx: SyncContext, repo: RepositoryRow, opts: SyncOptio
       await ctx.db.transaction((tx) => insertDiscovered(tx, ref, batch, files, reader, ctx.owner));
       timer.done('insert');
     }
-    await recordSyncResult(ctx.db, repo.id, { remoteVersion: version, stats: null, ready: ready('True', 'Ready', '') });
     ctx.log?.('sync phases (ms)', { repository: `${repo.namespace}/${repo.name}`, ...timer.phases });
-    return finish({ cachedOnly: cachedOnly.length, both, externalOnly: externalOnly.length, remoteUnchanged: false });
+    return { version, stats: finish({ cachedOnly: cachedOnly.length, both, externalOnly: externalOnly.length, remoteUnchanged: false }) };
   } finally {
     reader.close();
   }

@@ -56,6 +56,7 @@ export class PorchlightService {
       owner: `${os.userInfo().username}@${os.hostname()}:${process.pid}`,
       credentials: (repo) => this.credentials.get(secretKey(repo.namespace, repo.spec.git.secretRef?.name)),
       log: opts.log,
+      clones: new Map(),
     };
     this.syncManager = new SyncManager({
       list: async () =>
@@ -64,7 +65,7 @@ export class PorchlightService {
         const row = await findRepository(this.db, t.namespace, t.name);
         if (!row || row.id !== t.id) throw notFound(`repository ${t.namespace}/${t.name} is gone`);
         const stats = await syncRepository(this.sync, row);
-        await this.cleanup();
+        if (stats.cachedOnly > 0) await this.cleanup(row.id);
         return stats;
       },
       onResult: (t, r) => opts.log?.(r instanceof Error ? 'background sync failed' : 'background sync', { repository: `${t.namespace}/${t.name}`, ...(r instanceof Error ? { error: r.message } : r) }),
@@ -138,7 +139,7 @@ export class PorchlightService {
     const r = parse(repositoryRefSchema, request);
     const row = await this.requireRepository(r.namespace, r.name);
     const stats = await syncRepository(this.sync, row, { force: request.force, onProgress });
-    await this.cleanup();
+    if (stats.cachedOnly > 0) await this.cleanup(row.id);
     return stats;
   }
 
@@ -159,6 +160,7 @@ export class PorchlightService {
       );
     }
     this.syncManager.cancel(row.id);
+    this.sync.clones?.delete(row.id);
     await markRepositoryForDestruction(this.db, row.id, `unregistered by ${this.updatedBy}`);
     const secret = secretKey(row.namespace, row.spec.git.secretRef?.name);
     if (secret) await this.credentials.delete(secret);
@@ -166,8 +168,9 @@ export class PorchlightService {
     return { draftsDestroyed: drafts };
   }
 
-  async cleanup(): Promise<CleanupResult> {
-    return runCleanup(this.db, { cloneDirFor: (id) => cloneDirFor(this.sync.clonesDir, id) });
+  /** Deletes what was marked for destruction; `repositoryId` limits the revision pass to one partition. */
+  async cleanup(repositoryId?: number): Promise<CleanupResult> {
+    return runCleanup(this.db, { repositoryId, cloneDirFor: (id) => cloneDirFor(this.sync.clonesDir, id) });
   }
 
   async listPackageRevisions(request: ListRevisionsRequest): Promise<PackageRevision[]> {
