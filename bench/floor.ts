@@ -272,3 +272,15 @@ export async function measureFloor(opts: { url: string; cloneDir: string; db: Da
     objectsRead: read.value.objects,
   };
 }
+
+/** `git ls-remote` of the same URL: the native cost of "did anything change?". */
+export async function lsRemote(url: string): Promise<number> {
+  const { ms } = await timed(() => execFileAsync('git', ['ls-remote', url], { env: GIT_ENV, maxBuffer: 64 * 1024 * 1024 }));
+  return ms;
+}
+
+/** `git fetch` into the floor's mirror: the native cost of bringing one new tag over. */
+export async function mirrorFetch(dir: string): Promise<number> {
+  const { ms } = await timed(() => execFileAsync('git', ['-c', 'safe.directory=*', '--git-dir', dir, 'fetch', '--quiet', '--prune'], { env: GIT_ENV }));
+  return ms;
+}

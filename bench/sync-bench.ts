@@ -22,7 +22,7 @@ import { openDatabase } from '../src-main/db/open-database.ts';
 import { PorchlightService } from '../src-main/service/porchlight-service.ts';
 import type { SyncStats } from '../src-shared/domain.ts';
 import { startGitServer, type GitServer } from '../test/support/git-server.ts';
-import { measureFloor, type FloorTimes } from './floor.ts';
+import { lsRemote, measureFloor, mirrorFetch, type FloorTimes } from './floor.ts';
 import { addOneTag, generateRepo } from './generate-repo.ts';
 import { machineInfo, MB, median, memory, renderTable, round1, timed, writeJson, type MachineInfo, type ResultRow } from './measure.ts';
 import type { ChildRequest, ChildResult } from './sync-child.ts';
@@ -50,8 +50,13 @@ interface EngineResult {
   error?: string;
   openMs?: number;
   floor?: FloorTimes;
+  /** Native context for the re-sync targets: `git ls-remote` (median of 5), `git fetch` of one new tag into the floor mirror (median of 3). */
+  lsRemoteMs?: number[];
+  fetchNewTagMs?: number[];
   firstSyncMs?: number;
   firstSyncStats?: SyncStats;
+  /** What the sync logged about its own phases (when it does), per sync in order. */
+  syncPhases?: Record<string, unknown>[];
   revisionsAfterFirstSync?: number;
   rssAfterFirstSyncMB?: number;
   unchangedMs?: number[];
@@ -173,7 +178,14 @@ async function runEngine(kind: EngineKind, setup: Setup, pgdbs: PgDatabases | un
     result.floor = await measureFloor({ url: setup.server.authUrl(repoName), cloneDir: join(dir, 'floor.git'), db });
     log(`${kind}: floor ${Math.round(result.floor.totalMs)} ms (clone ${Math.round(result.floor.cloneMs)}, read ${Math.round(result.floor.readMs)}, insert ${Math.round(result.floor.insertMs)})`);
 
-    service = new PorchlightService({ db, dataHome });
+    const phases: Record<string, unknown>[] = (result.syncPhases = []);
+    service = new PorchlightService({
+      db,
+      dataHome,
+      log: (message, fields) => {
+        if (/phase/i.test(message) && fields) phases.push(fields);
+      },
+    });
     const svc = service;
     log(`${kind}: first sync ...`);
     const first = await timed(() => svc.registerRepository({ url, name: REPO_NAME, namespace: NAMESPACE, username: USER, password: PASSWORD }));
@@ -183,6 +195,9 @@ async function runEngine(kind: EngineKind, setup: Setup, pgdbs: PgDatabases | un
     result.rssAfterFirstSyncMB = memory().rss / MB;
     result.revisionsAfterFirstSync = (await svc.listPackageRevisions({ namespace: NAMESPACE })).length;
     log(`${kind}: first sync ${Math.round(first.ms)} ms, ${result.revisionsAfterFirstSync} revisions`);
+
+    result.lsRemoteMs = [];
+    for (let i = 0; i < UNCHANGED_RUNS; i++) result.lsRemoteMs.push(await lsRemote(setup.server.authUrl(repoName)));
 
     result.unchangedMs = [];
     result.unchangedStats = [];
@@ -199,6 +214,7 @@ async function runEngine(kind: EngineKind, setup: Setup, pgdbs: PgDatabases | un
       // A different package each time, spread over the repository.
       const pkg = setup.packages[Math.floor(((i + 0.5) * setup.packages.length) / NEW_TAG_RUNS)]!;
       await addOneTag(repoDir, pkg, setup.files);
+      result.fetchNewTagMs = [...(result.fetchNewTagMs ?? []), await mirrorFetch(join(dir, 'floor.git'))];
       const r = await timed(() => svc.syncRepository({ namespace: NAMESPACE, name: REPO_NAME }));
       result.newTagMs.push(r.ms);
       result.newTagStats.push(r.value);
@@ -246,6 +262,15 @@ async function measureMemory(kind: EngineKind, setup: Setup, pgdbs: PgDatabases 
   return out;
 }
 
+/** `fetch 948, discover 1250, ...` from the sync's own phase log, if it wrote one. */
+function phaseNote(p: Record<string, unknown> | undefined): string {
+  if (!p) return 'no phase log';
+  return `phases ms: ${Object.entries(p)
+    .filter(([, v]) => typeof v === 'number')
+    .map(([k, v]) => `${k} ${v as number}`)
+    .join(', ')}`;
+}
+
 function verdict(ok: boolean | undefined): ResultRow['verdict'] {
   return ok === undefined ? 'ERROR' : ok ? 'PASS' : 'FAIL';
 }
@@ -285,7 +310,7 @@ function rowsFor(r: EngineResult, sizes: { big: number; small: number }): Result
     unit: 'ms',
     target: f ? `<= ${Math.round(TARGET.firstSyncRatio * f.totalMs)} ms` : `<= ${TARGET.firstSyncRatio}x floor`,
     verdict: verdict(ratio === undefined ? undefined : ratio <= TARGET.firstSyncRatio),
-    note: r.firstSyncStats ? `${r.revisionsAfterFirstSync} revisions listed; sync's own durationMs ${r.firstSyncStats.durationMs}` : r.error,
+    note: r.firstSyncStats ? `${r.revisionsAfterFirstSync} revisions listed; ${phaseNote(r.syncPhases?.[0])}` : r.error,
   });
   rows.push({
     engine: e,
@@ -295,6 +320,9 @@ function rowsFor(r: EngineResult, sizes: { big: number; small: number }): Result
     target: `<= ${TARGET.firstSyncRatio}x`,
     verdict: verdict(ratio === undefined ? undefined : ratio <= TARGET.firstSyncRatio),
   });
+  if (r.lsRemoteMs?.length) {
+    rows.push({ engine: e, figure: 'native: git ls-remote (median of 5)', value: median(r.lsRemoteMs), unit: 'ms', target: '', verdict: 'INFO', note: 'what an unchanged re-sync must do at least' });
+  }
   const unchanged = r.unchangedMs?.length ? median(r.unchangedMs) : undefined;
   rows.push({
     engine: e,
@@ -321,6 +349,17 @@ function rowsFor(r: EngineResult, sizes: { big: number; small: number }): Result
           .join('/')}; ${r.revisionsAfterNewTags} revisions after`
       : undefined,
   });
+  if (r.fetchNewTagMs?.length) {
+    rows.push({
+      engine: e,
+      figure: 'native: git fetch of one new tag (median)',
+      value: median(r.fetchNewTagMs),
+      unit: 'ms',
+      target: '',
+      verdict: 'INFO',
+      note: 'into the floor mirror; what a new-tag re-sync must do at least',
+    });
+  }
   if (r.rssAfterFirstSyncMB !== undefined) {
     rows.push({
       engine: e,
@@ -392,6 +431,7 @@ export async function runSyncBench(argv: string[]): Promise<number> {
   const files = Number(values.files);
   const wanted = new Set(values.engines.split(',').map((s) => s.trim()));
   const machine: MachineInfo = await machineInfo();
+  const loadBefore = os.loadavg();
 
   const adminUrl = (process.env.PORCHLIGHT_BENCH_PG_URL ?? process.env.PORCHLIGHT_TEST_PG_URL ?? '').trim();
   const warnings: string[] = [];
@@ -455,6 +495,13 @@ export async function runSyncBench(argv: string[]): Promise<number> {
 
   const rows = results.flatMap((r) => rowsFor(r, { big: packages, small }));
   const totalS = (performance.now() - started) / 1000;
+  const loadAfter = os.loadavg();
+  const busy = Math.max(loadBefore[0]!, loadAfter[0]!, loadAfter[1]!) > machine.cores * 0.75;
+  if (busy) {
+    warnings.push(
+      `machine was busy (load average ${loadBefore.map((l) => l.toFixed(1)).join('/')} before, ${loadAfter.map((l) => l.toFixed(1)).join('/')} after, ${machine.cores} cores): figures are noisy`,
+    );
+  }
   const lines = [
     '',
     `Porchlight sync benchmark: ${packages} packages x ${revisions} revisions (${files} files each), git http-backend on 127.0.0.1`,
@@ -471,7 +518,7 @@ export async function runSyncBench(argv: string[]): Promise<number> {
 
   await writeJson(values.out, {
     benchmark: 'sync',
-    machine: { ...machine, pglite: pgliteVersion(), postgres: pgVersion ?? null },
+    machine: { ...machine, pglite: pgliteVersion(), postgres: pgVersion ?? null, loadBefore, loadAfter },
     repository: repoInfo,
     targets: TARGET,
     warnings,
