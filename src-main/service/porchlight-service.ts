@@ -7,7 +7,7 @@ import path from 'node:path';
 import type { HttpClient, ProgressCallback } from 'isomorphic-git';
 import type { Database } from '../db/database.ts';
 import type { PackageRevision, Repository, SyncStats } from '../../src-shared/domain.ts';
-import { alreadyExists, failedPrecondition, notFound, PorchlightError } from '../../src-shared/errors.ts';
+import { alreadyExists, failedPrecondition, invalidArgument, notFound, PorchlightError } from '../../src-shared/errors.ts';
 import {
   listRevisionsSchema,
   registerRepositorySchema,
@@ -85,7 +85,7 @@ export class PorchlightService {
   }
 
   async registerRepository(request: RegisterRepositoryRequest, onProgress?: ProgressCallback): Promise<{ repository: Repository; sync: SyncStats | PorchlightError }> {
-    const r = parse(registerRepositorySchema, request);
+    const r = withCredentialsOutOfUrl(parse(registerRepositorySchema, request));
     if (await findRepository(this.db, r.namespace, r.name)) {
       throw alreadyExists(`repository "${r.name}" already exists in namespace "${r.namespace}"`, { namespace: r.namespace, name: r.name });
     }
@@ -203,6 +203,23 @@ export class PorchlightService {
     this.syncManager.stop();
     await this.db.close();
   }
+}
+
+/**
+ * Credentials written into the URL (http://user:token@host/...) move to the
+ * credential store: the URL is stored in the database and shown in listings.
+ */
+function withCredentialsOutOfUrl<R extends { url: string; username?: string; password?: string }>(r: R): R {
+  const url = new URL(r.url);
+  if (!url.username && !url.password) return r;
+  if (r.username !== undefined) {
+    throw invalidArgument('credentials are given both in the URL and with --repo-basic-username; give them once, with the flags');
+  }
+  const username = decodeURIComponent(url.username);
+  const password = decodeURIComponent(url.password);
+  url.username = '';
+  url.password = '';
+  return { ...r, url: url.toString(), username, password };
 }
 
 /** Credentials are per namespace, as Kubernetes secrets are. */

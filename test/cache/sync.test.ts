@@ -141,6 +141,15 @@ describe.each(testEngines())('sync on $kind', (engine) => {
     await service.unregisterRepository({ name: 'wrong-password' });
   });
 
+  it('moves credentials written into the URL to the credential store', async () => {
+    const url = server.baseUrl('simple').replace('http://', `http://alice:${encodeURIComponent(PASSWORD)}@`);
+    const { repository, sync } = await service.registerRepository({ url, name: 'in-url' });
+    expect(sync).toMatchObject({ externalOnly: 8 });
+    expect(repository.spec.git.repo).toBe(server.baseUrl('simple'));
+    expect(repository.spec.git.secretRef).toEqual({ name: 'in-url-auth' });
+    await expect(service.registerRepository({ url, name: 'twice', username: 'alice', password: PASSWORD })).rejects.toMatchObject({ code: 'INVALID_ARGUMENT' });
+  });
+
   it('never stores the password in the database', async () => {
     const dump = await service.db.query<{ t: string }>(
       `SELECT row_to_json(x)::text AS t FROM (SELECT * FROM repositories) x
@@ -165,6 +174,7 @@ describe.each(testEngines())('sync on $kind', (engine) => {
     expect(draftsDestroyed).toBe(3);
     expect((await names()).filter((n) => n.startsWith('drafts.'))).toEqual([]);
     expect(fs.readdirSync(path.join(home(), 'repos')).length).toBe(cloneDirs.length - 1);
+    await service.unregisterRepository({ name: 'in-url' });
     const rows = await service.db.query<{ n: number }>(`SELECT count(*)::int AS n FROM repositories WHERE name = 'drafts'`);
     expect(rows.rows[0]!.n).toBe(0);
   });
