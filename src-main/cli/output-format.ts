@@ -1,6 +1,6 @@
 // `-o` / `--output` as kubectl reads it: json, yaml, wide, custom-columns=...
 import { invalidArgument } from '../../src-shared/errors.ts';
-import { asListOrItem, formatCustomColumns, formatJson, formatTable, formatYaml, parseCustomColumns } from './printers.ts';
+import { formatCustomColumns, formatJson, formatTable, formatYaml, parseCustomColumns } from './printers.ts';
 
 export type OutputFormat = { kind: 'table' } | { kind: 'json' } | { kind: 'yaml' } | { kind: 'custom-columns'; spec: string };
 
@@ -13,18 +13,17 @@ export function parseOutputFormat(value: string | undefined): OutputFormat {
   );
 }
 
-/** Prints objects in the chosen format; `table` is the command's own table. */
-export function render(
-  format: OutputFormat,
-  objects: readonly object[],
-  single: boolean,
-  table: () => { header: string[]; rows: string[][] },
-): string {
+/**
+ * Prints objects in the chosen format; `table` is the command's own table.
+ * porchctl prints each object on its own (JSON objects one after another, YAML
+ * documents separated by ---), not wrapped in a List as kubectl get would.
+ */
+export function render(format: OutputFormat, objects: readonly object[], table: () => { header: string[]; rows: string[][] }): string {
   switch (format.kind) {
     case 'json':
-      return formatJson(asListOrItem(objects, single));
+      return objects.map(formatJson).join('');
     case 'yaml':
-      return formatYaml(asListOrItem(objects, single));
+      return objects.map(formatYaml).join('---\n');
     case 'custom-columns':
       return objects.length ? formatCustomColumns(parseCustomColumns(format.spec), objects) : '';
     case 'table': {

@@ -65,12 +65,6 @@ function sortKeys(value: unknown): unknown {
   return value;
 }
 
-/** A list as kubectl wraps it, or the single object when one was asked for by name. */
-export function asListOrItem(items: readonly object[], single: boolean): object {
-  if (single && items.length === 1) return items[0]!;
-  return { apiVersion: 'v1', items, kind: 'List', metadata: { resourceVersion: '' } };
-}
-
 export function formatJson(value: unknown): string {
   return JSON.stringify(sortKeys(value), null, 4) + '\n';
 }

@@ -100,7 +100,7 @@ export function addRepoCommands(program: Command, ctx: CliContext): void {
         : await service.listRepositories({ namespace: g.namespace, allNamespaces: g.allNamespaces });
       const table = () => repositoryTable(repos);
       ctx.io.stdout(
-        render(format, repos, names.length === 1, g.allNamespaces ? () => withNamespaceColumn(table(), repos.map((r) => r.metadata.namespace)) : table),
+        render(format, repos, g.allNamespaces ? () => withNamespaceColumn(table(), repos.map((r) => r.metadata.namespace)) : table),
       );
     });
 

@@ -99,7 +99,7 @@ export function addRpkgGet(rpkg: Command, ctx: CliContext): void {
       }
       const table = () => revisionTable(revisions);
       ctx.io.stdout(
-        render(format, revisions, names.length === 1, g.allNamespaces ? () => withNamespaceColumn(table(), revisions.map((r) => r.metadata.namespace)) : table),
+        render(format, revisions, g.allNamespaces ? () => withNamespaceColumn(table(), revisions.map((r) => r.metadata.namespace)) : table),
       );
     });
 }

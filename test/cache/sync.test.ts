@@ -164,6 +164,14 @@ describe.each(testEngines())('sync on $kind', (engine) => {
   it('refuses to unregister a repository holding drafts unless forced', async () => {
     await service.registerRepository({ url: server.baseUrl('drafts'), name: 'drafts', username: 'alice', password: PASSWORD });
     expect((await names()).filter((n) => n.startsWith('drafts.'))).toContain('drafts.bucket.v1');
+    // Porch's API shape: a draft has no revision and no publish time; a tag has its self lock.
+    const draft = await service.getPackageRevision({ name: 'drafts.bucket.v1' });
+    expect(draft.spec).not.toHaveProperty('revision');
+    expect(draft.status).toMatchObject({ publishTimestamp: null, upstreamLock: {} });
+    const tag = await service.getPackageRevision({ name: 'drafts.basens.v2' });
+    expect(tag.status.selfLock).toEqual({ type: 'git', git: { repo: server.baseUrl('drafts'), directory: 'basens', ref: 'basens/v2', commit: 'c93d417f1393ae5d7def978da70c42b62e645cda' } });
+    expect(tag.metadata.labels).toEqual({ 'kpt.dev/latest-revision': 'true' });
+    expect(tag.spec).toMatchObject({ revision: 2, packageMetadata: {} });
     await expect(service.unregisterRepository({ name: 'drafts' })).rejects.toMatchObject({
       code: 'FAILED_PRECONDITION',
       message: expect.stringContaining('3 draft or proposed'),

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { formatCustomColumns, formatJson, formatTable, formatYaml, parseCustomColumns, asListOrItem } from '../../src-main/cli/printers.ts';
-import { parseOutputFormat } from '../../src-main/cli/output-format.ts';
+import { formatCustomColumns, formatJson, formatTable, parseCustomColumns } from '../../src-main/cli/printers.ts';
+import { parseOutputFormat, render } from '../../src-main/cli/output-format.ts';
 
 describe('kubectl-style printers', () => {
   it('pads each column to the widest cell plus three, at least six, last column bare', () => {
@@ -17,11 +17,12 @@ describe('kubectl-style printers', () => {
     expect(() => parseCustomColumns('NAME')).toThrow(/expected <header>:<json-path-expr>/);
   });
 
-  it('prints one object alone and several as a List, keys sorted', () => {
-    expect(formatJson(asListOrItem([{ b: 1, a: { d: 1, c: 2 } }], true))).toBe('{\n    "a": {\n        "c": 2,\n        "d": 1\n    },\n    "b": 1\n}\n');
-    expect(formatYaml(asListOrItem([{ kind: 'X' }, { kind: 'Y' }], false))).toBe(
-      'apiVersion: v1\nitems:\n- kind: X\n- kind: Y\nkind: List\nmetadata:\n  resourceVersion: ""\n',
-    );
+  it('prints each object on its own, keys sorted, as porchctl does', () => {
+    expect(formatJson({ b: 1, a: { d: 1, c: 2 } })).toBe('{\n    "a": {\n        "c": 2,\n        "d": 1\n    },\n    "b": 1\n}\n');
+    const table = () => ({ header: [], rows: [] });
+    expect(render({ kind: 'yaml' }, [{ kind: 'X', items: [1] }, { kind: 'Y' }], table)).toBe('items:\n- 1\nkind: X\n---\nkind: Y\n');
+    expect(render({ kind: 'json' }, [{ a: 1 }, { a: 2 }], table)).toBe('{\n    "a": 1\n}\n{\n    "a": 2\n}\n');
+    expect(render({ kind: 'json' }, [], table)).toBe('');
   });
 
   it('refuses an unknown output format with the allowed ones', () => {

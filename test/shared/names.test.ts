@@ -48,3 +48,11 @@ status:
     expect(Date.now() - started).toBeLessThan(2000);
   });
 });
+
+describe('package revision uid', () => {
+  it("is Porch's: the same uid for the same namespace and name (checked against Porch's e2e)", async () => {
+    const { packageRevisionUid } = await import('../../src-main/cache/revision-store.ts');
+    expect(packageRevisionUid('rpkg-init', 'git.init-package.init-1')).toBe('45ee0692-730a-51b2-9a1d-ad4f4ad55dc8');
+    expect(packageRevisionUid('other', 'git.init-package.init-1')).not.toBe('45ee0692-730a-51b2-9a1d-ad4f4ad55dc8');
+  });
+});
