@@ -94,6 +94,7 @@ export interface Repository {
     content: 'Package';
     deployment?: boolean;
     git: RepositoryGitSpec;
+    sync?: { schedule?: string };
   };
   status: {
     conditions?: Condition[];

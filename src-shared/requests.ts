@@ -24,6 +24,8 @@ export const registerRepositorySchema = z.object({
   username: z.string().optional(),
   password: z.string().optional(),
   syncIntervalSeconds: z.number().int().min(0).default(600),
+  /** A 5-field cron expression (porchctl's --sync-schedule); wins over the interval. */
+  syncSchedule: z.string().optional(),
 });
 export type RegisterRepositoryRequest = z.input<typeof registerRepositorySchema>;
 

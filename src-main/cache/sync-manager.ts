@@ -2,6 +2,7 @@
 // timer per repository at its own interval (Porch's default: 10 minutes).
 // A tick that finds a sync already running (here or on another laptop sharing
 // the PostgreSQL) skips quietly; the next tick tries again.
+import { CronExpressionParser } from 'cron-parser';
 import type { SyncStats } from '../../src-shared/domain.ts';
 import { isPorchlightError } from '../../src-shared/errors.ts';
 
@@ -10,6 +11,14 @@ export interface SyncTarget {
   namespace: string;
   name: string;
   intervalSeconds: number;
+  /** Cron expression (spec.sync.schedule); when set, it decides instead of the interval. */
+  schedule?: string;
+}
+
+/** When the next background sync of `target` is due, in ms from `now`; undefined: never. */
+export function nextSyncDelayMs(target: SyncTarget, now = new Date()): number | undefined {
+  if (target.schedule) return Math.max(0, CronExpressionParser.parse(target.schedule, { currentDate: now }).next().getTime() - now.getTime());
+  return target.intervalSeconds > 0 ? target.intervalSeconds * 1000 : undefined;
 }
 
 export interface SyncManagerDeps {
@@ -30,9 +39,9 @@ export class SyncManager {
     for (const target of await this.deps.list()) this.schedule(target, 0);
   }
 
-  schedule(target: SyncTarget, delayMs = target.intervalSeconds * 1000): void {
+  schedule(target: SyncTarget, delayMs = nextSyncDelayMs(target)): void {
     this.cancel(target.id);
-    if (this.stopped || target.intervalSeconds <= 0 && delayMs !== 0) return;
+    if (this.stopped || delayMs === undefined) return;
     const timer = setTimeout(() => void this.tick(target), delayMs);
     timer.unref();
     this.timers.set(target.id, timer);
@@ -63,6 +72,6 @@ export class SyncManager {
     }
     // Gone while syncing (unregistered, or the manager stopped): no next tick.
     const still = !this.stopped && (await this.deps.list().catch(() => [])).find((t) => t.id === target.id);
-    if (still && still.intervalSeconds > 0) this.schedule(still);
+    if (still) this.schedule(still);
   }
 }

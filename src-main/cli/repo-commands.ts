@@ -29,7 +29,7 @@ function repositoryTable(repos: readonly Repository[]) {
       r.metadata.name,
       r.spec.type,
       r.spec.content,
-      '',
+      r.spec.sync?.schedule ?? '',
       r.spec.deployment ? 'true' : '',
       r.status.conditions?.find((c) => c.type === 'Ready')?.status ?? '',
       r.spec.git.repo,
@@ -59,6 +59,7 @@ export function addRepoCommands(program: Command, ctx: CliContext): void {
     .option('--repo-basic-username <user>', 'Username for basic authentication to the Git repository')
     .option('--repo-basic-password <password>', 'Password for basic authentication to the Git repository')
     .option('--sync-interval <seconds>', 'Seconds between background syncs (0: only on demand)', '600')
+    .option('--sync-schedule <cron>', 'Cron expression for background syncs (5 fields); overrides --sync-interval')
     .action(async (url: string, o: Record<string, string | boolean | undefined>, cmd: Command) => {
       const service = await ctx.open();
       const interval = Number(o.syncInterval);
@@ -75,6 +76,7 @@ export function addRepoCommands(program: Command, ctx: CliContext): void {
           username: o.repoBasicUsername as string | undefined,
           password: o.repoBasicPassword as string | undefined,
           syncIntervalSeconds: interval,
+          syncSchedule: o.syncSchedule as string | undefined,
         },
         // porchctl prints nothing on success; a person at a terminal sees the clone move.
         process.stderr.isTTY ? cloneProgress(ctx) : undefined,

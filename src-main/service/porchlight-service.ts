@@ -27,7 +27,8 @@ import {
 } from '../cache/repository-store.ts';
 import { countDrafts, listRevisions, readResources, toPackageRevision } from '../cache/revision-store.ts';
 import { cloneDirFor, syncRepository, type SyncContext } from '../cache/sync.ts';
-import { SyncManager } from '../cache/sync-manager.ts';
+import { SyncManager, type SyncTarget } from '../cache/sync-manager.ts';
+import { CronExpressionParser } from 'cron-parser';
 import { createHttpClient } from '../git/http-client.ts';
 import { CredentialStore } from './credential-store.ts';
 import { parse } from './validate.ts';
@@ -60,7 +61,7 @@ export class PorchlightService {
     };
     this.syncManager = new SyncManager({
       list: async () =>
-        (await listRepositories(this.db, undefined)).map((r) => ({ id: r.id, namespace: r.namespace, name: r.name, intervalSeconds: r.sync_interval_s })),
+        (await listRepositories(this.db, undefined)).map((r) => syncTargetOf(r)),
       sync: async (t) => {
         const row = await findRepository(this.db, t.namespace, t.name);
         if (!row || row.id !== t.id) throw notFound(`repository ${t.namespace}/${t.name} is gone`);
@@ -89,6 +90,7 @@ export class PorchlightService {
     if (await findRepository(this.db, r.namespace, r.name)) {
       throw alreadyExists(`repository "${r.name}" already exists in namespace "${r.namespace}"`, { namespace: r.namespace, name: r.name });
     }
+    if (r.syncSchedule !== undefined) checkCron(r.syncSchedule);
     const secretName = r.username !== undefined ? `${r.name}-auth` : undefined;
     if (secretName) await this.credentials.set(secretKey(r.namespace, secretName)!, { username: r.username!, password: r.password ?? '' });
     const row = await insertRepository(this.db, {
@@ -103,6 +105,7 @@ export class PorchlightService {
         content: 'Package',
         deployment: r.deployment,
         git: { repo: r.url, branch: r.branch, directory: r.directory, ...(secretName ? { secretRef: { name: secretName } } : {}) },
+        ...(r.syncSchedule !== undefined ? { sync: { schedule: r.syncSchedule } } : {}),
       },
     });
     // Porch registers first and syncs in the background; a failed first sync
@@ -114,7 +117,7 @@ export class PorchlightService {
       sync = e instanceof PorchlightError ? e : new PorchlightError('INTERNAL', String(e));
     }
     if (this.syncManager.scheduled.length || this.managerStarted) {
-      this.syncManager.schedule({ id: row.id, namespace: row.namespace, name: row.name, intervalSeconds: row.sync_interval_s });
+      this.syncManager.schedule(syncTargetOf(row));
     }
     return { repository: toRepository((await findRepository(this.db, r.namespace, r.name)) ?? row), sync };
   }
@@ -220,6 +223,20 @@ function withCredentialsOutOfUrl<R extends { url: string; username?: string; pas
   url.username = '';
   url.password = '';
   return { ...r, url: url.toString(), username, password };
+}
+
+function syncTargetOf(r: RepositoryRow): SyncTarget {
+  return { id: r.id, namespace: r.namespace, name: r.name, intervalSeconds: r.sync_interval_s, schedule: r.spec.sync?.schedule };
+}
+
+/** porchctl's check and wording for --sync-schedule. */
+function checkCron(expression: string): void {
+  try {
+    if (expression.trim().split(/\s+/).length !== 5) throw new Error('expected exactly 5 fields, found ' + expression.trim().split(/\s+/).length);
+    CronExpressionParser.parse(expression);
+  } catch (e) {
+    throw invalidArgument(`invalid sync-schedule cron expression: ${(e as Error).message}`);
+  }
 }
 
 /** Credentials are per namespace, as Kubernetes secrets are. */

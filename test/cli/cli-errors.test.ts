@@ -66,3 +66,15 @@ describe('porchlight CLI errors', () => {
     expect(r.stderr).not.toContain('secret');
   });
 });
+
+describe('porchlight repo register --sync-schedule', () => {
+  it("refuses a bad cron expression with porchctl's wording, and shows a good one", async () => {
+    const bad = await cli('repo', 'register', 'http://127.0.0.1:9/sched.git', '--sync-schedule', 'every minute');
+    expect(bad.code).toBe(1);
+    expect(bad.stderr).toMatch(/^error: invalid sync-schedule cron expression: /);
+    const good = await cli('repo', 'register', 'http://127.0.0.1:9/sched.git', '--sync-schedule', '*/10 * * * *');
+    expect(good.code).toBe(0);
+    const get = await cli('repo', 'get', 'sched', '-o', 'custom-columns=NAME:.metadata.name,SCHEDULE:.spec.sync.schedule');
+    expect(get.stdout).toBe('NAME    SCHEDULE\nsched   */10 * * * *\n');
+  });
+});
