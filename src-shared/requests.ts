@@ -17,8 +17,19 @@ export const registerRepositorySchema = z.object({
     .refine((u) => /^https?:\/\//.test(u), 'Porchlight reaches Git over HTTP(S) only (smart HTTP); use an http:// or https:// URL'),
   name: dnsLabel('repository name'),
   namespace: namespaceSchema.default('default'),
-  branch: z.string().min(1).default('main'),
-  directory: z.string().default('/'),
+  // Porch's rule: no '//', and with the slashes taken out, a DNS-1123 label.
+  branch: z
+    .string()
+    .default('main')
+    .refine((b) => !b.includes('//') && isDns1123Label(b.replaceAll('/', '')), {
+      message: 'branch must be lowercase letters, digits, - and /, starting and ending with a letter or digit (Porch checks it as a DNS-1123 label once slashes are removed)',
+    }),
+  directory: z
+    .string()
+    .default('/')
+    .refine((d) => !/[\u0000-\u001f]/.test(d) && !d.split('/').some((seg) => seg === '..' || seg === '.'), {
+      message: 'directory must be a plain path inside the repository (no "." or ".." segments, no control characters)',
+    }),
   description: z.string().optional(),
   deployment: z.boolean().default(false),
   username: z.string().optional(),

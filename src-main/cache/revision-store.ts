@@ -176,6 +176,26 @@ export async function listCachedPublished(q: Queryable, repositoryId: number): P
   }));
 }
 
+export async function listGitSourcedDrafts(q: Queryable, repositoryId: number) {
+  const res = await q.query<{ id: number; git_ref: string; git_commit: string; resource_version: number }>(
+    `SELECT id, git_ref, git_commit, resource_version FROM package_revisions
+      WHERE repository_id = $1 AND status = 'default' AND lifecycle IN ('Draft', 'Proposed') AND git_ref IS NOT NULL`,
+    [repositoryId],
+  );
+  return res.rows;
+}
+
+/** `<path>\0<revision>` of every live published number of these packages. */
+export async function liveRevisionNumbers(q: Queryable, repositoryId: number, packagePaths: readonly string[]): Promise<Set<string>> {
+  if (packagePaths.length === 0) return new Set();
+  const res = await q.query<{ package_path: string; revision: number }>(
+    `SELECT package_path, revision FROM package_revisions
+      WHERE repository_id = $1 AND status = 'default' AND revision > 0 AND package_path = ANY($2::text[])`,
+    [repositoryId, packagePaths],
+  );
+  return new Set(res.rows.map((r) => `${r.package_path}\u0000${r.revision}`));
+}
+
 /** Which of `names` are taken by live revisions of the repository. */
 export async function liveNamesAmong(q: Queryable, repositoryId: number, names: readonly string[]): Promise<Set<string>> {
   if (names.length === 0) return new Set();
@@ -186,10 +206,12 @@ export async function liveNamesAmong(q: Queryable, repositoryId: number, names: 
   return new Set(res.rows.map((r) => r.name));
 }
 
+/** Drafts and proposals that exist only in the database: made or changed here, not mirrored from a Git branch. */
 export async function countDrafts(q: Queryable, repositoryId: number): Promise<number> {
   const res = await q.query<{ n: number }>(
     `SELECT count(*)::int AS n FROM package_revisions
-      WHERE repository_id = $1 AND status = 'default' AND lifecycle IN ('Draft', 'Proposed')`,
+      WHERE repository_id = $1 AND status = 'default' AND lifecycle IN ('Draft', 'Proposed')
+        AND (git_ref IS NULL OR resource_version > 1)`,
     [repositoryId],
   );
   return res.rows[0]?.n ?? 0;

@@ -25,7 +25,7 @@ import {
   tryTakeSyncLease,
   type RepositoryRow,
 } from './repository-store.ts';
-import { listCachedPublished, liveNamesAmong, markRevisionsForDestruction, type CachedPublished } from './revision-store.ts';
+import { listCachedPublished, listGitSourcedDrafts, liveNamesAmong, liveRevisionNumbers, markRevisionsForDestruction, type CachedPublished } from './revision-store.ts';
 import { cachedTreeIds, insertDiscovered, readPackageTrees } from './sync-writer.ts';
 
 export interface SyncContext {
@@ -104,13 +104,13 @@ function phaseTimer() {
 }
 
 /** Porch's comparison: cached-only, both, external-only, on keys alone. */
-export function diffRevisions(cached: readonly CachedPublished[], discovered: readonly DiscoveredRevision[], branch: string) {
+export function diffRevisions(cached: readonly CachedPublished[], discovered: readonly DiscoveredRevision[]) {
   // A placeholder is the package on the branch: it changes when its tree does,
   // not whenever the branch moves.
   const keyOf = (r: { packagePath: string; revision: number; commit: string; workspace: string; treeOid: string }) =>
     revisionKey({ ...r, commit: r.revision === -1 ? r.treeOid : r.commit });
   const cachedKey = (c: CachedPublished) =>
-    keyOf({ packagePath: c.package_path, revision: c.revision, commit: c.git_commit ?? '', workspace: branch, treeOid: c.tree_id ?? '' });
+    keyOf({ packagePath: c.package_path, revision: c.revision, commit: c.git_commit ?? '', workspace: c.workspace, treeOid: c.tree_id ?? '' });
   const external = discovered.filter((d) => d.lifecycle === 'Published' || d.lifecycle === 'DeletionProposed');
   const externalKeys = new Set(external.map(keyOf));
   const cachedKeys = new Set(cached.map(cachedKey));
@@ -173,8 +173,9 @@ async function syncLocked(ctx: SyncContext, repo: RepositoryRow, opts: SyncOptio
     });
     timer.done('discover');
 
-    const { cachedOnly, externalOnly, both } = diffRevisions(cached, discovered, git.branch);
-    await markRevisionsForDestruction(ctx.db, repo.id, cachedOnly.map((c) => c.id));
+    const { cachedOnly, externalOnly, both } = diffRevisions(cached, discovered);
+    const staleDrafts = await staleGitDrafts(ctx, repo, discovered);
+    await markRevisionsForDestruction(ctx.db, repo.id, [...cachedOnly.map((c) => c.id), ...staleDrafts]);
     const toInsert = await newRevisions(ctx, repo, externalOnly, discovered);
     timer.done('diff');
 
@@ -199,22 +200,40 @@ async function syncLocked(ctx: SyncContext, repo: RepositoryRow, opts: SyncOptio
 }
 
 /**
+ * Drafts and proposals that came from Git (drafts/ and proposed/ branches) and
+ * were never changed here, whose branch is gone or moved: Git approved, deleted
+ * or rewrote them, so the cached copy goes (and a moved one is read again).
+ * Drafts made or edited in Porchlight exist only in the database and are never
+ * touched by sync.
+ */
+async function staleGitDrafts(ctx: SyncContext, repo: RepositoryRow, discovered: readonly DiscoveredRevision[]): Promise<number[]> {
+  const inGit = new Map(discovered.filter((d) => d.revision === 0).map((d) => [d.gitRef, d.commit]));
+  const rows = await listGitSourcedDrafts(ctx.db, repo.id);
+  return rows.filter((r) => r.resource_version === 1 && inGit.get(r.git_ref) !== r.git_commit).map((r) => r.id);
+}
+
+/**
  * The external-only published revisions, plus drafts and proposals found in Git
- * that the cache has never seen: those are taken in once, and after that the
- * database owns them (Porch's DB cache never syncs work in progress).
+ * that the cache does not hold. One that would clash with a live revision (same
+ * name, or same package and revision number under another name) is skipped with
+ * a warning: a single odd ref must never fail the whole sync.
  */
 async function newRevisions(ctx: SyncContext, repo: RepositoryRow, externalOnly: DiscoveredRevision[], discovered: DiscoveredRevision[]) {
   const unpublished = discovered.filter((d) => d.lifecycle === 'Draft' || d.lifecycle === 'Proposed');
   const candidates = [...externalOnly, ...unpublished];
-  const live = await liveNamesAmong(ctx.db, repo.id, candidates.map((d) => packageRevisionName(repo.name, d.packagePath, d.workspace)));
+  const nameOf = (d: DiscoveredRevision) => packageRevisionName(repo.name, d.packagePath, d.workspace);
+  const live = await liveNamesAmong(ctx.db, repo.id, candidates.map(nameOf));
+  const numbers = await liveRevisionNumbers(ctx.db, repo.id, [...new Set(candidates.map((d) => d.packagePath))]);
   const toInsert: DiscoveredRevision[] = [];
   for (const d of candidates) {
-    const name = packageRevisionName(repo.name, d.packagePath, d.workspace);
-    if (live.has(name)) {
-      if (d.revision !== 0) ctx.log?.('skipped a Git revision whose name is taken by a cached one', { name });
+    const name = nameOf(d);
+    const number = `${d.packagePath}\u0000${d.revision}`;
+    if (live.has(name) || (d.revision > 0 && numbers.has(number))) {
+      ctx.log?.('skipped a Git revision that clashes with a cached one', { name, ref: d.gitRef, revision: d.revision });
       continue;
     }
     live.add(name);
+    if (d.revision > 0) numbers.add(number);
     toInsert.push(d);
   }
   return toInsert;

@@ -1,8 +1,7 @@
 // The `porchlight` command: porchctl's verbs, flags and output over the local
 // cache. Errors print as porchctl prints them and exit non-zero.
 import { Command, CommanderError } from 'commander';
-import { isPorchlightError } from '../../src-shared/errors.ts';
-import { DatabaseError } from '../db/errors.ts';
+import { invalidArgument, isPorchlightError } from '../../src-shared/errors.ts';
 import { CliContext, type CliIo } from './cli-context.ts';
 import { addRepoCommands } from './repo-commands.ts';
 import { addRpkgGet } from './rpkg-get.ts';
@@ -33,8 +32,13 @@ export function formatError(e: unknown): string {
     // porchctl's flag errors are lower case "error:", server errors "Error:".
     return e.code === 'INVALID_ARGUMENT' ? `error: ${e.message}\n` : `Error: ${e.message} \n`;
   }
-  if (e instanceof DatabaseError) return `Error: ${e.message}\n`;
-  return `Error: ${(e as Error).message ?? String(e)}\n`;
+  return `Error: ${(e as Error).message ?? String(e)} \n`;
+}
+
+/** porchctl refuses an empty namespace instead of silently listing nothing. */
+function checkNamespaceFlag(argv: readonly string[]): void {
+  const empty = argv.some((a, i) => a === '--namespace=' || a === '-n=' || ((a === '--namespace' || a === '-n') && argv[i + 1] === ''));
+  if (empty) throw invalidArgument('namespace flag specified without a value; please provide a value for --namespace/-n or omit the flag');
 }
 
 export async function runCli(argv: readonly string[], io: CliIo): Promise<number> {
@@ -42,6 +46,7 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
   const ctx = new CliContext(io, () => program?.opts().db as string | undefined);
   program = buildProgram(ctx);
   try {
+    checkNamespaceFlag(argv);
     await program.parseAsync([...argv], { from: 'user' });
     return 0;
   } catch (e) {

@@ -64,7 +64,7 @@ export function addRpkgGet(rpkg: Command, ctx: CliContext): void {
           throw e instanceof PorchlightError && e.code === 'NOT_FOUND' ? notFoundOnServer(names[0]!) : e;
         });
         const kptfile = resources.find((r) => r.path === 'Kptfile');
-        if (!kptfile) throw new PorchlightError('NOT_FOUND', `package revision ${names[0]} has no Kptfile`);
+        if (!kptfile) throw new PorchlightError('NOT_FOUND', `package revision "${names[0]}" does not contain a root Kptfile`);
         ctx.io.stdout(Buffer.from(kptfile.content).toString('utf8'));
         return;
       }

@@ -2,6 +2,7 @@
 // docs/porch-behaviour.md). This pass reads only refs and trees; tasks and
 // publish info, which need history, are filled in later by describe-revisions.ts
 // and only for the revisions a sync will actually insert.
+import type { CommitObject } from 'isomorphic-git';
 import type { DiscoveredRevision } from './discovered.ts';
 import { parseKptAnnotations } from './kpt-annotation.ts';
 import type { GitObjectReader as ObjectReader } from './object-reader.ts';
@@ -77,14 +78,16 @@ export async function discoverRevisions(reader: ObjectReader, refs: readonly Rem
       opts.warn?.(`ignored ${parsed.reason}`);
       continue;
     }
+    // A tag may name anything (a tree, another tag); only commits hold packages.
     let commitOid: string;
+    let commit: CommitObject;
     try {
-      commitOid = ref.peeled ?? (await reader.peelToCommit(ref.oid));
+      commitOid = ref.peeled ?? ref.oid;
+      commit = await reader.commit(commitOid);
     } catch (e) {
       opts.warn?.(`ignored ${ref.ref}: ${(e as Error).message}`);
       continue;
     }
-    const commit = await reader.commit(commitOid);
 
     if (parsed.kind === 'branch') {
       branchHead = commitOid;

@@ -28,11 +28,13 @@ export class NativeObjectReader implements GitObjectReader {
       this.drain();
     });
     const fail = (e: Error) => {
-      this.failed = e;
-      for (const w of this.waiting.splice(0)) w.reject(e);
+      this.failed ??= e;
+      for (const w of this.waiting.splice(0)) w.reject(this.failed);
     };
     this.proc.on('error', fail);
-    this.proc.on('exit', (code) => code && fail(new Error(`git cat-file exited with ${code}`)));
+    this.proc.stdin.on('error', fail);
+    // However it ends (exit code or signal), nobody may wait for an answer that will not come.
+    this.proc.on('close', (code, signal) => fail(new Error(`git cat-file ended (${signal ?? `exit ${code}`})`)));
   }
 
   /** Parses as many complete answers as have arrived. */
@@ -41,13 +43,18 @@ export class NativeObjectReader implements GitObjectReader {
       const eol = this.buffered.indexOf(0x0a);
       if (eol < 0) return;
       const header = this.buffered.toString('utf8', 0, eol);
-      const parts = header.split(' ');
-      if (parts[1] === 'missing' || parts[1] === 'ambiguous') {
+      // `<name> missing` echoes the request, which may hold spaces: read from the right.
+      if (header.endsWith(' missing') || header.endsWith(' ambiguous')) {
         this.buffered = this.buffered.subarray(eol + 1);
         this.waiting.shift()!.resolve(undefined);
         continue;
       }
+      const parts = header.split(' ');
       const size = Number(parts[2]);
+      if (parts.length !== 3 || !Number.isSafeInteger(size)) {
+        this.proc.kill('SIGKILL');
+        return;
+      }
       if (this.buffered.length < eol + 1 + size + 1) return;
       const content = Buffer.from(this.buffered.subarray(eol + 1, eol + 1 + size));
       this.buffered = this.buffered.subarray(eol + 1 + size + 1);

@@ -66,7 +66,7 @@ export class PorchlightService {
         const row = await findRepository(this.db, t.namespace, t.name);
         if (!row || row.id !== t.id) throw notFound(`repository ${t.namespace}/${t.name} is gone`);
         const stats = await syncRepository(this.sync, row);
-        if (stats.cachedOnly > 0) await this.cleanup(row.id);
+        await this.cleanup(row.id);
         return stats;
       },
       onResult: (t, r) => opts.log?.(r instanceof Error ? 'background sync failed' : 'background sync', { repository: `${t.namespace}/${t.name}`, ...(r instanceof Error ? { error: r.message } : r) }),
@@ -142,7 +142,8 @@ export class PorchlightService {
     const r = parse(repositoryRefSchema, request);
     const row = await this.requireRepository(r.namespace, r.name);
     const stats = await syncRepository(this.sync, row, { force: request.force, onProgress });
-    if (stats.cachedOnly > 0) await this.cleanup(row.id);
+    // Also after a sync that found nothing to remove: an earlier failed one may have marked rows.
+    await this.cleanup(row.id);
     return stats;
   }
 

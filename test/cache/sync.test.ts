@@ -161,7 +161,7 @@ describe.each(testEngines())('sync on $kind', (engine) => {
     expect(stored.mode & 0o077).toBe(0);
   });
 
-  it('refuses to unregister a repository holding drafts unless forced', async () => {
+  it('refuses to unregister a repository holding drafts made here unless forced', async () => {
     await service.registerRepository({ url: server.baseUrl('drafts'), name: 'drafts', username: 'alice', password: PASSWORD });
     expect((await names()).filter((n) => n.startsWith('drafts.'))).toContain('drafts.bucket.v1');
     // Porch's API shape: a draft has no revision and no publish time; a tag has its self lock.
@@ -172,19 +172,64 @@ describe.each(testEngines())('sync on $kind', (engine) => {
     expect(tag.status.selfLock).toEqual({ type: 'git', git: { repo: server.baseUrl('drafts'), directory: 'basens', ref: 'basens/v2', commit: 'c93d417f1393ae5d7def978da70c42b62e645cda' } });
     expect(tag.metadata.labels).toEqual({ 'kpt.dev/latest-revision': 'true' });
     expect(tag.spec).toMatchObject({ revision: 2, packageMetadata: {} });
+
+    // Drafts mirrored from Git branches are not lost by unregistering; one made here would be.
+    const row = (await findRepository(service.db, 'default', 'drafts'))!;
+    const pkg = (await service.db.query<{ id: number }>(`SELECT id FROM packages WHERE repository_id = $1 AND package_path = 'basens'`, [row.id])).rows[0]!.id;
+    await service.db.query(
+      `INSERT INTO package_revisions (repository_id, package_id, namespace, name, package_path, workspace, revision, lifecycle, updated_by)
+       VALUES ($1, $2, 'default', 'drafts.basens.local', 'basens', 'local', 0, 'Draft', 'test')`,
+      [row.id, pkg],
+    );
     await expect(service.unregisterRepository({ name: 'drafts' })).rejects.toMatchObject({
       code: 'FAILED_PRECONDITION',
-      message: expect.stringContaining('3 draft or proposed'),
+      message: expect.stringContaining('1 draft or proposed'),
     });
-    expect((await names()).filter((n) => n.startsWith('drafts.')).length).toBe(11);
+    expect((await names()).filter((n) => n.startsWith('drafts.')).length).toBe(12);
     const cloneDirs = fs.readdirSync(path.join(home(), 'repos'));
     const { draftsDestroyed } = await service.unregisterRepository({ name: 'drafts', force: true });
-    expect(draftsDestroyed).toBe(3);
+    expect(draftsDestroyed).toBe(1);
     expect((await names()).filter((n) => n.startsWith('drafts.'))).toEqual([]);
     expect(fs.readdirSync(path.join(home(), 'repos')).length).toBe(cloneDirs.length - 1);
-    await service.unregisterRepository({ name: 'in-url' });
     const rows = await service.db.query<{ n: number }>(`SELECT count(*)::int AS n FROM repositories WHERE name = 'drafts'`);
     expect(rows.rows[0]!.n).toBe(0);
+    await service.unregisterRepository({ name: 'in-url' });
+  });
+
+  it('skips a tag that names a tree and a tag that clashes, without failing the sync', async () => {
+    await git(served, ['tag', '-a', '-m', 'not a package', 'istions/v9', 'main^{tree}']);
+    const annotated = (
+      await git(served, ['-c', 'user.name=t', '-c', 'user.email=t@example.com', 'commit-tree', 'main^{tree}', '-p', 'main', '-m', 'Approve basens/v4\n\nkpt:{"package":"basens","workspaceName":"wsx","revision":"v4"}'])
+    ).trim();
+    await git(served, ['tag', 'basens/v4', annotated]);
+    await git(served, ['tag', 'basens/4', 'main']);
+    const stats = await service.syncRepository({ name: 'simple' });
+    expect(stats.remoteUnchanged).toBe(false);
+    const basens = await service.listPackageRevisions({ packageName: 'basens' });
+    expect(basens.filter((r) => r.spec.revision === 4).length).toBe(1);
+    expect((await service.listPackageRevisions({ packageName: 'istions' })).map((r) => r.spec.revision)).not.toContain(9);
+    expect((await service.getRepository({ name: 'simple' })).status.conditions?.[0]?.status).toBe('True');
+    // Tidy up for the tests after this one.
+    for (const t of ['istions/v9', 'basens/v4', 'basens/4']) await git(served, ['tag', '-d', t]);
+    await service.syncRepository({ name: 'simple' });
+    expect((await names()).length).toBe(8);
+  });
+
+  it('drops a draft mirrored from Git once Git approves it', async () => {
+    const repo = await unpackTarRepo('drafts-repository', path.join(work, 'served'), 'drafts2');
+    await service.registerRepository({ url: server.baseUrl('drafts2'), name: 'drafts2', username: 'alice', password: PASSWORD });
+    expect((await service.getPackageRevision({ name: 'drafts2.bucket.v1' })).spec.lifecycle).toBe('Draft');
+    const approved = (
+      await git(repo, ['-c', 'user.name=t', '-c', 'user.email=t@example.com', 'commit-tree', 'drafts/bucket/v1^{tree}', '-p', 'main', '-m', 'Approve bucket/v1\n\nkpt:{"package":"bucket","workspaceName":"v1","revision":"v1"}'])
+    ).trim();
+    await git(repo, ['update-ref', 'refs/heads/main', approved]);
+    await git(repo, ['tag', 'bucket/v1', approved]);
+    await git(repo, ['branch', '-D', 'drafts/bucket/v1']);
+    await service.syncRepository({ name: 'drafts2' });
+    const bucket = await service.getPackageRevision({ name: 'drafts2.bucket.v1' });
+    expect(bucket.spec).toMatchObject({ lifecycle: 'Published', revision: 1 });
+    expect(bucket.metadata.labels?.['kpt.dev/latest-revision']).toBe('true');
+    await service.unregisterRepository({ name: 'drafts2' });
   });
 
   it('serves everything after a restart with Git unreachable', async () => {

@@ -59,6 +59,16 @@ describe('porchlight CLI errors', () => {
     );
   });
 
+  it('refuses an empty namespace and a branch or directory Porch would refuse', async () => {
+    expect(await cli('rpkg', 'get', '--namespace=')).toMatchObject({
+      code: 1,
+      stderr: 'error: namespace flag specified without a value; please provide a value for --namespace/-n or omit the flag\n',
+    });
+    expect((await cli('repo', 'register', 'http://127.0.0.1:9/x.git', '--branch', 'release-1.0')).stderr).toMatch(/^error: branch: branch must be lowercase/);
+    expect((await cli('repo', 'register', 'http://127.0.0.1:9/x.git', '--directory', '../../etc')).stderr).toMatch(/^error: directory: directory must be a plain path/);
+    expect((await cli('repo', 'get', 'x')).code).toBe(1);
+  });
+
   it('names the database it cannot reach', async () => {
     const r = await cli('--db', 'postgres://nobody:secret@127.0.0.1:9/porchlight', 'repo', 'get');
     expect(r.code).toBe(1);
