@@ -375,28 +375,19 @@ function rowsFor(r: EngineResult, sizes: { big: number; small: number }): Result
   if (m) {
     const small = m.small;
     const big = m.big;
-    if (small) {
+    const memoryRow = (revisions: number, sample: typeof small) =>
+      sample &&
       rows.push({
         engine: e,
-        figure: `RSS, child, ${sizes.small * 3} revisions`,
-        value: small.rssAfterSync / MB,
+        figure: `RSS, child, ${revisions} revisions`,
+        value: sample.rssAfterSync / MB,
         unit: 'MB',
         target: '',
         verdict: 'INFO',
-        note: `after open ${Math.round(small.rssAfterOpen / MB)} MB, peak ${Math.round(small.peakRss / MB)} MB, sync ${Math.round(small.syncMs)} ms`,
+        note: `after open ${Math.round(sample.rssAfterOpen / MB)} MB, peak ${Math.round(sample.peakRss / MB)} MB, sync ${Math.round(sample.syncMs)} ms`,
       });
-    }
-    if (big) {
-      rows.push({
-        engine: e,
-        figure: `RSS, child, ${sizes.big * 3} revisions`,
-        value: big.rssAfterSync / MB,
-        unit: 'MB',
-        target: '',
-        verdict: 'INFO',
-        note: `after open ${Math.round(big.rssAfterOpen / MB)} MB, peak ${Math.round(big.peakRss / MB)} MB, sync ${Math.round(big.syncMs)} ms`,
-      });
-    }
+    memoryRow(sizes.small * 3, small);
+    memoryRow(sizes.big * 3, big);
     const rssRatio = small && big ? big.rssAfterSync / small.rssAfterSync : undefined;
     rows.push({
       engine: e,
