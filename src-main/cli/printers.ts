@@ -69,6 +69,7 @@ export function formatJson(value: unknown): string {
   return JSON.stringify(sortKeys(value), null, 4) + '\n';
 }
 
+/** YAML 1.1 quoting, as Go's encoders quote: "2022-04-16T03:47:51Z", "on", "0755" stay strings for every reader. */
 export function formatYaml(value: unknown): string {
-  return YAML.stringify(sortKeys(value), { indentSeq: false, lineWidth: 0 });
+  return YAML.stringify(sortKeys(value), { indentSeq: false, lineWidth: 0, version: '1.1' });
 }

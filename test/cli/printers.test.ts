@@ -20,9 +20,13 @@ describe('kubectl-style printers', () => {
   it('prints each object on its own, keys sorted, as porchctl does', () => {
     expect(formatJson({ b: 1, a: { d: 1, c: 2 } })).toBe('{\n    "a": {\n        "c": 2,\n        "d": 1\n    },\n    "b": 1\n}\n');
     const table = () => ({ header: [], rows: [] });
-    expect(render({ kind: 'yaml' }, [{ kind: 'X', items: [1] }, { kind: 'Y' }], table)).toBe('items:\n- 1\nkind: X\n---\nkind: Y\n');
+    expect(render({ kind: 'yaml' }, [{ kind: 'X', items: [1] }, { kind: 'Z' }], table)).toBe('items:\n- 1\nkind: X\n---\nkind: Z\n');
     expect(render({ kind: 'json' }, [{ a: 1 }, { a: 2 }], table)).toBe('{\n    "a": 1\n}\n{\n    "a": 2\n}\n');
     expect(render({ kind: 'json' }, [], table)).toBe('');
+    // Go's YAML encoders quote what a YAML 1.1 reader would take for a time, a boolean or a number.
+    expect(render({ kind: 'yaml' }, [{ time: '2022-04-16T03:47:51Z', status: 'True', flag: 'on', mode: '0755' }], table)).toBe(
+      'flag: "on"\nmode: "0755"\nstatus: "True"\ntime: "2022-04-16T03:47:51Z"\n',
+    );
   });
 
   it('refuses an unknown output format with the allowed ones', () => {

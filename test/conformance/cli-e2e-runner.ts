@@ -77,7 +77,7 @@ function reorderYaml(out: string): string {
   } catch {
     return out;
   }
-  return YAML.stringify(sortKeys(data), { indentSeq: false, lineWidth: 0 });
+  return YAML.stringify(sortKeys(data), { indentSeq: false, lineWidth: 0, version: '1.1' });
 }
 
 const foldSpaces = (s: string) => s.split(' ').filter((p) => p !== '').join(' ');
