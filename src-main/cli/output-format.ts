@@ -4,6 +4,11 @@ import { formatCustomColumns, formatJson, formatTable, formatYaml, parseCustomCo
 
 export type OutputFormat = { kind: 'table' } | { kind: 'json' } | { kind: 'yaml' } | { kind: 'custom-columns'; spec: string };
 
+/** `--no-headers`: tables and custom columns without their header line, as kubectl prints them. */
+export function withoutHeader(text: string, noHeaders: boolean | undefined): string {
+  return noHeaders && text ? text.slice(text.indexOf('\n') + 1) : text;
+}
+
 export function parseOutputFormat(value: string | undefined): OutputFormat {
   if (value === undefined || value === '' || value === 'wide') return { kind: 'table' };
   if (value === 'json' || value === 'yaml') return { kind: value };

@@ -4,7 +4,7 @@ import type { ProgressCallback } from 'isomorphic-git';
 import type { Repository } from '../../src-shared/domain.ts';
 import { invalidArgument } from '../../src-shared/errors.ts';
 import type { CliContext } from './cli-context.ts';
-import { parseOutputFormat, render } from './output-format.ts';
+import { parseOutputFormat, render, withoutHeader } from './output-format.ts';
 import { withNamespaceColumn } from './printers.ts';
 
 /** porchctl names a repository after the last segment of its URL. */
@@ -93,7 +93,8 @@ export function addRepoCommands(program: Command, ctx: CliContext): void {
     .description('List registered repositories.')
     .argument('[REPOSITORY...]', 'names of repositories to show')
     .option('-o, --output <format>', 'Output format: json, yaml, wide, custom-columns=...')
-    .action(async (names: string[], o: { output?: string }, cmd: Command) => {
+    .option('--no-headers', 'When using the default or custom-column output format, do not print headers')
+    .action(async (names: string[], o: { output?: string; headers?: boolean }, cmd: Command) => {
       const g = cmd.optsWithGlobals();
       const format = parseOutputFormat(o.output);
       const service = await ctx.open();
@@ -102,7 +103,10 @@ export function addRepoCommands(program: Command, ctx: CliContext): void {
         : await service.listRepositories({ namespace: g.namespace, allNamespaces: g.allNamespaces });
       const table = () => repositoryTable(repos);
       ctx.io.stdout(
-        render(format, repos, g.allNamespaces ? () => withNamespaceColumn(table(), repos.map((r) => r.metadata.namespace)) : table),
+        withoutHeader(
+          render(format, repos, g.allNamespaces ? () => withNamespaceColumn(table(), repos.map((r) => r.metadata.namespace)) : table),
+          o.headers === false && (format.kind === 'table' || format.kind === 'custom-columns'),
+        ),
       );
     });
 

@@ -4,7 +4,7 @@ import type { Command } from 'commander';
 import type { PackageRevision } from '../../src-shared/domain.ts';
 import { invalidArgument, PorchlightError } from '../../src-shared/errors.ts';
 import type { CliContext } from './cli-context.ts';
-import { parseOutputFormat, render } from './output-format.ts';
+import { parseOutputFormat, render, withoutHeader } from './output-format.ts';
 import { withNamespaceColumn } from './printers.ts';
 
 export function revisionTable(revisions: readonly PackageRevision[]) {
@@ -24,6 +24,7 @@ export function revisionTable(revisions: readonly PackageRevision[]) {
 
 interface GetOptions {
   output?: string;
+  headers?: boolean;
   name?: string;
   revision?: string;
   workspace?: string;
@@ -50,6 +51,7 @@ export function addRpkgGet(rpkg: Command, ctx: CliContext): void {
     .description('Get or list package revisions.')
     .argument('[PACKAGE_REVISION...]', 'names of package revisions')
     .option('-o, --output <format>', 'Output format: json, yaml, wide, custom-columns=...')
+    .option('--no-headers', 'When using the default or custom-column output format, do not print headers')
     .option('--name <package>', 'Name of the packages to get. Any package whose name contains this value will be included in the results.')
     .option('--revision <n>', 'Revision of the packages to get. Any package whose revision matches this value will be included in the results.')
     .option('--workspace <workspace>', 'WorkspaceName of the packages to get. Any package whose workspaceName matches this value will be included in the results.')
@@ -99,7 +101,10 @@ export function addRpkgGet(rpkg: Command, ctx: CliContext): void {
       }
       const table = () => revisionTable(revisions);
       ctx.io.stdout(
-        render(format, revisions, g.allNamespaces ? () => withNamespaceColumn(table(), revisions.map((r) => r.metadata.namespace)) : table),
+        withoutHeader(
+          render(format, revisions, g.allNamespaces ? () => withNamespaceColumn(table(), revisions.map((r) => r.metadata.namespace)) : table),
+          o.headers === false && (format.kind === 'table' || format.kind === 'custom-columns'),
+        ),
       );
     });
 }

@@ -86,5 +86,6 @@ describe('porchlight repo register --sync-schedule', () => {
     expect(good.code).toBe(0);
     const get = await cli('repo', 'get', 'sched', '-o', 'custom-columns=NAME:.metadata.name,SCHEDULE:.spec.sync.schedule');
     expect(get.stdout).toBe('NAME    SCHEDULE\nsched   */10 * * * *\n');
+    expect((await cli('repo', 'get', 'sched', '--no-headers', '-o', 'custom-columns=NAME:.metadata.name')).stdout).toBe('sched\n');
   });
 });
