@@ -58,3 +58,19 @@ export const listRevisionsSchema = z.object({
   workspace: z.string().optional(),
 });
 export type ListRevisionsRequest = z.input<typeof listRevisionsSchema>;
+
+/** A package path: one or more DNS-1123 labels separated by '/'. */
+const packagePathSchema = z.string().refine((p) => p.split('/').every(isDns1123Label), {
+  message: 'package name must be DNS-1123 labels separated by "/" (lower case alphanumeric characters or \'-\', each starting and ending with an alphanumeric character)',
+});
+
+export const initPackageSchema = z.object({
+  namespace: namespaceSchema.default('default'),
+  repository: z.string().min(1, 'a repository is required: --repository=<name>'),
+  name: packagePathSchema,
+  workspace: dnsLabel('workspace name'),
+  description: z.string().optional(),
+  keywords: z.array(z.string()).optional(),
+  site: z.string().optional(),
+});
+export type InitPackageRequest = z.input<typeof initPackageSchema>;

@@ -22,7 +22,7 @@ function chunks<T>(items: readonly T[], size: number): T[][] {
 }
 
 /** Multi-row INSERT with numbered parameters, so values never reach the SQL text. */
-async function insertRows(q: Queryable, table: string, columns: readonly string[], rows: readonly unknown[][], suffix = ''): Promise<void> {
+export async function insertRows(q: Queryable, table: string, columns: readonly string[], rows: readonly unknown[][], suffix = ''): Promise<void> {
   for (const batch of chunks(rows, ROWS_PER_STATEMENT)) {
     const params: unknown[] = [];
     const tuples = batch.map((row) => `(${row.map((v) => (params.push(v), `$${params.length}`)).join(', ')})`);
@@ -30,7 +30,7 @@ async function insertRows(q: Queryable, table: string, columns: readonly string[
   }
 }
 
-async function ensurePackages(q: Queryable, repo: RepositoryRef, paths: readonly string[], by: string): Promise<Map<string, number>> {
+export async function ensurePackages(q: Queryable, repo: RepositoryRef, paths: readonly string[], by: string): Promise<Map<string, number>> {
   const unique = [...new Set(paths)];
   await insertRows(
     q,

@@ -13,9 +13,13 @@ import {
   registerRepositorySchema,
   repositoryRefSchema,
   unregisterRepositorySchema,
+  initPackageSchema,
+  type InitPackageRequest,
   type ListRevisionsRequest,
   type RegisterRepositoryRequest,
 } from '../../src-shared/requests.ts';
+import { insertDraft, packageExists } from '../cache/draft-store.ts';
+import { initPackageFiles } from './package-init.ts';
 import { runCleanup, type CleanupResult } from '../cache/cleanup-worker.ts';
 import {
   findRepository,
@@ -201,6 +205,27 @@ export class PorchlightService {
     const row = (await listRevisions(this.db, { namespace: r.namespace, name: r.name }))[0];
     if (!row) throw notFound(`package revision "${r.name}" not found in namespace "${r.namespace}"`, { namespace: r.namespace, name: r.name });
     return { revision: toPackageRevision(row), resources: await readResources(this.db, row.repository_id, row.id) };
+  }
+
+  /** A new package as a Draft, in the database only (Porch's init task); no Git traffic. */
+  async initPackage(request: InitPackageRequest): Promise<PackageRevision> {
+    const r = parse(initPackageSchema, request);
+    const repo = await this.requireRepository(r.namespace, r.repository);
+    const ref = { id: repo.id, namespace: repo.namespace, name: repo.name };
+    const name = await this.db.transaction(async (tx) => {
+      if (await packageExists(tx, repo.id, r.name)) {
+        throw alreadyExists(`package "${r.name}" already exists in repository "${r.repository}"`, { package: r.name, repository: r.repository });
+      }
+      const leaf = r.name.split('/').pop()!;
+      return insertDraft(tx, ref, {
+        packagePath: r.name,
+        workspace: r.workspace,
+        tasks: [{ type: 'init', init: { ...(r.description ? { description: r.description } : {}), ...(r.keywords ? { keywords: r.keywords } : {}), ...(r.site ? { site: r.site } : {}) } }],
+        files: initPackageFiles({ name: leaf, description: r.description, keywords: r.keywords, site: r.site }),
+        updatedBy: this.updatedBy,
+      });
+    });
+    return this.getPackageRevision({ namespace: r.namespace, name });
   }
 
   async close(): Promise<void> {

@@ -1,0 +1,76 @@
+// porchlight rpkg init and pull: creating a package and reading a revision's
+// files, from the database alone.
+import fs from 'node:fs';
+import path from 'node:path';
+import type { Command } from 'commander';
+import { invalidArgument, PorchlightError } from '../../src-shared/errors.ts';
+import type { CliContext } from './cli-context.ts';
+import { formatYaml } from './printers.ts';
+import { toResourceList } from './resource-list.ts';
+
+/** Writes files under `dir`, refusing any path that would land outside it. */
+export function writePackageFiles(dir: string, files: readonly { path: string; content: Uint8Array }[]): void {
+  const root = path.resolve(dir);
+  for (const f of files) {
+    const target = path.resolve(root, f.path);
+    if (path.isAbsolute(f.path) || !target.startsWith(root + path.sep)) {
+      throw invalidArgument(`refusing to write "${f.path}": it would land outside ${root}`);
+    }
+    fs.mkdirSync(path.dirname(target), { recursive: true });
+    fs.writeFileSync(target, f.content);
+  }
+}
+
+export function addRpkgDraftCommands(rpkg: Command, ctx: CliContext): void {
+  rpkg
+    .command('init')
+    .description('Initialize a new package in a repository, as a draft.')
+    .argument('<PACKAGE_NAME>', 'name of the new package (path segments separated by /)')
+    .requiredOption('--repository <name>', 'Repository to which the package will be added')
+    .requiredOption('--workspace <name>', 'Workspace name of the new package revision')
+    .option('--description <text>', 'Short description of the package', 'sample description')
+    .option('--keywords <list>', 'Comma-separated list of keywords for the package')
+    .option('--site <url>', 'Link to page with information about the package')
+    .action(async (name: string, o: { repository: string; workspace: string; description: string; keywords?: string; site?: string }, cmd: Command) => {
+      const service = await ctx.open();
+      try {
+        const revision = await service.initPackage({
+          namespace: cmd.optsWithGlobals().namespace,
+          repository: o.repository,
+          name,
+          workspace: o.workspace,
+          description: o.description,
+          keywords: o.keywords?.split(',').map((k) => k.trim()).filter(Boolean),
+          site: o.site,
+        });
+        ctx.io.stdout(`${revision.metadata.name} created\n`);
+      } catch (e) {
+        // Porch reports this through the API server's internal-error wrapper.
+        if (e instanceof PorchlightError && e.code === 'ALREADY_EXISTS') {
+          throw new PorchlightError('ALREADY_EXISTS', `Internal error occurred: ${e.message}`, e.data);
+        }
+        throw e;
+      }
+    });
+
+  rpkg
+    .command('pull')
+    .alias('source')
+    .description("Pull a package revision's resources into a directory, or print them as a ResourceList.")
+    .argument('<PACKAGE_REVISION>', 'name of the package revision')
+    .argument('[DIR]', 'directory to write the files to; stdout if left out')
+    .action(async (name: string, dir: string | undefined, _o: unknown, cmd: Command) => {
+      const service = await ctx.open();
+      const { revision, resources } = await service.readResources({ namespace: cmd.optsWithGlobals().namespace, name }).catch((e) => {
+        throw e instanceof PorchlightError && e.code === 'NOT_FOUND'
+          ? new PorchlightError('NOT_FOUND', `the server could not find the requested resource (get packagerevisionresources.porch.kpt.dev ${name})`)
+          : e;
+      });
+      if (dir === undefined) {
+        ctx.io.stdout(formatYaml(toResourceList(revision, resources, (m) => ctx.io.stderr(`warning: ${m}\n`))));
+        return;
+      }
+      if (fs.existsSync(dir) && fs.readdirSync(dir).length > 0) throw invalidArgument(`destination directory ${dir} is not empty; give an empty or new directory`);
+      writePackageFiles(dir, resources);
+    });
+}

@@ -1,0 +1,70 @@
+// rpkg init and pull through the CLI: a draft made in the database only, read
+// back as files and as a ResourceList, and paths that would escape refused.
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import YAML from 'yaml';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { runCli } from '../../src-main/cli/main.ts';
+import { writePackageFiles } from '../../src-main/cli/rpkg-draft-commands.ts';
+import { createEmptyRepo } from '../support/fixtures.ts';
+import { startGitServer, type GitServer } from '../support/git-server.ts';
+
+let work: string;
+let server: GitServer;
+async function cli(...args: string[]) {
+  let stdout = '';
+  let stderr = '';
+  const code = await runCli(args, { stdout: (s) => (stdout += s), stderr: (s) => (stderr += s), env: { ...process.env, PORCHLIGHT_HOME: path.join(work, 'home'), PORCHLIGHT_DB: '' } });
+  return { code, stdout, stderr };
+}
+
+beforeAll(async () => {
+  work = fs.mkdtempSync(path.join(os.tmpdir(), 'porchlight-draft-'));
+  fs.mkdirSync(path.join(work, 'served'));
+  await createEmptyRepo('blueprints', path.join(work, 'served'));
+  server = await startGitServer({ root: path.join(work, 'served') });
+});
+afterAll(async () => {
+  await server?.stop();
+  fs.rmSync(work, { recursive: true, force: true });
+});
+
+describe('rpkg init and pull', () => {
+  it('creates a draft without touching Git and pulls it back', async () => {
+    expect((await cli('repo', 'register', server.baseUrl('blueprints'), '--name', 'bp')).code).toBe(0);
+    server.clearLog();
+    expect(await cli('rpkg', 'init', 'team/web', '--repository=bp', '--workspace=ws1', '--keywords=a,b')).toEqual({ code: 0, stdout: 'bp.team.web.ws1 created\n', stderr: '' });
+    expect(server.requestCount()).toBe(0);
+    const table = await cli('rpkg', 'get', 'bp.team.web.ws1');
+    expect(table.stdout).toMatch(/bp\.team\.web\.ws1\s+team\/web\s+ws1\s+0\s+false\s+Draft\s+bp/);
+
+    const list = YAML.parse((await cli('rpkg', 'pull', 'bp.team.web.ws1')).stdout);
+    expect(list.kind).toBe('ResourceList');
+    expect(list.items.map((i: { kind: string }) => i.kind)).toEqual(['KptRevisionMetadata', 'Kptfile', 'ConfigMap']);
+    expect(list.items[1].info).toEqual({ description: 'sample description', keywords: ['a', 'b'] });
+    expect(list.items[1].metadata.annotations['config.kubernetes.io/path']).toBe('Kptfile');
+
+    const dir = path.join(work, 'pulled');
+    expect((await cli('rpkg', 'pull', 'bp.team.web.ws1', dir)).code).toBe(0);
+    expect(fs.readdirSync(dir).sort()).toEqual(['Kptfile', 'README.md', 'package-context.yaml']);
+    expect((await cli('rpkg', 'pull', 'bp.team.web.ws1', dir)).stderr).toMatch(/not empty/);
+  });
+
+  it('refuses names Porch refuses and a package that exists', async () => {
+    expect((await cli('rpkg', 'init', 'Bad_Name', '--repository=bp', '--workspace=ws1')).stderr).toMatch(/^error: name: package name must be DNS-1123 labels/);
+    expect((await cli('rpkg', 'init', 'web2', '--repository=bp', '--workspace=WS')).stderr).toMatch(/^error: workspace: workspace name must be a lowercase RFC 1123 label/);
+    expect(await cli('rpkg', 'init', 'team/web', '--repository=bp', '--workspace=ws2')).toMatchObject({
+      code: 1,
+      stderr: 'Error: Internal error occurred: package "team/web" already exists in repository "bp" \n',
+    });
+    expect((await cli('rpkg', 'init', 'x', '--repository=nope', '--workspace=ws')).stderr).toMatch(/repository "nope" not found/);
+  });
+
+  it('never writes outside the destination directory', () => {
+    const dir = path.join(work, 'safe');
+    expect(() => writePackageFiles(dir, [{ path: '../escape.yaml', content: new Uint8Array([1]) }])).toThrow(/outside/);
+    expect(() => writePackageFiles(dir, [{ path: '/etc/passwd', content: new Uint8Array([1]) }])).toThrow(/outside/);
+    expect(fs.existsSync(path.join(work, 'escape.yaml'))).toBe(false);
+  });
+});
