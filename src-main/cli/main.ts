@@ -5,7 +5,7 @@ import { invalidArgument, isPorchlightError } from '../../src-shared/errors.ts';
 import { CliContext, type CliIo } from './cli-context.ts';
 import { addRepoCommands } from './repo-commands.ts';
 import { addRpkgGet } from './rpkg-get.ts';
-import { addRpkgDraftCommands } from './rpkg-draft-commands.ts';
+import { addRpkgDraftCommands, addRpkgLifecycleCommands } from './rpkg-draft-commands.ts';
 
 export function buildProgram(ctx: CliContext): Command {
   const program = new Command('porchlight')
@@ -23,6 +23,7 @@ export function buildProgram(ctx: CliContext): Command {
   const rpkg = program.command('rpkg').description('Manage package revisions.');
   addRpkgGet(rpkg, ctx);
   addRpkgDraftCommands(rpkg, ctx);
+  addRpkgLifecycleCommands(rpkg, ctx);
   for (const cmd of [program, ...program.commands, ...program.commands.flatMap((c) => c.commands)]) {
     cmd.exitOverride().configureOutput({ writeOut: (s) => ctx.io.stdout(s), writeErr: (s) => ctx.io.stderr(s) });
   }

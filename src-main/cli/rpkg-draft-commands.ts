@@ -5,6 +5,7 @@ import path from 'node:path';
 import type { Command } from 'commander';
 import { invalidArgument, PorchlightError } from '../../src-shared/errors.ts';
 import type { CliContext } from './cli-context.ts';
+import type { LifecycleVerb } from '../service/lifecycle.ts';
 import { formatYaml } from './printers.ts';
 import { toResourceList } from './resource-list.ts';
 
@@ -73,4 +74,35 @@ export function addRpkgDraftCommands(rpkg: Command, ctx: CliContext): void {
       if (fs.existsSync(dir) && fs.readdirSync(dir).length > 0) throw invalidArgument(`destination directory ${dir} is not empty; give an empty or new directory`);
       writePackageFiles(dir, resources);
     });
+}
+
+const LIFECYCLE_COMMANDS: { name: string; verb: LifecycleVerb; alias?: string; description: string }[] = [
+  { name: 'propose', verb: 'propose', description: 'Propose that a package revision be published.' },
+  { name: 'reject', verb: 'reject', description: 'Reject a proposal to publish or delete a package revision.' },
+  { name: 'propose-delete', verb: 'propose-delete', alias: 'propose-del', description: 'Propose deletion of a published package revision.' },
+  { name: 'del', verb: 'delete', alias: 'delete', description: 'Delete a package revision.' },
+];
+
+export function addRpkgLifecycleCommands(rpkg: Command, ctx: CliContext): void {
+  for (const c of LIFECYCLE_COMMANDS) {
+    const cmd = rpkg.command(c.name).description(c.description).argument('<PACKAGE_REVISION...>', 'names of package revisions');
+    if (c.alias) cmd.alias(c.alias);
+    cmd.action(async (names: string[], _o: unknown, command: Command) => {
+      const service = await ctx.open();
+      const failures: string[] = [];
+      // Like porchctl: every name is tried, each result is reported, and one
+      // summary error at the end makes the exit code non-zero.
+      for (const name of names) {
+        try {
+          const outcome = await service.changeLifecycle({ namespace: command.optsWithGlobals().namespace, name, verb: c.verb });
+          ctx.io.stdout(`${name} ${outcome}\n`);
+        } catch (e) {
+          const message = (e as Error).message;
+          ctx.io.stderr(`${name} failed (${message})\n`);
+          failures.push(message);
+        }
+      }
+      if (failures.length) throw new PorchlightError('FAILED_PRECONDITION', `errors:\n  ${failures.join('\n  ')}`);
+    });
+  }
 }

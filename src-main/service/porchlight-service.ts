@@ -20,6 +20,7 @@ import {
 } from '../../src-shared/requests.ts';
 import { insertDraft, packageExists } from '../cache/draft-store.ts';
 import { initPackageFiles } from './package-init.ts';
+import { applyLifecycleVerb, type LifecycleOutcome, type LifecycleVerb } from './lifecycle.ts';
 import { runCleanup, type CleanupResult } from '../cache/cleanup-worker.ts';
 import {
   findRepository,
@@ -226,6 +227,14 @@ export class PorchlightService {
       });
     });
     return this.getPackageRevision({ namespace: r.namespace, name });
+  }
+
+  /** propose, reject, propose-delete, delete: database only, as in Porch's DB cache. */
+  async changeLifecycle(request: { namespace?: string; name: string; verb: LifecycleVerb }): Promise<LifecycleOutcome> {
+    const r = parse(repositoryRefSchema, request);
+    const outcome = await applyLifecycleVerb(this.db, request.verb, r.namespace, r.name, this.updatedBy);
+    if (outcome === 'deleted') await this.cleanup();
+    return outcome;
   }
 
   async close(): Promise<void> {

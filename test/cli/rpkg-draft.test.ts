@@ -7,7 +7,7 @@ import YAML from 'yaml';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runCli } from '../../src-main/cli/main.ts';
 import { writePackageFiles } from '../../src-main/cli/rpkg-draft-commands.ts';
-import { createEmptyRepo } from '../support/fixtures.ts';
+import { createEmptyRepo, unpackTarRepo } from '../support/fixtures.ts';
 import { startGitServer, type GitServer } from '../support/git-server.ts';
 
 let work: string;
@@ -23,6 +23,7 @@ beforeAll(async () => {
   work = fs.mkdtempSync(path.join(os.tmpdir(), 'porchlight-draft-'));
   fs.mkdirSync(path.join(work, 'served'));
   await createEmptyRepo('blueprints', path.join(work, 'served'));
+  await unpackTarRepo('simple-repository', path.join(work, 'served'), 'simple');
   server = await startGitServer({ root: path.join(work, 'served') });
 });
 afterAll(async () => {
@@ -59,6 +60,33 @@ describe('rpkg init and pull', () => {
       stderr: 'Error: Internal error occurred: package "team/web" already exists in repository "bp" \n',
     });
     expect((await cli('rpkg', 'init', 'x', '--repository=nope', '--workspace=ws')).stderr).toMatch(/repository "nope" not found/);
+  });
+
+  it('moves drafts through Porch\'s lifecycle with porchctl\'s messages, without Git', async () => {
+    const name = 'bp.team.web.ws1';
+    server.clearLog();
+    const notPublished = `can only propose published packages for deletion; package ${name} is not published`;
+    expect(await cli('rpkg', 'propose-delete', name)).toEqual({ code: 1, stdout: '', stderr: `${name} failed (${notPublished})\nError: errors:\n  ${notPublished} \n` });
+    expect(await cli('rpkg', 'propose', name)).toEqual({ code: 0, stdout: `${name} proposed\n`, stderr: '' });
+    expect((await cli('rpkg', 'get', name, '-o', 'custom-columns=L:.spec.lifecycle', '--no-headers')).stdout).toBe('Proposed\n');
+    expect(await cli('rpkg', 'reject', name)).toMatchObject({ code: 0, stdout: `${name} no longer proposed for approval\n` });
+    expect(await cli('rpkg', 'reject', name)).toMatchObject({ code: 1, stderr: expect.stringContaining(`cannot reject ${name} with lifecycle 'Draft'`) });
+    expect(await cli('rpkg', 'del', name)).toMatchObject({ code: 0, stdout: `${name} deleted\n` });
+    expect(await cli('rpkg', 'get', name)).toMatchObject({ code: 1, stderr: `Error: the server could not find the requested resource (get packagerevisions.porch.kpt.dev ${name}) \n` });
+    expect(server.requestCount()).toBe(0);
+  });
+
+  it('proposes a published revision for deletion and back, and refuses to delete it directly', async () => {
+    expect((await cli('repo', 'register', server.baseUrl('simple'), '--name', 'simple')).code).toBe(0);
+    const name = 'simple.basens.v1';
+    expect(await cli('rpkg', 'del', name)).toMatchObject({
+      code: 1,
+      stderr: expect.stringContaining(`packagerevisions.porch.kpt.dev "${name}" is forbidden: published PackageRevisions must be proposed for deletion`),
+    });
+    expect(await cli('rpkg', 'propose-delete', name)).toEqual({ code: 0, stdout: `${name} proposed for deletion\n`, stderr: '' });
+    expect(await cli('rpkg', 'del', name)).toMatchObject({ code: 1, stderr: expect.stringContaining('cannot do yet') });
+    expect(await cli('rpkg', 'reject', name)).toEqual({ code: 0, stdout: `${name} no longer proposed for deletion\n`, stderr: '' });
+    expect((await cli('rpkg', 'get', name, '-o', 'custom-columns=L:.spec.lifecycle', '--no-headers')).stdout).toBe('Published\n');
   });
 
   it('never writes outside the destination directory', () => {

@@ -1,0 +1,45 @@
+// Lifecycle moves that touch only the database (Porch's DB cache: proposals and
+// rejections never reach Git). Each is one conditional UPDATE, so two writers
+// cannot both move the same revision; the database's own trigger refuses any
+// move Porch would not make.
+import type { Queryable } from '../db/database.ts';
+import type { Lifecycle } from '../../src-shared/domain.ts';
+
+export interface LiveRevision {
+  repository_id: number;
+  id: number;
+  name: string;
+  lifecycle: Lifecycle;
+  resource_version: number;
+}
+
+export async function findLiveRevision(q: Queryable, namespace: string, name: string): Promise<LiveRevision | undefined> {
+  const res = await q.query<LiveRevision>(
+    `SELECT pr.repository_id, pr.id, pr.name, pr.lifecycle, pr.resource_version
+       FROM package_revisions pr JOIN repositories r ON r.id = pr.repository_id AND r.status = 'default'
+      WHERE pr.namespace = $1 AND pr.name = $2 AND pr.status = 'default'`,
+    [namespace, name],
+  );
+  return res.rows[0];
+}
+
+/** Moves `from` -> `to`; false if the revision was no longer in `from` (someone else moved it). */
+export async function moveLifecycle(q: Queryable, rev: LiveRevision, from: Lifecycle, to: Lifecycle, by: string): Promise<boolean> {
+  const res = await q.query(
+    `UPDATE package_revisions
+        SET lifecycle = $4, resource_version = resource_version + 1, updated_at = now(), updated_by = $5
+      WHERE repository_id = $1 AND id = $2 AND status = 'default' AND lifecycle = $3`,
+    [rev.repository_id, rev.id, from, to, by],
+  );
+  return res.affectedRows === 1;
+}
+
+/** Drafts and proposals are deleted by marking; the cleanup worker removes the rows. */
+export async function markUnpublishedForDestruction(q: Queryable, rev: LiveRevision): Promise<boolean> {
+  const res = await q.query(
+    `UPDATE package_revisions SET status = 'pending_destruction', updated_at = now()
+      WHERE repository_id = $1 AND id = $2 AND status = 'default' AND lifecycle IN ('Draft', 'Proposed')`,
+    [rev.repository_id, rev.id],
+  );
+  return res.affectedRows === 1;
+}
