@@ -25,7 +25,3 @@ export function parseKptAnnotations(message: string): KptAnnotation[] {
   }
   return found;
 }
-
-export function formatKptAnnotation(a: KptAnnotation): string {
-  return PREFIX + JSON.stringify(a);
-}

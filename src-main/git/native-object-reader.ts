@@ -88,11 +88,6 @@ export class NativeObjectReader implements GitObjectReader {
     return c;
   }
 
-  async peelToCommit(oid: string): Promise<string> {
-    const o = await this.object(`${oid}^{commit}`);
-    return o.oid;
-  }
-
   async tree(oid: string): Promise<TreeEntry[]> {
     let t = this.trees.get(oid);
     if (!t) {

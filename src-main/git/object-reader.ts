@@ -9,7 +9,6 @@ import { snapshotFs } from './snapshot-fs.ts';
 /** What sync and discovery read from a clone; two implementations, one per engine. */
 export interface GitObjectReader {
   commit(oid: string): Promise<CommitObject>;
-  peelToCommit(oid: string): Promise<string>;
   tree(oid: string): Promise<TreeEntry[]>;
   subtree(root: string, dir: string): Promise<string | undefined>;
   blob(oid: string): Promise<Uint8Array>;
@@ -35,17 +34,6 @@ export class ObjectReader implements GitObjectReader {
       this.commits.set(oid, c);
     }
     return c;
-  }
-
-  /** Follows annotated tags down to the commit they name. */
-  async peelToCommit(oid: string): Promise<string> {
-    for (let i = 0; i < 10; i++) {
-      const { type, object } = await git.readObject({ fs: this.fs, gitdir: this.clone.gitdir, oid, cache: this.clone.cache, format: 'parsed' });
-      if (type === 'commit') return oid;
-      if (type !== 'tag') throw new Error(`${oid} is a ${type}, not a commit or tag`);
-      oid = (object as { object: string }).object;
-    }
-    throw new Error(`tag chain at ${oid} is too deep`);
   }
 
   async tree(oid: string): Promise<TreeEntry[]> {

@@ -42,12 +42,6 @@ export function parsePorchRef(ref: string, branch: string): PorchRef | undefined
   return undefined;
 }
 
-export const tagRef = (path: string, revision: number) => `refs/tags/${path}/v${revision}`;
-export const draftRef = (path: string, workspace: string) => `refs/heads/drafts/${path}/${workspace}`;
-export const proposedRef = (path: string, workspace: string) => `refs/heads/proposed/${path}/${workspace}`;
-export const deletionProposedRef = (path: string, revision: number, workspace: string) =>
-  `refs/heads/deletionProposed/${path}/${revision > 0 ? `v${revision}` : workspace}`;
-
 /** '/' and '' mean the repository root; otherwise no leading or trailing slash. */
 export function normaliseDirectory(directory: string | undefined): string {
   return (directory ?? '').replace(/^\/+|\/+$/g, '');
