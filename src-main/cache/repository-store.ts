@@ -1,7 +1,7 @@
 // SQL for the repositories table. Behaviour lives in the service and sync; this
 // file only maps rows to and from Porch's Repository shape.
 import type { Queryable } from '../db/database.ts';
-import type { Condition, Repository, RepositoryGitSpec, SyncStats } from '../../src-shared/domain.ts';
+import type { Condition, Repository, SyncStats } from '../../src-shared/domain.ts';
 
 export interface RepositoryRow {
   id: number;
@@ -76,11 +76,6 @@ export async function findRepository(q: Queryable, namespace: string, name: stri
   return res.rows[0];
 }
 
-export async function findRepositoryById(q: Queryable, id: number): Promise<RepositoryRow | undefined> {
-  const res = await q.query<RepositoryRow>(`SELECT ${COLUMNS} FROM repositories WHERE id = $1 AND status = 'default'`, [id]);
-  return res.rows[0];
-}
-
 export async function listRepositories(q: Queryable, namespace: string | undefined): Promise<RepositoryRow[]> {
   const res = namespace === undefined
     ? await q.query<RepositoryRow>(`SELECT ${COLUMNS} FROM repositories WHERE status = 'default' ORDER BY namespace, name`)
@@ -143,4 +138,3 @@ export async function markRepositoryForDestruction(q: Queryable, id: number, rea
   );
 }
 
-export type { RepositoryGitSpec };

@@ -35,7 +35,7 @@ export interface RevisionRow {
   deployment: boolean;
 }
 
-export const REVISION_COLUMNS = `pr.repository_id, pr.id, pr.package_id, pr.namespace, pr.name, pr.package_path,
+const REVISION_COLUMNS = `pr.repository_id, pr.id, pr.package_id, pr.namespace, pr.name, pr.package_path,
   pr.workspace, pr.revision, pr.lifecycle, pr.latest, pr.meta, pr.spec, pr.tasks, pr.upstream_lock, pr.kptfile,
   pr.git_ref, pr.git_commit, pr.tree_id, pr.published_by, pr.published_at, pr.resource_version, pr.created_at,
   pr.updated_at, r.name AS repository_name, r.spec->'git'->>'repo' AS repository_url, r.deployment`;
@@ -45,7 +45,7 @@ const FROM_LIVE = `FROM package_revisions pr
 
 const iso = (d: Date) => d.toISOString().replace(/\.\d{3}Z$/, 'Z');
 
-export const LATEST_LABEL = 'kpt.dev/latest-revision';
+const LATEST_LABEL = 'kpt.dev/latest-revision';
 
 /** Porch derives uids from namespace and name, so the same revision has the same uid everywhere. */
 const PORCH_UID_NAMESPACE = 'aac71d91-5c67-456f-8fd2-902ef6da820e';

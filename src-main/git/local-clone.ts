@@ -62,7 +62,3 @@ export async function fetchAll(
     throw translateGitError(e, clone.url, 'fetching');
   }
 }
-
-export async function removeLocalClone(gitdir: string): Promise<void> {
-  await fs.promises.rm(gitdir, { recursive: true, force: true });
-}
