@@ -76,6 +76,11 @@ export async function findRepository(q: Queryable, namespace: string, name: stri
   return res.rows[0];
 }
 
+export async function findRepositoryById(q: Queryable, id: number): Promise<RepositoryRow | undefined> {
+  const res = await q.query<RepositoryRow>(`SELECT ${COLUMNS} FROM repositories WHERE id = $1 AND status = 'default'`, [id]);
+  return res.rows[0];
+}
+
 export async function listRepositories(q: Queryable, namespace: string | undefined): Promise<RepositoryRow[]> {
   const res = namespace === undefined
     ? await q.query<RepositoryRow>(`SELECT ${COLUMNS} FROM repositories WHERE status = 'default' ORDER BY namespace, name`)

@@ -196,14 +196,19 @@ export async function liveRevisionNumbers(q: Queryable, repositoryId: number, pa
   return new Set(res.rows.map((r) => `${r.package_path}\u0000${r.revision}`));
 }
 
-/** Which of `names` are taken by live revisions of the repository. */
-export async function liveNamesAmong(q: Queryable, repositoryId: number, names: readonly string[]): Promise<Set<string>> {
-  if (names.length === 0) return new Set();
-  const res = await q.query<{ name: string }>(
-    `SELECT name FROM package_revisions WHERE repository_id = $1 AND status = 'default' AND name = ANY($2::text[])`,
+/** Which of `names` are taken by live revisions of the repository, with what they are. */
+export async function liveNamesAmong(
+  q: Queryable,
+  repositoryId: number,
+  names: readonly string[],
+): Promise<Map<string, { id: number; lifecycle: Lifecycle; fromGit: boolean }>> {
+  if (names.length === 0) return new Map();
+  const res = await q.query<{ id: number; name: string; lifecycle: Lifecycle; from_git: boolean }>(
+    `SELECT id, name, lifecycle, git_ref IS NOT NULL AS from_git FROM package_revisions
+      WHERE repository_id = $1 AND status = 'default' AND name = ANY($2::text[])`,
     [repositoryId, names],
   );
-  return new Set(res.rows.map((r) => r.name));
+  return new Map(res.rows.map((r) => [r.name, { id: Number(r.id), lifecycle: r.lifecycle, fromGit: r.from_git }]));
 }
 
 /** Drafts and proposals that exist only in the database: made or changed here, not mirrored from a Git branch. */

@@ -17,7 +17,7 @@ import { ObjectReader, type GitObjectReader } from '../git/object-reader.ts';
 import { NativeObjectReader } from '../git/native-object-reader.ts';
 import { useNativeGit } from '../git/native-fetch.ts';
 import { normaliseDirectory } from '../git/porch-refs.ts';
-import { listRemoteRefs, remoteVersion } from '../git/remote-refs.ts';
+import { listRemoteRefs, remoteVersion, type RemoteRef } from '../git/remote-refs.ts';
 import {
   recordSyncResult,
   releaseSyncLease,
@@ -45,6 +45,8 @@ export interface SyncOptions {
   /** Walk Git even if the remote's refs did not change. */
   force?: boolean;
   onProgress?: ProgressCallback;
+  /** The remote's refs, when the caller has just listed them. */
+  refs?: RemoteRef[];
 }
 
 /** Revisions inserted per transaction: a kill loses at most one batch, redone next time. */
@@ -65,25 +67,52 @@ const ready = (status: Condition['status'], reason: string, message: string): Co
 });
 
 export async function syncRepository(ctx: SyncContext, repo: RepositoryRow, opts: SyncOptions = {}): Promise<SyncStats> {
-  if (!(await tryTakeSyncLease(ctx.db, repo.id, ctx.owner, LEASE_SECONDS))) {
-    const holder = await syncLeaseHolder(ctx.db, repo.id);
-    throw new PorchlightError(
-      'BUSY',
-      `a sync of repository ${repo.namespace}/${repo.name} is already running${holder ? ` (${holder.owner})` : ''}; wait for it to finish`,
-      { repository: repo.name, namespace: repo.namespace },
-    );
+  if (!(await tryTakeSyncLease(ctx.db, repo.id, ctx.owner, LEASE_SECONDS))) throw await busy(ctx, repo, 'a sync');
+  try {
+    return await syncHoldingLease(ctx, repo, opts);
+  } finally {
+    await releaseSyncLease(ctx.db, repo.id, ctx.owner).catch(() => {});
   }
+}
+
+async function busy(ctx: SyncContext, repo: RepositoryRow, what: string): Promise<PorchlightError> {
+  const holder = await syncLeaseHolder(ctx.db, repo.id);
+  return new PorchlightError(
+    'BUSY',
+    `${what} of repository ${repo.namespace}/${repo.name} cannot start: another one is running${holder ? ` (${holder.owner})` : ''}; wait for it to finish`,
+    { repository: repo.name, namespace: repo.namespace },
+  );
+}
+
+/**
+ * Runs `fn` holding the repository's lease, which serialises syncs, approvals
+ * and deletions that write to Git, across processes and across laptops sharing
+ * one PostgreSQL. Waits up to `waitMs` for a running one to finish.
+ */
+export async function withRepositoryLease<T>(ctx: SyncContext, repo: RepositoryRow, what: string, fn: () => Promise<T>, waitMs = 60_000): Promise<T> {
+  const deadline = Date.now() + waitMs;
+  while (!(await tryTakeSyncLease(ctx.db, repo.id, ctx.owner, LEASE_SECONDS))) {
+    if (Date.now() >= deadline) throw await busy(ctx, repo, what);
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  try {
+    return await fn();
+  } finally {
+    await releaseSyncLease(ctx.db, repo.id, ctx.owner).catch(() => {});
+  }
+}
+
+/** One sync, by a caller that holds the repository's lease; records the result on the repository. */
+export async function syncHoldingLease(ctx: SyncContext, repo: RepositoryRow, opts: SyncOptions = {}): Promise<SyncStats> {
   const started = performance.now();
   try {
     const { stats, version } = await syncLocked(ctx, repo, opts, started);
-    // One write records the result, the remote's version and frees the lease.
-    await recordSyncResult(ctx.db, repo.id, { remoteVersion: version, stats, ready: ready('True', 'Ready', ''), releaseLeaseOf: ctx.owner });
+    await recordSyncResult(ctx.db, repo.id, { remoteVersion: version, stats, ready: ready('True', 'Ready', '') });
     ctx.log?.('sync finished', { repository: `${repo.namespace}/${repo.name}`, ...stats });
     return stats;
   } catch (e) {
     const err = isPorchlightError(e) ? e : new PorchlightError('INTERNAL', `sync failed: ${(e as Error).message}`);
     await recordSyncResult(ctx.db, repo.id, { remoteVersion: null, stats: null, ready: ready('False', 'Error', err.message) }).catch(() => {});
-    await releaseSyncLease(ctx.db, repo.id, ctx.owner).catch(() => {});
     ctx.log?.('sync failed', { repository: `${repo.namespace}/${repo.name}`, error: err.message });
     throw err;
   }
@@ -142,7 +171,7 @@ async function syncLocked(ctx: SyncContext, repo: RepositoryRow, opts: SyncOptio
     finishedAt: new Date().toISOString(),
   });
   const auth = await ctx.credentials(repo);
-  const refs = await listRemoteRefs(ctx.http, git.repo, auth);
+  const refs = opts.refs ?? (await listRemoteRefs(ctx.http, git.repo, auth));
   const version = remoteVersion(refs);
   if (!opts.force && version === repo.remote_version) {
     // After the last sync the cache held exactly its `both` and `externalOnly` sets.
@@ -176,7 +205,8 @@ async function syncLocked(ctx: SyncContext, repo: RepositoryRow, opts: SyncOptio
     const { cachedOnly, externalOnly, both } = diffRevisions(cached, discovered);
     const staleDrafts = await staleGitDrafts(ctx, repo, discovered);
     await markRevisionsForDestruction(ctx.db, repo.id, [...cachedOnly.map((c) => c.id), ...staleDrafts]);
-    const toInsert = await newRevisions(ctx, repo, externalOnly, discovered);
+    const { toInsert, completedProposals } = await newRevisions(ctx, repo, externalOnly, discovered);
+    await markRevisionsForDestruction(ctx.db, repo.id, completedProposals);
     timer.done('diff');
 
     await describeRevisions(reader, toInsert, directory, branchHead);
@@ -217,6 +247,12 @@ async function staleGitDrafts(ctx: SyncContext, repo: RepositoryRow, discovered:
  * that the cache does not hold. One that would clash with a live revision (same
  * name, or same package and revision number under another name) is skipped with
  * a warning: a single odd ref must never fail the whole sync.
+ *
+ * One clash is a repair instead: a published revision in Git whose name is a
+ * proposal that exists only here is that proposal, approved by a process that
+ * pushed and then died before writing the database. The proposal gives way to
+ * the published revision (same name, same content), so there is never a tag
+ * without its row, nor a second revision for one approval.
  */
 async function newRevisions(ctx: SyncContext, repo: RepositoryRow, externalOnly: DiscoveredRevision[], discovered: DiscoveredRevision[]) {
   const unpublished = discovered.filter((d) => d.lifecycle === 'Draft' || d.lifecycle === 'Proposed');
@@ -225,16 +261,23 @@ async function newRevisions(ctx: SyncContext, repo: RepositoryRow, externalOnly:
   const live = await liveNamesAmong(ctx.db, repo.id, candidates.map(nameOf));
   const numbers = await liveRevisionNumbers(ctx.db, repo.id, [...new Set(candidates.map((d) => d.packagePath))]);
   const toInsert: DiscoveredRevision[] = [];
+  const completedProposals: number[] = [];
   for (const d of candidates) {
     const name = nameOf(d);
     const number = `${d.packagePath}\u0000${d.revision}`;
-    if (live.has(name) || (d.revision > 0 && numbers.has(number))) {
+    const clash = live.get(name);
+    const completes = clash && d.revision > 0 && d.gitRef.startsWith('refs/tags/') && clash.lifecycle === 'Proposed' && !clash.fromGit;
+    if ((clash && !completes) || (d.revision > 0 && numbers.has(number))) {
       ctx.log?.('skipped a Git revision that clashes with a cached one', { name, ref: d.gitRef, revision: d.revision });
       continue;
     }
-    live.add(name);
+    if (completes) {
+      ctx.log?.('a proposal was approved in Git but not recorded; recording it now', { name, ref: d.gitRef });
+      completedProposals.push(clash.id);
+    }
+    live.set(name, { id: 0, lifecycle: d.lifecycle, fromGit: true });
     if (d.revision > 0) numbers.add(number);
     toInsert.push(d);
   }
-  return toInsert;
+  return { toInsert, completedProposals };
 }

@@ -5,7 +5,7 @@ import path from 'node:path';
 import type { Command } from 'commander';
 import { invalidArgument, PorchlightError } from '../../src-shared/errors.ts';
 import type { CliContext } from './cli-context.ts';
-import type { LifecycleVerb } from '../service/lifecycle.ts';
+import { NOTICE_OUTCOMES, type LifecycleVerb } from '../service/lifecycle.ts';
 import { formatYaml } from './printers.ts';
 import { toResourceList } from './resource-list.ts';
 
@@ -80,7 +80,8 @@ const LIFECYCLE_COMMANDS: { name: string; verb: LifecycleVerb; alias?: string; d
   { name: 'propose', verb: 'propose', description: 'Propose that a package revision be published.' },
   { name: 'reject', verb: 'reject', description: 'Reject a proposal to publish or delete a package revision.' },
   { name: 'propose-delete', verb: 'propose-delete', alias: 'propose-del', description: 'Propose deletion of a published package revision.' },
-  { name: 'del', verb: 'delete', alias: 'delete', description: 'Delete a package revision.' },
+  { name: 'approve', verb: 'approve', description: 'Approve a proposal to publish a package revision: it is pushed to Git.' },
+  { name: 'del', verb: 'delete', alias: 'delete', description: 'Delete a package revision (a published one leaves Git too).' },
 ];
 
 export function addRpkgLifecycleCommands(rpkg: Command, ctx: CliContext): void {
@@ -95,7 +96,8 @@ export function addRpkgLifecycleCommands(rpkg: Command, ctx: CliContext): void {
       for (const name of names) {
         try {
           const outcome = await service.changeLifecycle({ namespace: command.optsWithGlobals().namespace, name, verb: c.verb });
-          ctx.io.stdout(`${name} ${outcome}\n`);
+          if (NOTICE_OUTCOMES.has(outcome)) ctx.io.stderr(`${name} ${outcome}\n`);
+          else ctx.io.stdout(`${name} ${outcome}\n`);
         } catch (e) {
           const message = (e as Error).message;
           ctx.io.stderr(`${name} failed (${message})\n`);

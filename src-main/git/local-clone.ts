@@ -20,7 +20,8 @@ export function openLocalClone(gitdir: string, url: string): LocalClone {
   return { gitdir, url, cache: {} };
 }
 
-async function ensureInitialised(clone: LocalClone, branch: string): Promise<void> {
+/** A bare repository to write objects into, even before anything was fetched (an empty remote). */
+export async function ensureLocalClone(clone: LocalClone, branch: string): Promise<void> {
   if (fs.existsSync(path.join(clone.gitdir, 'config'))) return;
   await fs.promises.mkdir(clone.gitdir, { recursive: true });
   await git.init({ fs, gitdir: clone.gitdir, bare: true, defaultBranch: branch });
@@ -38,7 +39,7 @@ export async function fetchAll(
     opts.onProgress?.({ phase: 'Fetching', loaded: 1, total: 1 });
     return;
   }
-  await ensureInitialised(clone, opts.branch);
+  await ensureLocalClone(clone, opts.branch);
   try {
     await git.fetch({
       fs,

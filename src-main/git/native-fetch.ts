@@ -20,7 +20,7 @@ export function useNativeGit(env: NodeJS.ProcessEnv = process.env): Promise<bool
   return available;
 }
 
-function run(args: string[], env: NodeJS.ProcessEnv, timeoutMs: number): Promise<{ code: number; stderr: string }> {
+export function runGit(args: string[], env: NodeJS.ProcessEnv, timeoutMs: number): Promise<{ code: number; stderr: string }> {
   return new Promise((resolve) => {
     execFile('git', args, { env, timeout: timeoutMs, maxBuffer: 16 * 1024 * 1024, killSignal: 'SIGKILL' }, (error, _stdout, stderr) => {
       const code = error ? (typeof error.code === 'number' ? error.code : -1) : 0;
@@ -29,17 +29,18 @@ function run(args: string[], env: NodeJS.ProcessEnv, timeoutMs: number): Promise
   });
 }
 
-export async function nativeFetchAll(gitdir: string, url: string, opts: { auth?: BasicAuth; timeoutMs: number }): Promise<void> {
+/** The environment for one git command talking to `auth`'s server: no prompts, no helpers, credentials as a header. */
+export function gitEnv(auth: BasicAuth | undefined, timeoutMs: number): NodeJS.ProcessEnv {
   const config: [string, string][] = [
     // Abort a transfer that stalls: below 1 byte/s for the timeout.
     ['http.lowSpeedLimit', '1'],
-    ['http.lowSpeedTime', String(Math.max(1, Math.round(opts.timeoutMs / 1000)))],
+    ['http.lowSpeedTime', String(Math.max(1, Math.round(timeoutMs / 1000)))],
     ['credential.helper', ''],
     // Keep every fetch as a pack: loose objects cost isomorphic-git a file each.
     ['fetch.unpackLimit', '1'],
-    ...Object.entries(authHeaders(opts.auth)).map(([k, v]): [string, string] => ['http.extraHeader', `${k}: ${v}`]),
+    ...Object.entries(authHeaders(auth)).map(([k, v]): [string, string] => ['http.extraHeader', `${k}: ${v}`]),
   ];
-  const env: NodeJS.ProcessEnv = {
+  return {
     ...process.env,
     GIT_TERMINAL_PROMPT: '0',
     GIT_ASKPASS: '',
@@ -47,27 +48,36 @@ export async function nativeFetchAll(gitdir: string, url: string, opts: { auth?:
     GIT_CONFIG_COUNT: String(config.length),
     ...Object.fromEntries(config.flatMap(([k, v], i) => [[`GIT_CONFIG_KEY_${i}`, k], [`GIT_CONFIG_VALUE_${i}`, v]])),
   };
+}
+
+export async function nativeFetchAll(gitdir: string, url: string, opts: { auth?: BasicAuth; timeoutMs: number }): Promise<void> {
+  const env = gitEnv(opts.auth, opts.timeoutMs);
   // Reading goes by the remote's own ref names and object ids, so the clone is a
   // plain mirror: the first time a `clone --mirror` (one pack, packed refs), then
   // fetches that move only what changed.
   const first = !fs.existsSync(`${gitdir}/config`);
   if (first) await fs.promises.mkdir(path.dirname(gitdir), { recursive: true });
   const res = first
-    ? await run(['clone', '--quiet', '--mirror', '--no-hardlinks', url, gitdir], env, opts.timeoutMs * 10)
-    : await run(['--git-dir', gitdir, 'fetch', '--quiet', '--prune', '--no-write-fetch-head', url, '+refs/*:refs/*'], env, opts.timeoutMs * 10);
+    ? await runGit(['clone', '--quiet', '--mirror', '--no-hardlinks', url, gitdir], env, opts.timeoutMs * 10)
+    : await runGit(['--git-dir', gitdir, 'fetch', '--quiet', '--prune', '--no-write-fetch-head', url, '+refs/*:refs/*'], env, opts.timeoutMs * 10);
   if (res.code !== 0 && first) await fs.promises.rm(gitdir, { recursive: true, force: true });
   if (res.code === 0) return;
+  throw gitFailure(res, url, 'fetching', 'the fetch');
+}
+
+/** A failed git command as a PorchlightError that says what to do. */
+export function gitFailure(res: { code: number; stderr: string }, url: string, doing: string, what: string): PorchlightError {
   const where = redactUrl(url);
   const message = res.stderr.trim().split('\n').pop() ?? '';
-  if (res.code === -2) throw new PorchlightError('UNAVAILABLE', `Git server at ${where} did not finish the fetch in time`, { url: where });
+  if (res.code === -2) return new PorchlightError('UNAVAILABLE', `Git server at ${where} did not finish ${what} in time`, { url: where });
   if (/could not read Username|Authentication failed|returned error: 40[13]/.test(res.stderr)) {
-    throw new PorchlightError('UNAUTHENTICATED', `fetching: ${where} refused the credentials; check --repo-basic-username and --repo-basic-password`, { url: where });
+    return new PorchlightError('UNAUTHENTICATED', `${doing}: ${where} refused the credentials; check --repo-basic-username and --repo-basic-password`, { url: where });
   }
   if (/returned error: 404|not found/i.test(res.stderr)) {
-    throw new PorchlightError('NOT_FOUND', `fetching: no Git repository at ${where}; check the URL`, { url: where });
+    return new PorchlightError('NOT_FOUND', `${doing}: no Git repository at ${where}; check the URL`, { url: where });
   }
-  if (/Could not resolve host|Failed to connect|Connection refused|timed out/i.test(res.stderr)) {
-    throw new PorchlightError('UNAVAILABLE', `cannot reach Git server at ${where}: ${message}`, { url: where });
+  if (/Could not resolve host|Failed to connect|Connection refused|timed out|returned error: 5\d\d/i.test(res.stderr)) {
+    return new PorchlightError('UNAVAILABLE', `cannot reach Git server at ${where}: ${message}`, { url: where });
   }
-  throw new PorchlightError('GIT_ERROR', `fetching from ${where} failed: ${message}`, { url: where });
+  return new PorchlightError('GIT_ERROR', `${doing} ${where} failed: ${message}`, { url: where, stderr: res.stderr.trim().slice(-2000) });
 }

@@ -5,10 +5,20 @@ import type { Database } from '../db/database.ts';
 import { failedPrecondition, notFound, PorchlightError } from '../../src-shared/errors.ts';
 import { findLiveRevision, markUnpublishedForDestruction, moveLifecycle, type LiveRevision } from '../cache/lifecycle-store.ts';
 
-export type LifecycleVerb = 'propose' | 'reject' | 'propose-delete' | 'delete';
+export type LifecycleVerb = 'propose' | 'reject' | 'propose-delete' | 'delete' | 'approve';
 
 /** What the CLI prints on success, after the revision name. */
-export type LifecycleOutcome = 'proposed' | 'no longer proposed for approval' | 'no longer proposed for deletion' | 'proposed for deletion' | 'deleted';
+export type LifecycleOutcome =
+  | 'proposed'
+  | 'no longer proposed for approval'
+  | 'no longer proposed for deletion'
+  | 'proposed for deletion'
+  | 'is already proposed for deletion'
+  | 'deleted'
+  | 'approved';
+
+/** Outcomes porchctl reports on stderr although the command succeeds. */
+export const NOTICE_OUTCOMES: ReadonlySet<LifecycleOutcome> = new Set(['is already proposed for deletion']);
 
 function conflict(name: string): PorchlightError {
   return new PorchlightError(
@@ -18,14 +28,14 @@ function conflict(name: string): PorchlightError {
   );
 }
 
-async function require(db: Database, namespace: string, name: string): Promise<LiveRevision> {
+export async function requireLiveRevision(db: Database, namespace: string, name: string): Promise<LiveRevision> {
   const rev = await findLiveRevision(db, namespace, name);
   if (!rev) throw notFound(`the server could not find the requested resource (get packagerevisions.porch.kpt.dev ${name})`, { name });
   return rev;
 }
 
 export async function applyLifecycleVerb(db: Database, verb: LifecycleVerb, namespace: string, name: string, by: string): Promise<LifecycleOutcome> {
-  const rev = await require(db, namespace, name);
+  const rev = await requireLiveRevision(db, namespace, name);
   const move = async (from: LiveRevision['lifecycle'], to: LiveRevision['lifecycle']) => {
     if (!(await moveLifecycle(db, rev, from, to, by))) throw conflict(name);
   };
@@ -46,6 +56,7 @@ export async function applyLifecycleVerb(db: Database, verb: LifecycleVerb, name
       }
       throw failedPrecondition(`cannot reject ${name} with lifecycle '${rev.lifecycle}'`);
     case 'propose-delete':
+      if (rev.lifecycle === 'DeletionProposed') return 'is already proposed for deletion';
       if (rev.lifecycle !== 'Published') {
         throw failedPrecondition(`can only propose published packages for deletion; package ${name} is not published`);
       }
@@ -57,12 +68,17 @@ export async function applyLifecycleVerb(db: Database, verb: LifecycleVerb, name
           `packagerevisions.porch.kpt.dev "${name}" is forbidden: published PackageRevisions must be proposed for deletion by setting spec.lifecycle to 'DeletionProposed' prior to deletion`,
         );
       }
-      if (rev.lifecycle === 'DeletionProposed') {
-        // Deleting a published revision removes its tag from Git: that is the
-        // approval side of the workflow (issue 4), not done yet, so say so.
-        throw failedPrecondition(`deleting published revision ${name} removes its tag from Git, which Porchlight cannot do yet; reject the deletion proposal to keep it`);
-      }
+      // A revision proposed for deletion leaves Git first: the service does that (approval.ts).
+      if (rev.lifecycle === 'DeletionProposed') throw new PorchlightError('INTERNAL', `deleting ${name} needs Git; the service handles it`);
       if (!(await markUnpublishedForDestruction(db, rev))) throw conflict(name);
       return 'deleted';
+    case 'approve':
+      // Proposed -> Published writes to Git (approval.ts); the rest is porchctl's approval rule.
+      if (rev.lifecycle === 'Published') return 'approved';
+      if (rev.lifecycle === 'DeletionProposed') {
+        await move('DeletionProposed', 'Published');
+        return 'approved';
+      }
+      throw failedPrecondition(`cannot change approval from ${rev.lifecycle} to Published`, { name, lifecycle: rev.lifecycle });
   }
 }

@@ -20,10 +20,13 @@ import {
 } from '../../src-shared/requests.ts';
 import { insertDraft, packageExists } from '../cache/draft-store.ts';
 import { initPackageFiles } from './package-init.ts';
-import { applyLifecycleVerb, type LifecycleOutcome, type LifecycleVerb } from './lifecycle.ts';
+import { applyLifecycleVerb, requireLiveRevision, type LifecycleOutcome, type LifecycleVerb } from './lifecycle.ts';
+import { approveRevision, deletePublishedRevision, type GitWriteContext } from '../cache/approval.ts';
+import { commitIdentity } from './commit-identity.ts';
 import { runCleanup, type CleanupResult } from '../cache/cleanup-worker.ts';
 import {
   findRepository,
+  findRepositoryById,
   insertRepository,
   listRepositories,
   markRepositoryForDestruction,
@@ -43,12 +46,14 @@ export interface ServiceOptions {
   dataHome: string;
   http?: HttpClient;
   log?: SyncContext['log'];
+  /** Between a push Git accepted and the database write; tests simulate a crash there. */
+  afterPush?: GitWriteContext['afterPush'];
 }
 
 export class PorchlightService {
   readonly db: Database;
   private readonly credentials: CredentialStore;
-  private readonly sync: SyncContext;
+  private readonly sync: GitWriteContext;
   /** Background syncs; started only by long-lived front doors (window, browser mode). */
   readonly syncManager: SyncManager;
 
@@ -63,6 +68,8 @@ export class PorchlightService {
       credentials: (repo) => this.credentials.get(secretKey(repo.namespace, repo.spec.git.secretRef?.name)),
       log: opts.log,
       clones: new Map(),
+      identity: commitIdentity,
+      afterPush: opts.afterPush,
     };
     this.syncManager = new SyncManager({
       list: async () =>
@@ -229,12 +236,38 @@ export class PorchlightService {
     return this.getPackageRevision({ namespace: r.namespace, name });
   }
 
-  /** propose, reject, propose-delete, delete: database only, as in Porch's DB cache. */
+  /**
+   * propose, reject, propose-delete and deleting drafts touch only the database,
+   * as in Porch's DB cache; approving a proposal and deleting a published
+   * revision write to Git first (approval.ts).
+   */
   async changeLifecycle(request: { namespace?: string; name: string; verb: LifecycleVerb }): Promise<LifecycleOutcome> {
     const r = parse(repositoryRefSchema, request);
+    const rev = await requireLiveRevision(this.db, r.namespace, r.name);
+    if (request.verb === 'approve') {
+      const pr = await this.getPackageRevision(r);
+      const conditions = pr.status.conditions ?? [];
+      const ready = (pr.spec.readinessGates ?? []).every((g) => conditions.some((c) => c.type === g.conditionType && c.status === 'True'));
+      if (!ready) throw failedPrecondition('readiness conditions not met', { name: r.name });
+      if (rev.lifecycle === 'Proposed') {
+        await approveRevision(this.sync, await this.repositoryOf(rev.repository_id), r.name);
+        return 'approved';
+      }
+    }
+    if (request.verb === 'delete' && rev.lifecycle === 'DeletionProposed') {
+      await deletePublishedRevision(this.sync, await this.repositoryOf(rev.repository_id), r.name);
+      await this.cleanup(rev.repository_id);
+      return 'deleted';
+    }
     const outcome = await applyLifecycleVerb(this.db, request.verb, r.namespace, r.name, this.updatedBy);
-    if (outcome === 'deleted') await this.cleanup();
+    if (outcome === 'deleted') await this.cleanup(rev.repository_id);
     return outcome;
+  }
+
+  private async repositoryOf(id: number): Promise<RepositoryRow> {
+    const row = await findRepositoryById(this.db, id);
+    if (!row) throw notFound(`the repository of this package revision is no longer registered`);
+    return row;
   }
 
   async close(): Promise<void> {

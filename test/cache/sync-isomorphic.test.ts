@@ -3,6 +3,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { addOneTag } from '../../bench/generate-repo.ts';
 import { testEngines, useTestEngine } from '../support/databases.ts';
+import { git, listRefs } from '../support/fixtures.ts';
 import { useWorkbench } from '../support/workbench.ts';
 
 describe.each(testEngines().slice(0, 1))('sync with isomorphic-git fetch on $kind', (engine) => {
@@ -28,5 +29,18 @@ describe.each(testEngines().slice(0, 1))('sync with isomorphic-git fetch on $kin
   it('reports refused credentials', async () => {
     const { sync } = await wb.service.registerRepository({ url: wb.server.baseUrl('nested'), name: 'bad', username: 'u', password: 'wrong' });
     expect(sync).toMatchObject({ code: 'UNAUTHENTICATED' });
+  });
+
+  it('approves and deletes with isomorphic-git pushes, in Porch layout', async () => {
+    const draft = await wb.service.initPackage({ repository: 'nested', name: 'iso/pkg', workspace: 'w1' });
+    await wb.service.changeLifecycle({ name: draft.metadata.name, verb: 'propose' });
+    const head = (await git(wb.served.nested!, ['rev-parse', 'main'])).trim();
+    expect(await wb.service.changeLifecycle({ name: draft.metadata.name, verb: 'approve' })).toBe('approved');
+    const parents = (await git(wb.served.nested!, ['show', '-s', '--format=%P', 'iso/pkg/v1'])).trim().split(' ');
+    expect(parents[0]).toBe(head);
+    expect((await git(wb.served.nested!, ['rev-parse', 'main'])).trim()).toBe((await git(wb.served.nested!, ['rev-parse', 'iso/pkg/v1^{commit}'])).trim());
+    await wb.service.changeLifecycle({ name: draft.metadata.name, verb: 'propose-delete' });
+    expect(await wb.service.changeLifecycle({ name: draft.metadata.name, verb: 'delete' })).toBe('deleted');
+    expect((await listRefs(wb.served.nested!)).has('refs/tags/iso/pkg/v1')).toBe(false);
   });
 });

@@ -12,7 +12,7 @@ import { loadScript, PORCH_GITEA, runScript } from './cli-e2e-runner.ts';
 
 const SCRIPTS_DIR = fileURLToPathSafe('../../../shared/porch/cli-e2e');
 /** The scripts that pass today; the rest need approval (Git publish) and come with the write side. */
-export const READ_SIDE_SCRIPTS = ['repo-register', 'rpkg-get', 'rpkg-init'];
+export const READ_SIDE_SCRIPTS = ['repo-register', 'rpkg-get', 'rpkg-init', 'rpkg-lifecycle'];
 
 function fileURLToPathSafe(rel: string): string {
   return new URL(rel, import.meta.url).pathname;
