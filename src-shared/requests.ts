@@ -74,3 +74,70 @@ export const initPackageSchema = z.object({
   site: z.string().optional(),
 });
 export type InitPackageRequest = z.input<typeof initPackageSchema>;
+
+/**
+ * Why a file path cannot be a package file, or undefined if it can: relative,
+ * '/'-separated, no '.', '..' or empty segments, no '.git', no backslashes or
+ * control characters. Paths from Git, a directory or a ResourceList all pass
+ * through this before they are stored or written.
+ */
+export function packageFilePathProblem(p: string): string | undefined {
+  if (p === '') return 'the path is empty';
+  if (p.startsWith('/') || /^[A-Za-z]:/.test(p)) return 'absolute paths are not package files';
+  if (p.includes('\\')) return 'backslashes are not allowed; use "/"';
+  if (/[\u0000-\u001f]/.test(p)) return 'control characters are not allowed';
+  const segments = p.split('/');
+  if (segments.some((s) => s === '' || s === '.' || s === '..')) return 'the path must stay inside the package (no "", "." or ".." segments)';
+  if (segments.some((s) => s.toLowerCase() === '.git')) return '".git" is not a package file';
+  return undefined;
+}
+
+const packageFileSchema = z.object({
+  path: z.string().superRefine((p, ctx) => {
+    const problem = packageFilePathProblem(p);
+    if (problem) ctx.addIssue({ code: 'custom', message: `file "${p}": ${problem}` });
+  }),
+  content: z.custom<Uint8Array>((v) => v instanceof Uint8Array, 'file content must be bytes (Uint8Array)'),
+});
+
+export const updateResourcesSchema = z.object({
+  namespace: namespaceSchema.default('default'),
+  name: z.string().min(1),
+  /** The revision's metadata.resourceVersion as last read; a stale one is refused. */
+  resourceVersion: z.string().min(1, 'resourceVersion must be specified for an update'),
+  /** replace: `files` are the whole package; patch: `files` are written and `remove` deleted, the rest kept. */
+  mode: z.enum(['replace', 'patch']).default('replace'),
+  files: z.array(packageFileSchema),
+  remove: z.array(z.string()).default([]),
+});
+export type UpdateResourcesRequest = z.input<typeof updateResourcesSchema>;
+
+/** Where a clone comes from: a registered revision, or a package in any Git repository. */
+export const cloneSourceSchema = z.union([
+  z.object({ kind: z.literal('revision'), name: z.string().min(1) }),
+  z.object({
+    kind: z.literal('git'),
+    repo: z.string().url('upstream must be an http(s) URL of a Git repository').refine((u) => /^https?:\/\//.test(u), 'Porchlight reaches Git over HTTP(S) only'),
+    ref: z.string().min(1, 'a Git ref is required (a tag or branch, e.g. basens/v1 or main)'),
+    directory: z.string().default('/'),
+    username: z.string().optional(),
+    password: z.string().optional(),
+  }),
+]);
+
+export const clonePackageSchema = z.object({
+  namespace: namespaceSchema.default('default'),
+  repository: z.string().min(1, 'a repository is required: --repository=<name>'),
+  name: packagePathSchema,
+  workspace: dnsLabel('workspace name'),
+  source: cloneSourceSchema,
+});
+export type ClonePackageRequest = z.input<typeof clonePackageSchema>;
+
+export const copyPackageSchema = z.object({
+  namespace: namespaceSchema.default('default'),
+  /** The published revision the new draft starts from. */
+  source: z.string().min(1),
+  workspace: dnsLabel('workspace name'),
+});
+export type CopyPackageRequest = z.input<typeof copyPackageSchema>;

@@ -49,3 +49,63 @@ export async function insertDraft(q: Queryable, repo: RepositoryRef, draft: NewD
   await insertRows(q, 'resources', ['repository_id', 'package_revision_id', 'path', 'content'], draft.files.map((f) => [repo.id, id, f.path, f.content]));
   return name;
 }
+
+export interface DraftForUpdate {
+  repository_id: number;
+  id: number;
+  name: string;
+  lifecycle: string;
+  resource_version: number;
+}
+
+/**
+ * Writes a draft's files if the caller saw the current resource version, and
+ * moves the version on: two writers (two windows, two laptops on one
+ * PostgreSQL) never overwrite each other silently. Only changed files are
+ * written, so saving one edited resource costs the same in any package.
+ * Returns the new resource version, or undefined if the draft moved on.
+ */
+export async function writeDraftResources(
+  q: Queryable,
+  draft: DraftForUpdate,
+  expectedVersion: number,
+  change: { files: PackageFiles; remove: readonly string[]; replaceAll: boolean; updatedBy: string },
+): Promise<number | undefined> {
+  const moved = await q.query<{ resource_version: number }>(
+    `UPDATE package_revisions SET resource_version = resource_version + 1, updated_at = now(), updated_by = $4
+      WHERE repository_id = $1 AND id = $2 AND status = 'default' AND lifecycle = 'Draft' AND resource_version = $3
+      RETURNING resource_version`,
+    [draft.repository_id, draft.id, expectedVersion, change.updatedBy],
+  );
+  if (moved.rows.length === 0) return undefined;
+  const paths = change.files.map((f) => f.path);
+  if (change.replaceAll) {
+    await q.query(`DELETE FROM resources WHERE repository_id = $1 AND package_revision_id = $2 AND NOT (path = ANY($3::text[]))`, [draft.repository_id, draft.id, paths]);
+  } else if (change.remove.length) {
+    await q.query(`DELETE FROM resources WHERE repository_id = $1 AND package_revision_id = $2 AND path = ANY($3::text[])`, [draft.repository_id, draft.id, change.remove]);
+  }
+  for (const f of change.files) {
+    await q.query(
+      `INSERT INTO resources (repository_id, package_revision_id, path, content) VALUES ($1, $2, $3, $4)
+       ON CONFLICT (repository_id, package_revision_id, path) WHERE status = 'default'
+       DO UPDATE SET content = EXCLUDED.content WHERE resources.content IS DISTINCT FROM EXCLUDED.content`,
+      [draft.repository_id, draft.id, f.path, f.content],
+    );
+  }
+  // The Kptfile drives readiness gates, conditions and the upstream lock: keep the summary current.
+  const kptfile = change.files.find((f) => f.path === 'Kptfile')?.content;
+  if (kptfile) {
+    const summary = parseKptfile(kptfile);
+    await q.query(
+      `UPDATE package_revisions SET kptfile = $3, spec = $4, upstream_lock = $5 WHERE repository_id = $1 AND id = $2`,
+      [
+        draft.repository_id,
+        draft.id,
+        JSON.stringify(summary),
+        JSON.stringify(summary.readinessGates.length ? { readinessGates: summary.readinessGates } : {}),
+        summary.upstreamLock ? JSON.stringify(summary.upstreamLock) : null,
+      ],
+    );
+  }
+  return moved.rows[0]!.resource_version;
+}

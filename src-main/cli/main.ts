@@ -6,6 +6,7 @@ import { CliContext, type CliIo } from './cli-context.ts';
 import { addRepoCommands } from './repo-commands.ts';
 import { addRpkgGet } from './rpkg-get.ts';
 import { addRpkgDraftCommands, addRpkgLifecycleCommands } from './rpkg-draft-commands.ts';
+import { addRpkgPush } from './rpkg-push.ts';
 
 export function buildProgram(ctx: CliContext): Command {
   const program = new Command('porchlight')
@@ -23,6 +24,7 @@ export function buildProgram(ctx: CliContext): Command {
   const rpkg = program.command('rpkg').description('Manage package revisions.');
   addRpkgGet(rpkg, ctx);
   addRpkgDraftCommands(rpkg, ctx);
+  addRpkgPush(rpkg, ctx);
   addRpkgLifecycleCommands(rpkg, ctx);
   for (const cmd of [program, ...program.commands, ...program.commands.flatMap((c) => c.commands)]) {
     cmd.exitOverride().configureOutput({ writeOut: (s) => ctx.io.stdout(s), writeErr: (s) => ctx.io.stderr(s) });

@@ -4,7 +4,27 @@
 import YAML from 'yaml';
 import type { PackageRevision } from '../../src-shared/domain.ts';
 
-const isKrmFile = (path: string) => path === 'Kptfile' || path.endsWith('/Kptfile') || /\.ya?ml$/.test(path);
+export const isKrmFile = (path: string) => path === 'Kptfile' || path.endsWith('/Kptfile') || /\.ya?ml$/.test(path);
+
+/** Where `rpkg pull DIR` keeps the revision's identity and resource version, as porchctl does. */
+export const REVISION_METADATA_FILE = '.KptRevisionMetadata';
+
+export const LOCATION_ANNOTATIONS = [
+  'config.kubernetes.io/index',
+  'config.kubernetes.io/path',
+  'internal.config.kubernetes.io/index',
+  'internal.config.kubernetes.io/path',
+] as const;
+
+function revisionMetadata(revision: PackageRevision) {
+  const { name, namespace, uid, resourceVersion, creationTimestamp } = revision.metadata;
+  return { apiVersion: '', kind: 'KptRevisionMetadata', metadata: { name, namespace, uid, resourceVersion, creationTimestamp } };
+}
+
+/** The .KptRevisionMetadata file `rpkg pull DIR` writes and `rpkg push DIR` reads back. */
+export function revisionMetadataFile(revision: PackageRevision): { path: string; content: Uint8Array } {
+  return { path: REVISION_METADATA_FILE, content: Buffer.from(YAML.stringify(revisionMetadata(revision))) };
+}
 
 function located(annotations: unknown, path: string, index: number): Record<string, string> {
   const where = {
@@ -17,10 +37,8 @@ function located(annotations: unknown, path: string, index: number): Record<stri
 }
 
 export function toResourceList(revision: PackageRevision, files: readonly { path: string; content: Uint8Array }[], warn?: (m: string) => void): object {
-  const { name, namespace, uid } = revision.metadata;
-  const items: object[] = [
-    { apiVersion: '', kind: 'KptRevisionMetadata', metadata: { name, namespace, uid, annotations: located(undefined, '.KptRevisionMetadata', 0) } },
-  ];
+  const meta = revisionMetadata(revision);
+  const items: object[] = [{ ...meta, metadata: { ...meta.metadata, annotations: located(undefined, REVISION_METADATA_FILE, 0) } }];
   for (const file of [...files].sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0))) {
     if (!isKrmFile(file.path)) continue;
     const docs = YAML.parseAllDocuments(Buffer.from(file.content).toString('utf8'));

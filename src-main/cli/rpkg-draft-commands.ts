@@ -7,7 +7,7 @@ import { invalidArgument, PorchlightError } from '../../src-shared/errors.ts';
 import type { CliContext } from './cli-context.ts';
 import { NOTICE_OUTCOMES, type LifecycleVerb } from '../service/lifecycle.ts';
 import { formatYaml } from './printers.ts';
-import { toResourceList } from './resource-list.ts';
+import { revisionMetadataFile, toResourceList } from './resource-list.ts';
 
 /** Writes files under `dir`, refusing any path that would land outside it. */
 export function writePackageFiles(dir: string, files: readonly { path: string; content: Uint8Array }[]): void {
@@ -72,7 +72,7 @@ export function addRpkgDraftCommands(rpkg: Command, ctx: CliContext): void {
         return;
       }
       if (fs.existsSync(dir) && fs.readdirSync(dir).length > 0) throw invalidArgument(`destination directory ${dir} is not empty; give an empty or new directory`);
-      writePackageFiles(dir, resources);
+      writePackageFiles(dir, [...resources, revisionMetadataFile(revision)]);
     });
 }
 

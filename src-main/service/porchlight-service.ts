@@ -14,11 +14,13 @@ import {
   repositoryRefSchema,
   unregisterRepositorySchema,
   initPackageSchema,
+  updateResourcesSchema,
   type InitPackageRequest,
+  type UpdateResourcesRequest,
   type ListRevisionsRequest,
   type RegisterRepositoryRequest,
 } from '../../src-shared/requests.ts';
-import { insertDraft, packageExists } from '../cache/draft-store.ts';
+import { insertDraft, packageExists, writeDraftResources } from '../cache/draft-store.ts';
 import { initPackageFiles } from './package-init.ts';
 import { applyLifecycleVerb, requireLiveRevision, type LifecycleOutcome, type LifecycleVerb } from './lifecycle.ts';
 import { approveRevision, deletePublishedRevision, type GitWriteContext } from '../cache/approval.ts';
@@ -234,6 +236,35 @@ export class PorchlightService {
       });
     });
     return this.getPackageRevision({ namespace: r.namespace, name });
+  }
+
+  /**
+   * Writes a draft's files (Porch's PackageRevisionResources update). Only
+   * Drafts accept resources; the resource version the caller last read must
+   * still be current, or nothing is written.
+   */
+  async updateResources(request: UpdateResourcesRequest): Promise<PackageRevision> {
+    const r = parse(updateResourcesSchema, request);
+    const rev = await requireLiveRevision(this.db, r.namespace, r.name);
+    if (rev.lifecycle !== 'Draft') {
+      throw failedPrecondition(`cannot update resources of ${r.name}: only Draft package revisions can be modified, and it is ${rev.lifecycle}`, { name: r.name, lifecycle: rev.lifecycle });
+    }
+    const expected = Number(r.resourceVersion);
+    if (!Number.isSafeInteger(expected)) throw invalidArgument(`resourceVersion "${r.resourceVersion}" is not one Porchlight gave out; pull the package revision again`);
+    if (r.mode === 'replace' && !r.files.some((f) => f.path === 'Kptfile')) {
+      throw invalidArgument(`the package must contain a Kptfile at its root; ${r.name} was not changed`);
+    }
+    const stale = new PorchlightError(
+      'CONFLICT',
+      `Operation cannot be fulfilled on packagerevisionresources.porch.kpt.dev "${r.name}": the object has been modified; please apply your changes to the latest version and try again`,
+      { name: r.name },
+    );
+    if (expected !== rev.resource_version) throw stale;
+    const written = await this.db.transaction((tx) =>
+      writeDraftResources(tx, rev, expected, { files: r.files, remove: r.remove, replaceAll: r.mode === 'replace', updatedBy: this.updatedBy }),
+    );
+    if (written === undefined) throw stale;
+    return this.getPackageRevision({ namespace: r.namespace, name: r.name });
   }
 
   /**

@@ -48,7 +48,7 @@ describe('rpkg init and pull', () => {
 
     const dir = path.join(work, 'pulled');
     expect((await cli('rpkg', 'pull', 'bp.team.web.ws1', dir)).code).toBe(0);
-    expect(fs.readdirSync(dir).sort()).toEqual(['Kptfile', 'README.md', 'package-context.yaml']);
+    expect(fs.readdirSync(dir).sort()).toEqual(['.KptRevisionMetadata', 'Kptfile', 'README.md', 'package-context.yaml']);
     expect((await cli('rpkg', 'pull', 'bp.team.web.ws1', dir)).stderr).toMatch(/not empty/);
   });
 

@@ -82,13 +82,26 @@ function reorderYaml(out: string): string {
 
 const foldSpaces = (s: string) => s.split(' ').filter((p) => p !== '').join(' ');
 
+/**
+ * What the runner does with a step that needs something outside Porchlight
+ * (a KRM function image): run a local stand-in that makes the same change to
+ * the files and whose output is not judged, or skip the step.
+ */
+export type StepOverride = { standIn: (args: string[]) => Promise<void> } | 'skip';
+
 export async function runScript(
   script: E2eScript,
-  opts: { env: NodeJS.ProcessEnv; replace: Record<string, string> },
+  opts: { env: NodeJS.ProcessEnv; replace: Record<string, string>; override?: (args: string[], index: number) => StepOverride | undefined },
 ): Promise<CommandResult[]> {
   const results: CommandResult[] = [];
   const sub = (s: string) => Object.entries(opts.replace).reduce((acc, [from, to]) => acc.split(from).join(to), s);
-  for (const command of script.commands) {
+  for (const [index, command] of script.commands.entries()) {
+    const override = opts.override?.(command.args.map(sub), index);
+    if (override === 'skip') continue;
+    if (override) {
+      await override.standIn(command.args.map(sub));
+      continue;
+    }
     const args = command.args.map(sub);
     const [program, ...rest] = args;
     // Porch sleeps to let its controllers catch up; Porchlight's commands are
