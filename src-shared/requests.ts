@@ -120,6 +120,8 @@ export const cloneSourceSchema = z.union([
     repo: z.string().url('upstream must be an http(s) URL of a Git repository').refine((u) => /^https?:\/\//.test(u), 'Porchlight reaches Git over HTTP(S) only'),
     ref: z.string().min(1, 'a Git ref is required (a tag or branch, e.g. basens/v1 or main)'),
     directory: z.string().default('/'),
+    /** Credentials of a registered repository (porchctl's --secret-ref, e.g. "<repo>-auth"). */
+    secretRef: z.string().optional(),
     username: z.string().optional(),
     password: z.string().optional(),
   }),

@@ -11,12 +11,10 @@
 import fs from 'node:fs';
 import git from 'isomorphic-git';
 import type { Queryable } from '../db/database.ts';
-import { failedPrecondition, notFound, PorchlightError } from '../../src-shared/errors.ts';
+import { failedPrecondition, notFound } from '../../src-shared/errors.ts';
 import { joinPath, normaliseDirectory, revisionFromString } from '../git/porch-refs.ts';
-import { ensureLocalClone, fetchAll, openLocalClone, type LocalClone } from '../git/local-clone.ts';
+import { ensureLocalClone, fetchAll, openLocalClone, openObjectReader, type LocalClone } from '../git/local-clone.ts';
 import { listRemoteRefs, remoteVersion, type RemoteRef } from '../git/remote-refs.ts';
-import { ObjectReader, type GitObjectReader } from '../git/object-reader.ts';
-import { NativeObjectReader } from '../git/native-object-reader.ts';
 import { useNativeGit } from '../git/native-fetch.ts';
 import { approvalCommitMessage, taskCommitMessage, writeCommit, writeEmptyTree, type CommitIdentity } from '../git/porch-commits.ts';
 import { pushRefs, PushRejected, type RefUpdate } from '../git/push.ts';
@@ -75,10 +73,6 @@ async function hasObject(clone: LocalClone, oid: string): Promise<boolean> {
   } catch {
     return false;
   }
-}
-
-async function openReader(clone: LocalClone): Promise<GitObjectReader> {
-  return (await useNativeGit()) ? new NativeObjectReader(clone.gitdir) : new ObjectReader(clone);
 }
 
 /** The refs after a push that Git accepted: what the next sync will list. */
@@ -140,7 +134,7 @@ async function publish(ctx: GitWriteContext, fresh: Fresh, rev: PublishableRevis
   }
   const head = refs.find((r) => r.ref === `refs/heads/${branch}`)?.oid;
   const author = await ctx.identity();
-  const reader = await openReader(clone);
+  const reader = await openObjectReader(clone);
   let commit: string;
   let packageTree: string;
   try {
@@ -232,7 +226,7 @@ async function unpublish(ctx: GitWriteContext, fresh: Fresh, rev: PublishableRev
   } else {
     const head = refs.find((r) => r.ref === `refs/heads/${branch}`)?.oid;
     if (head) {
-      const reader = await openReader(clone);
+      const reader = await openObjectReader(clone);
       try {
         const headTree = (await reader.commit(head)).tree;
         if (await reader.subtree(headTree, fullPath)) {

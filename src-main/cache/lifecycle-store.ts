@@ -43,3 +43,19 @@ export async function markUnpublishedForDestruction(q: Queryable, rev: LiveRevis
   );
   return res.affectedRows === 1;
 }
+
+/**
+ * A live revision whose first task names `name` as its upstream (a clone's
+ * upstreamRef or an upgrade's newUpstreamRef), as Porch checks before a
+ * delete. Placeholders copy their revision's tasks and do not count.
+ */
+export async function findDownstreamOf(q: Queryable, namespace: string, name: string): Promise<string | undefined> {
+  const res = await q.query<{ name: string }>(
+    `SELECT pr.name FROM package_revisions pr JOIN repositories r ON r.id = pr.repository_id AND r.status = 'default'
+      WHERE pr.namespace = $1 AND pr.status = 'default' AND pr.revision <> -1
+        AND (pr.tasks @> $2::jsonb OR pr.tasks @> $3::jsonb)
+      ORDER BY pr.name LIMIT 1`,
+    [namespace, JSON.stringify([{ clone: { upstreamRef: { upstreamRef: { name } } } }]), JSON.stringify([{ upgrade: { newUpstreamRef: { name } } }])],
+  );
+  return res.rows[0]?.name;
+}

@@ -12,10 +12,7 @@ import type { BasicAuth } from '../git/credentials.ts';
 import { describeRevisions } from '../git/describe-revisions.ts';
 import { discoverRevisions } from '../git/discover.ts';
 import { revisionKey, type DiscoveredRevision } from '../git/discovered.ts';
-import { fetchAll, openLocalClone, type LocalClone } from '../git/local-clone.ts';
-import { ObjectReader, type GitObjectReader } from '../git/object-reader.ts';
-import { NativeObjectReader } from '../git/native-object-reader.ts';
-import { useNativeGit } from '../git/native-fetch.ts';
+import { fetchAll, openLocalClone, openObjectReader, type LocalClone } from '../git/local-clone.ts';
 import { normaliseDirectory } from '../git/porch-refs.ts';
 import { listRemoteRefs, remoteVersion, type RemoteRef } from '../git/remote-refs.ts';
 import {
@@ -192,7 +189,7 @@ async function syncLocked(ctx: SyncContext, repo: RepositoryRow, opts: SyncOptio
   ]);
   timer.done('fetch');
   const directory = normaliseDirectory(git.directory);
-  const reader: GitObjectReader = (await useNativeGit()) ? new NativeObjectReader(clone.gitdir) : new ObjectReader(clone);
+  const reader = await openObjectReader(clone);
   try {
     const { revisions: discovered, branchHead } = await discoverRevisions(reader, refs, {
       branch: git.branch,

@@ -7,6 +7,7 @@ import { addRepoCommands } from './repo-commands.ts';
 import { addRpkgGet } from './rpkg-get.ts';
 import { addRpkgDraftCommands, addRpkgLifecycleCommands } from './rpkg-draft-commands.ts';
 import { addRpkgPush } from './rpkg-push.ts';
+import { addRpkgCloneCopy } from './rpkg-clone-copy.ts';
 
 export function buildProgram(ctx: CliContext): Command {
   const program = new Command('porchlight')
@@ -25,6 +26,7 @@ export function buildProgram(ctx: CliContext): Command {
   addRpkgGet(rpkg, ctx);
   addRpkgDraftCommands(rpkg, ctx);
   addRpkgPush(rpkg, ctx);
+  addRpkgCloneCopy(rpkg, ctx);
   addRpkgLifecycleCommands(rpkg, ctx);
   for (const cmd of [program, ...program.commands, ...program.commands.flatMap((c) => c.commands)]) {
     cmd.exitOverride().configureOutput({ writeOut: (s) => ctx.io.stdout(s), writeErr: (s) => ctx.io.stderr(s) });

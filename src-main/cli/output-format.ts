@@ -1,8 +1,13 @@
 // `-o` / `--output` as kubectl reads it: json, yaml, wide, custom-columns=...
 import { invalidArgument } from '../../src-shared/errors.ts';
-import { formatCustomColumns, formatJson, formatTable, formatYaml, parseCustomColumns } from './printers.ts';
+import { formatCustomColumns, formatJson, formatJsonPathTemplate, formatTable, formatYaml, parseCustomColumns } from './printers.ts';
 
-export type OutputFormat = { kind: 'table' } | { kind: 'json' } | { kind: 'yaml' } | { kind: 'custom-columns'; spec: string };
+export type OutputFormat =
+  | { kind: 'table' }
+  | { kind: 'json' }
+  | { kind: 'yaml' }
+  | { kind: 'custom-columns'; spec: string }
+  | { kind: 'jsonpath'; template: string };
 
 /** `--no-headers`: tables and custom columns without their header line, as kubectl prints them. */
 export function withoutHeader(text: string, noHeaders: boolean | undefined): string {
@@ -13,8 +18,9 @@ export function parseOutputFormat(value: string | undefined): OutputFormat {
   if (value === undefined || value === '' || value === 'wide') return { kind: 'table' };
   if (value === 'json' || value === 'yaml') return { kind: value };
   if (value.startsWith('custom-columns=')) return { kind: 'custom-columns', spec: value.slice('custom-columns='.length) };
+  if (value.startsWith('jsonpath=')) return { kind: 'jsonpath', template: value.slice('jsonpath='.length) };
   throw invalidArgument(
-    `unable to match a printer suitable for the output format "${value}", allowed formats are: custom-columns,json,wide,yaml`,
+    `unable to match a printer suitable for the output format "${value}", allowed formats are: custom-columns,json,jsonpath,wide,yaml`,
   );
 }
 
@@ -29,6 +35,8 @@ export function render(format: OutputFormat, objects: readonly object[], table: 
       return objects.map(formatJson).join('');
     case 'yaml':
       return objects.map(formatYaml).join('---\n');
+    case 'jsonpath':
+      return objects.map((o) => `${formatJsonPathTemplate(format.template, o)}\n`).join('');
     case 'custom-columns':
       return objects.length ? formatCustomColumns(parseCustomColumns(format.spec), objects) : '';
     case 'table': {

@@ -70,6 +70,37 @@ export function formatJson(value: unknown): string {
 }
 
 /** YAML 1.1 quoting, as Go's encoders quote: "2022-04-16T03:47:51Z", "on", "0755" stay strings for every reader. */
+/** Whether a plain scalar with this text would read back as something other than a string. */
+function readsAsNonString(text: string): boolean {
+  try {
+    return typeof YAML.parse(text, { version: '1.1' }) !== 'string';
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * YAML as Go's yaml encoder (porchctl, kpt) writes it: sorted keys, sequences
+ * not indented, and quoting chosen the same way: a string that would read as
+ * another type ("0", "True", "") double-quoted, one that needs quoting for
+ * its characters ('|Namespace|default|x') single-quoted.
+ */
 export function formatYaml(value: unknown): string {
-  return YAML.stringify(sortKeys(value), { indentSeq: false, lineWidth: 0, version: '1.1' });
+  const doc = new YAML.Document(sortKeys(value), { version: '1.1' });
+  YAML.visit(doc, {
+    Scalar(_key, node) {
+      if (typeof node.value === 'string' && readsAsNonString(node.value)) node.type = 'QUOTE_DOUBLE';
+    },
+  });
+  return doc.toString({ indentSeq: false, lineWidth: 0, singleQuote: true });
+}
+
+/** kubectl's -o jsonpath=TEMPLATE: text with {expressions}, several results joined by spaces. */
+export function formatJsonPathTemplate(template: string, obj: unknown): string {
+  return template.replace(/\{([^{}]*)\}/g, (_m, expr: string) => {
+    const e = expr.trim();
+    const jsonPath = e.startsWith('$') ? e : `$${e.startsWith('.') || e.startsWith('[') ? '' : '.'}${e}`;
+    const values = JSONPath({ path: jsonPath, json: obj as object, wrap: true }) as unknown[];
+    return values.filter((v) => v !== undefined && v !== null).map((v) => (typeof v === 'object' ? JSON.stringify(v) : String(v))).join(' ');
+  });
 }

@@ -8,6 +8,8 @@ import { authHeaders, onAuthFor, type BasicAuth } from './credentials.ts';
 import { translateGitError } from './git-errors.ts';
 import { DEFAULT_GIT_TIMEOUT_MS } from './http-client.ts';
 import { nativeFetchAll, useNativeGit } from './native-fetch.ts';
+import { ObjectReader, type GitObjectReader } from './object-reader.ts';
+import { NativeObjectReader } from './native-object-reader.ts';
 
 export interface LocalClone {
   gitdir: string;
@@ -62,4 +64,9 @@ export async function fetchAll(
     if (code === 'NoRefspecError' || code === 'EmptyServerResponseError') return;
     throw translateGitError(e, clone.url, 'fetching');
   }
+}
+
+/** The faster reader this machine has: `git cat-file` when native git is there, else isomorphic-git. */
+export async function openObjectReader(clone: LocalClone): Promise<GitObjectReader> {
+  return (await useNativeGit()) ? new NativeObjectReader(clone.gitdir) : new ObjectReader(clone);
 }

@@ -16,7 +16,6 @@ export class NativeObjectReader implements GitObjectReader {
   private readonly proc: ChildProcessWithoutNullStreams;
   private buffered: Buffer = Buffer.alloc(0);
   private waiting: { resolve: (o: RawObject | undefined) => void; reject: (e: Error) => void }[] = [];
-  private chain: Promise<unknown> = Promise.resolve();
   private readonly trees = new Map<string, TreeEntry[]>();
   private readonly commits = new Map<string, CommitObject>();
   private failed?: Error;

@@ -3,7 +3,7 @@
 // and people who know Porch read them the same way.
 import type { Database } from '../db/database.ts';
 import { failedPrecondition, notFound, PorchlightError } from '../../src-shared/errors.ts';
-import { findLiveRevision, markUnpublishedForDestruction, moveLifecycle, type LiveRevision } from '../cache/lifecycle-store.ts';
+import { findDownstreamOf, findLiveRevision, markUnpublishedForDestruction, moveLifecycle, type LiveRevision } from '../cache/lifecycle-store.ts';
 
 export type LifecycleVerb = 'propose' | 'reject' | 'propose-delete' | 'delete' | 'approve';
 
@@ -67,6 +67,12 @@ export async function applyLifecycleVerb(db: Database, verb: LifecycleVerb, name
         throw failedPrecondition(
           `packagerevisions.porch.kpt.dev "${name}" is forbidden: published PackageRevisions must be proposed for deletion by setting spec.lifecycle to 'DeletionProposed' prior to deletion`,
         );
+      }
+      {
+        const downstream = await findDownstreamOf(db, namespace, name);
+        if (downstream) {
+          throw failedPrecondition(`packagerevisions.porch.kpt.dev "${name}" is forbidden: cannot delete package revision, it is referenced as upstream by: ${downstream}`, { downstream });
+        }
       }
       // A revision proposed for deletion leaves Git first: the service does that (approval.ts).
       if (rev.lifecycle === 'DeletionProposed') throw new PorchlightError('INTERNAL', `deleting ${name} needs Git; the service handles it`);

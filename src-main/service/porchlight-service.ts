@@ -15,15 +15,23 @@ import {
   unregisterRepositorySchema,
   initPackageSchema,
   updateResourcesSchema,
+  clonePackageSchema,
+  copyPackageSchema,
+  type ClonePackageRequest,
+  type CopyPackageRequest,
   type InitPackageRequest,
   type UpdateResourcesRequest,
   type ListRevisionsRequest,
   type RegisterRepositoryRequest,
 } from '../../src-shared/requests.ts';
-import { insertDraft, packageExists, writeDraftResources } from '../cache/draft-store.ts';
+import { writeDraftResources } from '../cache/draft-store.ts';
+import { createDraft } from './package-create.ts';
+import { addMergeKeys, render, withDeploymentContext, withUpstream } from './kpt-files.ts';
+import { readUpstreamPackage } from '../git/upstream-package.ts';
 import { initPackageFiles } from './package-init.ts';
 import { applyLifecycleVerb, requireLiveRevision, type LifecycleOutcome, type LifecycleVerb } from './lifecycle.ts';
 import { approveRevision, deletePublishedRevision, type GitWriteContext } from '../cache/approval.ts';
+import { findDownstreamOf } from '../cache/lifecycle-store.ts';
 import { commitIdentity } from './commit-identity.ts';
 import { runCleanup, type CleanupResult } from '../cache/cleanup-worker.ts';
 import {
@@ -54,6 +62,7 @@ export interface ServiceOptions {
 
 export class PorchlightService {
   readonly db: Database;
+  private readonly dataHome: string;
   private readonly credentials: CredentialStore;
   private readonly sync: GitWriteContext;
   /** Background syncs; started only by long-lived front doors (window, browser mode). */
@@ -61,6 +70,7 @@ export class PorchlightService {
 
   constructor(opts: ServiceOptions) {
     this.db = opts.db;
+    this.dataHome = opts.dataHome;
     this.credentials = new CredentialStore(path.join(opts.dataHome, 'credentials.json'));
     this.sync = {
       db: opts.db,
@@ -221,19 +231,94 @@ export class PorchlightService {
   async initPackage(request: InitPackageRequest): Promise<PackageRevision> {
     const r = parse(initPackageSchema, request);
     const repo = await this.requireRepository(r.namespace, r.repository);
-    const ref = { id: repo.id, namespace: repo.namespace, name: repo.name };
-    const name = await this.db.transaction(async (tx) => {
-      if (await packageExists(tx, repo.id, r.name)) {
-        throw alreadyExists(`package "${r.name}" already exists in repository "${r.repository}"`, { package: r.name, repository: r.repository });
-      }
-      const leaf = r.name.split('/').pop()!;
-      return insertDraft(tx, ref, {
-        packagePath: r.name,
-        workspace: r.workspace,
-        tasks: [{ type: 'init', init: { ...(r.description ? { description: r.description } : {}), ...(r.keywords ? { keywords: r.keywords } : {}), ...(r.site ? { site: r.site } : {}) } }],
-        files: initPackageFiles({ name: leaf, description: r.description, keywords: r.keywords, site: r.site }),
-        updatedBy: this.updatedBy,
-      });
+    const leaf = r.name.split('/').pop()!;
+    const name = await createDraft(this.db, repo, {
+      kind: 'init',
+      packagePath: r.name,
+      workspace: r.workspace,
+      task: { type: 'init', init: { ...(r.description ? { description: r.description } : {}), ...(r.keywords ? { keywords: r.keywords } : {}), ...(r.site ? { site: r.site } : {}) } },
+      files: initPackageFiles({ name: leaf, description: r.description, keywords: r.keywords, site: r.site }),
+      updatedBy: this.updatedBy,
+    });
+    return this.getPackageRevision({ namespace: r.namespace, name });
+  }
+
+  /**
+   * A new package from an upstream (Porch's clone task): a registered revision
+   * (no Git traffic: its files are cached) or a package in any Git repository.
+   * The Kptfile records upstream and upstreamLock as kpt writes them.
+   */
+  async clonePackage(request: ClonePackageRequest): Promise<PackageRevision> {
+    const r = parse(clonePackageSchema, request);
+    const repo = await this.requireRepository(r.namespace, r.repository);
+    const upstream = r.source.kind === 'revision' ? await this.registeredUpstream(r.namespace, r.source.name) : await this.gitUpstream(r.namespace, r.source);
+    const kptfile = upstream.files.find((f) => f.path === 'Kptfile');
+    if (!kptfile) throw failedPrecondition(`the upstream package has no Kptfile at its root, so it cannot be cloned`);
+    const leaf = r.name.split('/').pop()!;
+    let files = upstream.files.map((f) => (f === kptfile ? withUpstream(kptfile, leaf, upstream.lock) : f));
+    if (repo.deployment) files = withDeploymentContext(files, leaf, r.name);
+    const rendered = render(addMergeKeys(files));
+    const name = await createDraft(this.db, repo, { kind: 'clone', packagePath: r.name, workspace: r.workspace, task: upstream.task, files: rendered.files, updatedBy: this.updatedBy });
+    return this.getPackageRevision({ namespace: r.namespace, name });
+  }
+
+  private async registeredUpstream(namespace: string, name: string) {
+    const row = (await listRevisions(this.db, { namespace, name }))[0];
+    if (!row) throw notFound(`failed to fetch package revision "${name}": cannot find package revision "${name}"`, { name });
+    const pr = toPackageRevision(row);
+    if (row.revision === -1) throw failedPrecondition(`upstream revision may not be the placeholder package revision ${row.repository_name}/${name}`);
+    if (!pr.status.selfLock) {
+      throw failedPrecondition(`upstream revision ${name} is a ${row.lifecycle} that exists only in Porchlight's database, so there is no commit to lock to; approve it first, or clone a published revision`);
+    }
+    return {
+      files: await readResources(this.db, row.repository_id, row.id),
+      lock: pr.status.selfLock,
+      task: { type: 'clone', clone: { upstreamRef: { upstreamRef: { name } } } },
+    };
+  }
+
+  private async gitUpstream(namespace: string, source: Extract<ClonePackageRequest['source'], { kind: 'git' }>) {
+    let auth = source.username !== undefined ? { username: source.username, password: source.password ?? '' } : await this.credentialsForUrl(namespace, source.repo);
+    if (source.secretRef) {
+      auth = await this.credentials.get(secretKey(namespace, source.secretRef)!);
+      if (!auth) throw notFound(`no credentials named "${source.secretRef}" in namespace "${namespace}"; registering a repository with --repo-basic-username stores them as "<repository>-auth"`);
+    }
+    const directory = source.directory ?? '/';
+    const pkg = await readUpstreamPackage({ http: this.sync.http, cacheDir: path.join(this.dataHome, 'upstreams'), url: source.repo, ref: source.ref, directory, auth });
+    const lockDir = directory.replace(/^\/+|\/+$/g, '');
+    return {
+      files: pkg.files,
+      lock: { type: 'git' as const, git: { repo: source.repo, directory: lockDir, ref: source.ref, commit: pkg.commit } },
+      task: { type: 'clone', clone: { upstreamRef: { type: 'git', git: { repo: source.repo, ref: source.ref, directory, secretRef: { name: source.secretRef ?? '' } } } } },
+    };
+  }
+
+  /** A URL that is also a registered repository's uses that repository's credentials. */
+  private async credentialsForUrl(namespace: string, url: string) {
+    const bare = (u: string) => u.replace(/\.git$/, '').replace(/\/+$/, '');
+    const repo = (await listRepositories(this.db, namespace)).find((r) => bare(r.spec.git.repo) === bare(url));
+    return repo ? this.sync.credentials(repo) : undefined;
+  }
+
+  /**
+   * A new revision of a package from one of its published revisions (Porch's
+   * edit task, porchctl's copy): the files as they are, a new workspace.
+   */
+  async copyPackage(request: CopyPackageRequest): Promise<PackageRevision> {
+    const r = parse(copyPackageSchema, request);
+    const row = (await listRevisions(this.db, { namespace: r.namespace, name: r.source }))[0];
+    if (!row) throw notFound(`failed to fetch package "${r.source}": package revision "${r.source}" not found in namespace "${r.namespace}"`, { name: r.source });
+    if (row.revision === -1) throw failedPrecondition(`source revision may not be the placeholder package revision ${row.repository_name}/${r.source}`);
+    if (row.lifecycle !== 'Published' && row.lifecycle !== 'DeletionProposed') throw failedPrecondition('source revision must be published', { lifecycle: row.lifecycle });
+    const repo = await this.repositoryOf(row.repository_id);
+    const files = render(await readResources(this.db, row.repository_id, row.id)).files;
+    const name = await createDraft(this.db, repo, {
+      kind: 'edit',
+      packagePath: row.package_path,
+      workspace: r.workspace,
+      task: { type: 'edit', edit: { sourceRef: { name: r.source } } },
+      files,
+      updatedBy: this.updatedBy,
     });
     return this.getPackageRevision({ namespace: r.namespace, name });
   }
@@ -260,8 +345,10 @@ export class PorchlightService {
       { name: r.name },
     );
     if (expected !== rev.resource_version) throw stale;
+    // Porch renders after every push of a whole package; a patch (an editor saving one file) is stored as it is.
+    const files = r.mode === 'replace' ? render(r.files).files : r.files;
     const written = await this.db.transaction((tx) =>
-      writeDraftResources(tx, rev, expected, { files: r.files, remove: r.remove, replaceAll: r.mode === 'replace', updatedBy: this.updatedBy }),
+      writeDraftResources(tx, rev, expected, { files, remove: r.remove, replaceAll: r.mode === 'replace', updatedBy: this.updatedBy }),
     );
     if (written === undefined) throw stale;
     return this.getPackageRevision({ namespace: r.namespace, name: r.name });
@@ -286,6 +373,10 @@ export class PorchlightService {
       }
     }
     if (request.verb === 'delete' && rev.lifecycle === 'DeletionProposed') {
+      const downstream = await findDownstreamOf(this.db, r.namespace, r.name);
+      if (downstream) {
+        throw failedPrecondition(`packagerevisions.porch.kpt.dev "${r.name}" is forbidden: cannot delete package revision, it is referenced as upstream by: ${downstream}`, { downstream });
+      }
       await deletePublishedRevision(this.sync, await this.repositoryOf(rev.repository_id), r.name);
       await this.cleanup(rev.repository_id);
       return 'deleted';

@@ -30,6 +30,6 @@ describe('kubectl-style printers', () => {
   });
 
   it('refuses an unknown output format with the allowed ones', () => {
-    expect(() => parseOutputFormat('xml')).toThrow(/allowed formats are: custom-columns,json,wide,yaml/);
+    expect(() => parseOutputFormat('xml')).toThrow(/allowed formats are: custom-columns,json,jsonpath,wide,yaml/);
   });
 });

@@ -7,7 +7,7 @@ import YAML from 'yaml';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runCli } from '../../src-main/cli/main.ts';
 import { writePackageFiles } from '../../src-main/cli/rpkg-draft-commands.ts';
-import { createEmptyRepo, unpackTarRepo } from '../support/fixtures.ts';
+import { createEmptyRepo, listRefs, unpackTarRepo } from '../support/fixtures.ts';
 import { startGitServer, type GitServer } from '../support/git-server.ts';
 
 let work: string;
@@ -76,7 +76,7 @@ describe('rpkg init and pull', () => {
     expect(server.requestCount()).toBe(0);
   });
 
-  it('proposes a published revision for deletion and back, and refuses to delete it directly', async () => {
+  it('proposes a published revision for deletion and back, refuses to delete it directly, then deletes its tag', async () => {
     expect((await cli('repo', 'register', server.baseUrl('simple'), '--name', 'simple')).code).toBe(0);
     const name = 'simple.basens.v1';
     expect(await cli('rpkg', 'del', name)).toMatchObject({
@@ -84,9 +84,12 @@ describe('rpkg init and pull', () => {
       stderr: expect.stringContaining(`packagerevisions.porch.kpt.dev "${name}" is forbidden: published PackageRevisions must be proposed for deletion`),
     });
     expect(await cli('rpkg', 'propose-delete', name)).toEqual({ code: 0, stdout: `${name} proposed for deletion\n`, stderr: '' });
-    expect(await cli('rpkg', 'del', name)).toMatchObject({ code: 1, stderr: expect.stringContaining('cannot do yet') });
+    expect(await cli('rpkg', 'propose-delete', name)).toEqual({ code: 0, stdout: '', stderr: `${name} is already proposed for deletion\n` });
     expect(await cli('rpkg', 'reject', name)).toEqual({ code: 0, stdout: `${name} no longer proposed for deletion\n`, stderr: '' });
     expect((await cli('rpkg', 'get', name, '-o', 'custom-columns=L:.spec.lifecycle', '--no-headers')).stdout).toBe('Published\n');
+    expect((await cli('rpkg', 'propose-delete', name)).code).toBe(0);
+    expect(await cli('rpkg', 'del', name)).toEqual({ code: 0, stdout: `${name} deleted\n`, stderr: '' });
+    expect((await listRefs(path.join(work, 'served', 'simple.git'))).has('refs/tags/basens/v1')).toBe(false);
   });
 
   it('never writes outside the destination directory', () => {

@@ -6,6 +6,7 @@ import { execFile } from 'node:child_process';
 import fs from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import YAML from 'yaml';
+import { formatYaml } from '../../src-main/cli/printers.ts';
 
 export interface E2eCommand {
   args: string[];
@@ -77,7 +78,8 @@ function reorderYaml(out: string): string {
   } catch {
     return out;
   }
-  return YAML.stringify(sortKeys(data), { indentSeq: false, lineWidth: 0, version: '1.1' });
+  // Go's yaml encoder, as Porch's harness re-encodes: formatYaml writes the same quoting.
+  return formatYaml(sortKeys(data));
 }
 
 const foldSpaces = (s: string) => s.split(' ').filter((p) => p !== '').join(' ');

@@ -13,7 +13,7 @@ import { loadScript, PORCH_GITEA, runScript, type StepOverride } from './cli-e2e
 
 const SCRIPTS_DIR = fileURLToPathSafe('../../../shared/porch/cli-e2e');
 /** The scripts that pass today; the rest need approval (Git publish) and come with the write side. */
-export const READ_SIDE_SCRIPTS = ['repo-register', 'rpkg-get', 'rpkg-init', 'rpkg-lifecycle', 'rpkg-push'];
+export const READ_SIDE_SCRIPTS = ['repo-register', 'rpkg-get', 'rpkg-init', 'rpkg-lifecycle', 'rpkg-push', 'rpkg-clone'];
 
 /**
  * Steps that run KRM function images, which Porchlight has no runtime for.
@@ -57,7 +57,8 @@ describe.each(testEngines())('porchctl e2e scripts on $kind', (engine) => {
     fs.mkdirSync(root);
     await unpackBundle('test-blueprints', root);
     await createEmptyRepo('porch-test', root);
-    server = await startGitServer({ root, username: 'nephio', password: 'secret' });
+    // test-blueprints is public on Porch's Gitea: its e2e clones it by URL without credentials.
+    server = await startGitServer({ root, username: 'nephio', password: 'secret', publicRead: ['test-blueprints'] });
   });
 
   afterAll(async () => {

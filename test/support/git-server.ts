@@ -20,6 +20,8 @@ export interface GitServerOptions {
   receivePack?: boolean;
   /** Fixed port; default is a random free one. */
   port?: number;
+  /** Repositories anyone may fetch without credentials, as a public repository on Gitea (pushing still needs them). */
+  publicRead?: string[];
 }
 
 export interface GitRequestLogEntry {
@@ -145,11 +147,13 @@ export async function startGitServer(options: GitServerOptions): Promise<GitServ
 
     if (fault === 'hang') return; // keep the socket open, answer nothing
     if (fault) return reply(fault.status, fault.body ?? 'injected fault\n');
-    if (auth && req.headers.authorization !== auth) {
+    const url = new URL(req.url ?? '/', 'http://127.0.0.1');
+    const wantsPush = url.searchParams.get('service') === 'git-receive-pack' || url.pathname.endsWith('/git-receive-pack');
+    const isPublic = !wantsPush && (options.publicRead ?? []).some((name) => url.pathname.endsWith(`/${name}.git/info/refs`) || url.pathname.endsWith(`/${name}.git/git-upload-pack`));
+    if (auth && req.headers.authorization !== auth && !isPublic) {
       return reply(401, 'authentication required\n', { 'WWW-Authenticate': 'Basic realm="porchlight-test-git"' });
     }
 
-    const url = new URL(req.url ?? '/', 'http://127.0.0.1');
     let pathname: string;
     try {
       pathname = decodeURIComponent(url.pathname);

@@ -1,0 +1,65 @@
+// A package read straight from a Git repository that is not registered (clone
+// from a URL): the repository is fetched into a cache of its own, the ref
+// resolved as Porch resolves it, and the package directory read at that commit.
+import { createHash } from 'node:crypto';
+import path from 'node:path';
+import type { HttpClient } from 'isomorphic-git';
+import { notFound, PorchlightError } from '../../src-shared/errors.ts';
+import type { BasicAuth } from './credentials.ts';
+import { ensureLocalClone, fetchAll, openLocalClone, openObjectReader } from './local-clone.ts';
+import { listRemoteRefs, type RemoteRef } from './remote-refs.ts';
+import { redactUrl } from './http-client.ts';
+
+export interface UpstreamPackage {
+  files: { path: string; content: Uint8Array }[];
+  commit: string;
+}
+
+/** Porch tries `<directory>/<ref>` before `<ref>`, as a tag or a branch. */
+export function resolveUpstreamRef(refs: readonly RemoteRef[], ref: string, directory: string): string | undefined {
+  const names = directory ? [`${directory}/${ref}`, ref] : [ref];
+  for (const name of names) {
+    for (const full of name.startsWith('refs/') ? [name] : [`refs/tags/${name}`, `refs/heads/${name}`]) {
+      const found = refs.find((r) => r.ref === full);
+      if (found) return found.peeled ?? found.oid;
+    }
+  }
+  if (/^[0-9a-f]{40}$/.test(ref)) return ref;
+  return undefined;
+}
+
+export async function readUpstreamPackage(opts: {
+  http: HttpClient;
+  cacheDir: string;
+  url: string;
+  ref: string;
+  directory: string;
+  auth?: BasicAuth;
+}): Promise<UpstreamPackage> {
+  const directory = opts.directory.replace(/^\/+|\/+$/g, '');
+  const refs = await listRemoteRefs(opts.http, opts.url, opts.auth);
+  const commit = resolveUpstreamRef(refs, opts.ref, directory);
+  if (!commit) {
+    throw notFound(`cannot find package ${directory || '/'}@${opts.ref} in ${redactUrl(opts.url)}: no tag or branch named ${directory ? `"${directory}/${opts.ref}" or ` : ''}"${opts.ref}"`);
+  }
+  const clone = openLocalClone(path.join(opts.cacheDir, `${createHash('sha256').update(opts.url).digest('hex').slice(0, 32)}.git`), opts.url);
+  await ensureLocalClone(clone, 'main');
+  await fetchAll(clone, { http: opts.http, branch: 'main', auth: opts.auth });
+  const reader = await openObjectReader(clone);
+  try {
+    const root = (await reader.commit(commit)).tree;
+    const tree = await reader.subtree(root, directory);
+    const listing = tree ? await reader.files(tree) : [];
+    if (!listing.some((f) => f.path === 'Kptfile')) {
+      throw new PorchlightError('NOT_FOUND', `cannot find package ${directory || '/'}@${opts.ref} in ${redactUrl(opts.url)}: there is no Kptfile in "${directory || '/'}" at that ref`);
+    }
+    const files = [];
+    for (const f of listing) {
+      if (f.mode === '120000') continue; // symlinks are not package files
+      files.push({ path: f.path, content: await reader.blob(f.oid) });
+    }
+    return { files, commit };
+  } finally {
+    reader.close();
+  }
+}
