@@ -8,6 +8,7 @@ import { addRpkgGet } from './rpkg-get.ts';
 import { addRpkgDraftCommands, addRpkgLifecycleCommands } from './rpkg-draft-commands.ts';
 import { addRpkgPush } from './rpkg-push.ts';
 import { addRpkgCloneCopy } from './rpkg-clone-copy.ts';
+import { addRpkgUpgrade } from './rpkg-upgrade.ts';
 
 export function buildProgram(ctx: CliContext): Command {
   const program = new Command('porchlight')
@@ -27,6 +28,7 @@ export function buildProgram(ctx: CliContext): Command {
   addRpkgDraftCommands(rpkg, ctx);
   addRpkgPush(rpkg, ctx);
   addRpkgCloneCopy(rpkg, ctx);
+  addRpkgUpgrade(rpkg, ctx);
   addRpkgLifecycleCommands(rpkg, ctx);
   for (const cmd of [program, ...program.commands, ...program.commands.flatMap((c) => c.commands)]) {
     cmd.exitOverride().configureOutput({ writeOut: (s) => ctx.io.stdout(s), writeErr: (s) => ctx.io.stderr(s) });
@@ -48,13 +50,25 @@ function checkNamespaceFlag(argv: readonly string[]): void {
   if (empty) throw invalidArgument('namespace flag specified without a value; please provide a value for --namespace/-n or omit the flag');
 }
 
+/**
+ * porchctl's flags are Go booleans: `--deployment=true` and `--deployment=false`
+ * are as good as `--deployment` and its absence. Commander knows `--x`/`--no-x`.
+ */
+export function normaliseBoolFlags(argv: readonly string[]): string[] {
+  return argv.map((a) => {
+    const m = /^--(deployment|force|no-headers|all-namespaces)=(1|t|T|true|TRUE|True|0|f|F|false|FALSE|False)$/.exec(a);
+    if (!m) return a;
+    return /^(1|t|T|true|TRUE|True)$/.test(m[2]!) ? `--${m[1]}` : `--no-${m[1]}`;
+  });
+}
+
 export async function runCli(argv: readonly string[], io: CliIo): Promise<number> {
   let program: Command | undefined;
   const ctx = new CliContext(io, () => program?.opts().db as string | undefined);
   program = buildProgram(ctx);
   try {
     checkNamespaceFlag(argv);
-    await program.parseAsync([...argv], { from: 'user' });
+    await program.parseAsync(normaliseBoolFlags(argv), { from: 'user' });
     return 0;
   } catch (e) {
     if (e instanceof CommanderError) {

@@ -14,7 +14,9 @@ export function withoutHeader(text: string, noHeaders: boolean | undefined): str
   return noHeaders && text ? text.slice(text.indexOf('\n') + 1) : text;
 }
 
-export function parseOutputFormat(value: string | undefined): OutputFormat {
+export function parseOutputFormat(raw: string | undefined): OutputFormat {
+  // `-o=json` (kubectl accepts it) reaches here as "=json".
+  const value = raw?.startsWith('=') ? raw.slice(1) : raw;
   if (value === undefined || value === '' || value === 'wide') return { kind: 'table' };
   if (value === 'json' || value === 'yaml') return { kind: value };
   if (value.startsWith('custom-columns=')) return { kind: 'custom-columns', spec: value.slice('custom-columns='.length) };

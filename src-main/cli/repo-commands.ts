@@ -56,6 +56,7 @@ export function addRepoCommands(program: Command, ctx: CliContext): void {
     .option('--branch <branch>', 'Branch in the repository where finalized packages are committed', 'main')
     .option('--directory <dir>', 'Directory within the repository where packages are found', '/')
     .option('--deployment', 'Repository is a deployment repository; packages in it are deployment ready', false)
+    .option('--no-deployment', 'Repository is not a deployment repository (the default)')
     .option('--repo-basic-username <user>', 'Username for basic authentication to the Git repository')
     .option('--repo-basic-password <password>', 'Password for basic authentication to the Git repository')
     .option('--sync-interval <seconds>', 'Seconds between background syncs (0: only on demand)', '600')

@@ -112,6 +112,7 @@ export function addRpkgPush(rpkg: Command, ctx: CliContext, stdin: () => Promise
       const read = fromList ? filesFromResourceList(await stdin()) : readPackageDir(dir);
       const { resourceVersion, files } = takeResourceVersion(read, namespace, name);
       const service = await ctx.open();
+      let outcome: Awaited<ReturnType<typeof service.updateResources>>;
       try {
         if (!resourceVersion) throw new PorchlightError('FAILED_PRECONDITION', 'resourceVersion must be specified for an update');
         if (fromList) {
@@ -120,14 +121,21 @@ export function addRpkgPush(rpkg: Command, ctx: CliContext, stdin: () => Promise
           const { resources } = await service.readResources({ namespace, name });
           const listed = new Set(files.map((f) => f.path));
           const remove = resources.filter((r) => isKrmFile(r.path) && !listed.has(r.path)).map((r) => r.path);
-          await service.updateResources({ namespace, name, resourceVersion, mode: 'patch', files, remove });
+          outcome = await service.updateResources({ namespace, name, resourceVersion, mode: 'patch', files, remove });
         } else {
-          await service.updateResources({ namespace, name, resourceVersion, mode: 'replace', files });
+          outcome = await service.updateResources({ namespace, name, resourceVersion, mode: 'replace', files });
         }
       } catch (e) {
         // Porch answers a resources update through the API server's internal-error wrapper.
         if (e instanceof PorchlightError && e.code !== 'NOT_FOUND') throw new PorchlightError(e.code === 'INVALID_ARGUMENT' ? 'FAILED_PRECONDITION' : e.code, `Internal error occurred: ${e.message}`, e.data);
         throw e;
+      }
+      // porchctl's report of the render that followed the push.
+      const render = outcome.render;
+      if (render?.error) ctx.io.stderr(`Package is updated, but failed to render the package.\nError: ${render.error}\n`);
+      for (const r of render?.results ?? []) {
+        ctx.io.stderr(`[RUNNING] "${r.image}" \n`);
+        if (r.items.length) ctx.io.stderr(`[Results]: ${r.items.map((i) => `[${i.severity}]${i.field ? ` ${i.field}` : ''}: ${i.message}`).join(', ')}\n`);
       }
       ctx.io.stdout(`${name} pushed\n`);
     });

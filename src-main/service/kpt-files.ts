@@ -5,6 +5,7 @@
 import YAML, { isMap, isScalar, type Document, type YAMLMap } from 'yaml';
 import type { UpstreamLock } from '../../src-shared/domain.ts';
 import { invalidArgument } from '../../src-shared/errors.ts';
+import { builtinFor, fullImage, functionConfig, type FunctionResult } from './builtin-functions.ts';
 
 export interface PackageFile {
   path: string;
@@ -15,9 +16,9 @@ const text = (f: PackageFile) => Buffer.from(f.content).toString('utf8');
 const bytes = (s: string) => Buffer.from(s, 'utf8');
 
 export const isKptfile = (p: string) => p === 'Kptfile' || p.endsWith('/Kptfile');
-const isYamlResource = (p: string) => isKptfile(p) || /\.ya?ml$/.test(p);
+export const isYamlResource = (p: string) => isKptfile(p) || /\.ya?ml$/.test(p);
 
-function parseDocs(f: PackageFile): Document[] {
+export function parseDocs(f: PackageFile): Document[] {
   const docs = YAML.parseAllDocuments(text(f), { keepSourceTokens: false });
   if (!Array.isArray(docs)) return [];
   for (const d of docs) {
@@ -26,7 +27,7 @@ function parseDocs(f: PackageFile): Document[] {
   return docs;
 }
 
-function joinDocs(docs: Document[]): string {
+export function joinDocs(docs: Document[]): string {
   return docs.map((d) => d.toString({ indentSeq: false, lineWidth: 0 })).join('---\n');
 }
 
@@ -59,6 +60,21 @@ function upstreamIdentifier(apiVersion: string, kind: string, namespace: string,
 }
 
 const MERGE_COMMENT = /kpt-merge:\s*([^/\s]*)\/(\S*)/;
+
+/**
+ * The namespace and name kpt identifies a resource by across upstream and
+ * downstream: from its `# kpt-merge: ns/name` comment when there is one (the
+ * name it had upstream), else its own.
+ */
+export function mergeIdentity(doc: Document): { namespace: string; name: string } {
+  const contents = doc.contents;
+  const pair = isMap(contents) ? contents.items.find((p) => isScalar(p.key) && p.key.value === 'metadata') : undefined;
+  const meta = pair && isMap(pair.value) ? pair.value : undefined;
+  const own = { namespace: String(meta?.get('namespace') ?? ''), name: String(meta?.get('name') ?? '') };
+  const comments = [(pair?.key as { comment?: string | null } | undefined)?.comment, meta?.commentBefore, meta?.comment];
+  const found = comments.map((c) => (c ? MERGE_COMMENT.exec(c) : null)).find(Boolean);
+  return found ? { namespace: found[1]!, name: found[2]! } : own;
+}
 
 /**
  * kpt's merge keys, which a later upgrade matches resources by: a
@@ -97,35 +113,57 @@ export function addMergeKeys(files: readonly PackageFile[]): PackageFile[] {
 
 export interface RenderOutcome {
   files: PackageFile[];
-  /** Set when the pipeline could not run: the package is kept, marked Rendered=False. */
+  /** Set when the pipeline failed or could not run: the package is kept, marked Rendered=False. */
   error?: string;
+  results: FunctionResult[];
+}
+
+/** Runs the Kptfile's pipeline with the functions Porchlight has built in; the error names any it cannot run. */
+function runPipeline(files: readonly PackageFile[], kptfile: Document): { files: PackageFile[]; results: FunctionResult[]; error?: string } {
+  const pipeline = (kptfile.toJS() as { pipeline?: { mutators?: Record<string, unknown>[]; validators?: Record<string, unknown>[] } }).pipeline ?? {};
+  const functions = [...(pipeline.mutators ?? []), ...(pipeline.validators ?? [])];
+  if (!functions.length) return { files: [...files], results: [] };
+  const missing = functions.map((f) => String(f.image ?? f.exec ?? 'function')).filter((image) => !builtinFor(image));
+  if (missing.length) {
+    return {
+      files: [...files],
+      results: [],
+      error: `Porchlight has no KRM function runtime for ${missing.map(fullImage).join(', ')}, so the pipeline was not run; run "kpt fn render" on a pulled copy and push the result`,
+    };
+  }
+  const byPath = new Map(files.map((f) => [f.path, f]));
+  const resources = files.filter((f) => isYamlResource(f.path) && !isKptfile(f.path)).map((f) => ({ path: f.path, docs: parseDocs(f) }));
+  const results: FunctionResult[] = [];
+  for (const fn of functions) {
+    const image = String(fn.image);
+    const config = functionConfig(fn, (p) => {
+      const f = byPath.get(p);
+      return f ? text(f) : undefined;
+    });
+    results.push({ image: fullImage(image), exitCode: 0, items: builtinFor(image)!({ resources, config }) });
+  }
+  const written = new Map(resources.map((r) => [r.path, joinDocs(r.docs)]));
+  return { files: files.map((f) => (written.has(f.path) && written.get(f.path) !== text(f) ? { path: f.path, content: bytes(written.get(f.path)!) } : f)), results };
 }
 
 /**
- * Porch renders after every change to a draft. With an empty pipeline that
- * succeeds with nothing to run, recorded as the Rendered condition. Porchlight
- * has no KRM function runtime: a pipeline with functions is not run, and the
- * condition says so (Rendered=False) instead of pretending.
+ * Porch renders after every change to a draft and records the outcome as the
+ * Kptfile's Rendered condition. Functions Porchlight has built in run here;
+ * a pipeline with others is not run, and the condition says so
+ * (Rendered=False) instead of pretending.
  */
 export function render(files: readonly PackageFile[]): RenderOutcome {
   const kptfile = files.find((f) => f.path === 'Kptfile');
-  if (!kptfile) return { files: [...files] };
+  if (!kptfile) return { files: [...files], results: [] };
   const [doc] = parseDocs(kptfile);
-  if (!doc || !isMap(doc.contents)) return { files: [...files] };
-  const pipeline = doc.get('pipeline') as YAMLMap | undefined;
-  const images = (['mutators', 'validators'] as const).flatMap((k) => {
-    const list = isMap(pipeline) ? (pipeline.get(k) as { items?: unknown[] } | undefined) : undefined;
-    return (list?.items ?? []).map((i) => String((i as YAMLMap).get?.('image') ?? (i as YAMLMap).get?.('exec') ?? 'function'));
-  });
-  const error = images.length
-    ? `Porchlight has no KRM function runtime, so the pipeline (${images.join(', ')}) was not run; run "kpt fn render" on a pulled copy and push the result`
-    : undefined;
-  const condition = error ? { type: 'Rendered', status: 'False', reason: 'RenderFailed', message: error } : { type: 'Rendered', status: 'True', reason: 'RenderSuccess' };
+  if (!doc || !isMap(doc.contents)) return { files: [...files], results: [] };
+  const ran = runPipeline(files, doc);
+  const condition = ran.error ? { type: 'Rendered', status: 'False', reason: 'RenderFailed', message: ran.error } : { type: 'Rendered', status: 'True', reason: 'RenderSuccess' };
   const conditions = ((doc.getIn(['status', 'conditions']) as { toJSON?: () => unknown } | undefined)?.toJSON?.() ?? []) as { type?: string }[];
   const kept = Array.isArray(conditions) ? conditions.filter((c) => c?.type !== 'Rendered') : [];
   doc.setIn(['status', 'conditions'], doc.createNode([...kept, condition]));
   const rendered = { path: 'Kptfile', content: bytes(joinDocs([doc])) };
-  return { files: files.map((f) => (f === kptfile ? rendered : f)), error };
+  return { files: ran.files.map((f) => (f.path === 'Kptfile' ? rendered : f)), error: ran.error, results: ran.results };
 }
 
 /**

@@ -14,6 +14,7 @@ import {
   repositoryRefSchema,
   unregisterRepositorySchema,
   initPackageSchema,
+  namespaceSchema,
   updateResourcesSchema,
   clonePackageSchema,
   copyPackageSchema,
@@ -26,8 +27,10 @@ import {
 } from '../../src-shared/requests.ts';
 import { writeDraftResources } from '../cache/draft-store.ts';
 import { createDraft } from './package-create.ts';
-import { addMergeKeys, render, withDeploymentContext, withUpstream } from './kpt-files.ts';
+import { addMergeKeys, render, withDeploymentContext, withUpstream, type RenderOutcome } from './kpt-files.ts';
 import { readUpstreamPackage } from '../git/upstream-package.ts';
+import { discoverDownstream, discoverUpstream, planUpgrade, threePackages, upgradeTask } from './package-upgrade.ts';
+import { upgradeFiles } from './upgrade/strategies.ts';
 import { initPackageFiles } from './package-init.ts';
 import { applyLifecycleVerb, requireLiveRevision, type LifecycleOutcome, type LifecycleVerb } from './lifecycle.ts';
 import { approveRevision, deletePublishedRevision, type GitWriteContext } from '../cache/approval.ts';
@@ -324,11 +327,38 @@ export class PorchlightService {
   }
 
   /**
+   * A new draft that moves a cloned package to a newer upstream revision
+   * (Porch's upgrade task), merged with the chosen strategy. The database
+   * holds all three packages, so this works offline.
+   */
+  async upgradePackage(request: { namespace?: string; source: string; workspace: string; revision?: number; strategy?: string }): Promise<PackageRevision> {
+    const namespace = parse(namespaceSchema.default('default'), request.namespace);
+    const workspace = parse(initPackageSchema.shape.workspace, request.workspace);
+    const plan = await planUpgrade(this.db, { namespace, source: request.source, revision: request.revision, strategy: request.strategy });
+    const lock = toPackageRevision(plan.newUpstream).status.selfLock;
+    if (!lock) throw failedPrecondition(`upstream revision ${plan.newUpstream.name} has no commit in Git to lock to`);
+    const merged = upgradeFiles(plan.strategy, await threePackages(this.db, plan));
+    const kptfile = merged.find((f) => f.path === 'Kptfile');
+    if (!kptfile) throw failedPrecondition(`failed to apply upstream lock to package "${plan.local.package_path}": package is missing Kptfile`);
+    const leaf = plan.local.package_path.split('/').pop()!;
+    const files = render(addMergeKeys(merged.map((f) => (f === kptfile ? withUpstream(kptfile, leaf, lock) : f)))).files;
+    const repo = await this.repositoryOf(plan.local.repository_id);
+    const name = await createDraft(this.db, repo, { kind: 'upgrade', packagePath: plan.local.package_path, workspace, task: upgradeTask(plan), files, updatedBy: this.updatedBy });
+    return this.getPackageRevision({ namespace, name });
+  }
+
+  /** Which packages can move to a newer upstream (`upstream`), or which downstreams a revision can move (`downstream`). */
+  async discoverUpgrades(request: { namespace?: string; allNamespaces?: boolean; mode: 'upstream' | 'downstream'; names?: string[] }): Promise<string[][]> {
+    const namespace = request.allNamespaces ? undefined : parse(namespaceSchema.default('default'), request.namespace);
+    return request.mode === 'upstream' ? discoverUpstream(this.db, namespace, request.names ?? []) : discoverDownstream(this.db, namespace, request.names ?? []);
+  }
+
+  /**
    * Writes a draft's files (Porch's PackageRevisionResources update). Only
    * Drafts accept resources; the resource version the caller last read must
    * still be current, or nothing is written.
    */
-  async updateResources(request: UpdateResourcesRequest): Promise<PackageRevision> {
+  async updateResources(request: UpdateResourcesRequest): Promise<{ revision: PackageRevision; render: RenderOutcome | undefined }> {
     const r = parse(updateResourcesSchema, request);
     const rev = await requireLiveRevision(this.db, r.namespace, r.name);
     if (rev.lifecycle !== 'Draft') {
@@ -346,12 +376,13 @@ export class PorchlightService {
     );
     if (expected !== rev.resource_version) throw stale;
     // Porch renders after every push of a whole package; a patch (an editor saving one file) is stored as it is.
-    const files = r.mode === 'replace' ? render(r.files).files : r.files;
+    const rendered = r.mode === 'replace' ? render(r.files) : undefined;
+    const files = rendered?.files ?? r.files;
     const written = await this.db.transaction((tx) =>
       writeDraftResources(tx, rev, expected, { files, remove: r.remove, replaceAll: r.mode === 'replace', updatedBy: this.updatedBy }),
     );
     if (written === undefined) throw stale;
-    return this.getPackageRevision({ namespace: r.namespace, name: r.name });
+    return { revision: await this.getPackageRevision({ namespace: r.namespace, name: r.name }), render: rendered };
   }
 
   /**

@@ -109,7 +109,10 @@ export async function runScript(
     // Porch sleeps to let its controllers catch up; Porchlight's commands are
     // synchronous, so there is nothing to wait for.
     if (program === 'sleep') continue;
-    const res = program === 'porchctl' ? await run(process.execPath, [CLI, ...rest], opts.env, command.stdin) : await run(program!, rest, opts.env, command.stdin);
+    // `kubectl get packagerevisions... NAME -o=jsonpath=...` reads the same object `rpkg get` prints.
+    const kubectlGet = program === 'kubectl' && rest[0] === 'get' && rest[1]?.startsWith('packagerevisions');
+    const ours = program === 'porchctl' ? rest : kubectlGet ? ['rpkg', 'get', ...rest.slice(2)] : undefined;
+    const res = ours ? await run(process.execPath, [CLI, ...ours], opts.env, command.stdin) : await run(program!, rest, opts.env, command.stdin);
     let stdout = command.yaml ? reorderYaml(res.stdout) : reorderTable(res.stdout);
     let stderr = res.stderr;
     let wantOut = sub(command.stdout ?? '');

@@ -13,7 +13,7 @@ import { loadScript, PORCH_GITEA, runScript, type StepOverride } from './cli-e2e
 
 const SCRIPTS_DIR = fileURLToPathSafe('../../../shared/porch/cli-e2e');
 /** The scripts that pass today; the rest need approval (Git publish) and come with the write side. */
-export const READ_SIDE_SCRIPTS = ['repo-register', 'rpkg-get', 'rpkg-init', 'rpkg-lifecycle', 'rpkg-push', 'rpkg-clone'];
+export const READ_SIDE_SCRIPTS = ['repo-register', 'rpkg-get', 'rpkg-init', 'rpkg-lifecycle', 'rpkg-push', 'rpkg-clone', 'rpkg-upgrade'];
 
 /**
  * Steps that run KRM function images, which Porchlight has no runtime for.
