@@ -14,6 +14,11 @@ export const BENCHMARKS: Record<string, Benchmark> = {
       'first sync, unchanged re-sync, one new tag and memory on a generated 1,000 x 3 repository, PGlite and PostgreSQL (PORCHLIGHT_BENCH_PG_URL), against a native-git + bulk-insert floor',
     run: async (args) => (await import('./sync-bench.ts')).runSyncBench(args),
   },
+  lifecycle: {
+    description:
+      'save of one edited resource, propose and approve (with push to a loopback Git server) in repositories of 100 and 10,000 revisions, PGlite and PostgreSQL (PORCHLIGHT_BENCH_PG_URL)',
+    run: async (args) => (await import('./lifecycle-bench.ts')).runLifecycleBench(args),
+  },
   'sync-profile': {
     description: 'where one first sync, unchanged re-sync and new-tag re-sync spend their time (timeline of SQL, Git reads, JS); --engine pglite|postgres',
     run: async (args) => (await import('./sync-profile.ts')).runSyncProfile(args),

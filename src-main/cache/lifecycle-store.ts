@@ -4,6 +4,7 @@
 // move Porch would not make.
 import type { Queryable } from '../db/database.ts';
 import type { Lifecycle } from '../../src-shared/domain.ts';
+import { repositoryIdOfName } from './revision-store.ts';
 
 export interface LiveRevision {
   repository_id: number;
@@ -14,11 +15,13 @@ export interface LiveRevision {
 }
 
 export async function findLiveRevision(q: Queryable, namespace: string, name: string): Promise<LiveRevision | undefined> {
+  const repositoryId = await repositoryIdOfName(q, namespace, name);
+  if (repositoryId === undefined) return undefined;
   const res = await q.query<LiveRevision>(
     `SELECT pr.repository_id, pr.id, pr.name, pr.lifecycle, pr.resource_version
        FROM package_revisions pr JOIN repositories r ON r.id = pr.repository_id AND r.status = 'default'
-      WHERE pr.namespace = $1 AND pr.name = $2 AND pr.status = 'default'`,
-    [namespace, name],
+      WHERE pr.namespace = $1 AND pr.name = $2 AND pr.status = 'default' AND pr.repository_id = $3`,
+    [namespace, name, repositoryId],
   );
   return res.rows[0];
 }

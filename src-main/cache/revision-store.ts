@@ -122,7 +122,22 @@ function where(filter: RevisionFilter): { sql: string; params: unknown[] } {
   return { sql: clauses.join(' AND '), params };
 }
 
+/**
+ * The repository a revision name belongs to: names start with the repository's
+ * (a DNS label, so no dots). Knowing it before the revision query lets the
+ * planner keep to one partition instead of planning and scanning sixteen.
+ */
+export async function repositoryIdOfName(q: Queryable, namespace: string, name: string): Promise<number | undefined> {
+  const res = await q.query<{ id: number }>(`SELECT id FROM repositories WHERE namespace = $1 AND name = $2 AND status = 'default'`, [namespace, name.split('.')[0]]);
+  return res.rows[0] ? Number(res.rows[0].id) : undefined;
+}
+
 export async function listRevisions(q: Queryable, filter: RevisionFilter): Promise<RevisionRow[]> {
+  if (filter.name !== undefined && filter.namespace !== undefined && filter.repositoryId === undefined) {
+    const repositoryId = await repositoryIdOfName(q, filter.namespace, filter.name);
+    if (repositoryId === undefined) return [];
+    filter = { ...filter, repositoryId };
+  }
   const w = where(filter);
   const res = await q.query<RevisionRow>(
     `SELECT ${REVISION_COLUMNS} ${FROM_LIVE} WHERE ${w.sql} ORDER BY pr.namespace, pr.name`,

@@ -34,8 +34,8 @@ export async function requireLiveRevision(db: Database, namespace: string, name:
   return rev;
 }
 
-export async function applyLifecycleVerb(db: Database, verb: LifecycleVerb, namespace: string, name: string, by: string): Promise<LifecycleOutcome> {
-  const rev = await requireLiveRevision(db, namespace, name);
+export async function applyLifecycleVerb(db: Database, verb: LifecycleVerb, namespace: string, name: string, by: string, found?: LiveRevision): Promise<LifecycleOutcome> {
+  const rev = found ?? (await requireLiveRevision(db, namespace, name));
   const move = async (from: LiveRevision['lifecycle'], to: LiveRevision['lifecycle']) => {
     if (!(await moveLifecycle(db, rev, from, to, by))) throw conflict(name);
   };

@@ -412,7 +412,7 @@ export class PorchlightService {
       await this.cleanup(rev.repository_id);
       return 'deleted';
     }
-    const outcome = await applyLifecycleVerb(this.db, request.verb, r.namespace, r.name, this.updatedBy);
+    const outcome = await applyLifecycleVerb(this.db, request.verb, r.namespace, r.name, this.updatedBy, rev);
     if (outcome === 'deleted') await this.cleanup(rev.repository_id);
     return outcome;
   }

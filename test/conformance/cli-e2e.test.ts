@@ -7,7 +7,7 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createEmptyRepo, unpackBundle } from '../support/fixtures.ts';
 import { startGitServer, type GitServer } from '../support/git-server.ts';
-import { testEngines, useTestEngine } from '../support/databases.ts';
+import { resetSchema, testEngines, useTestEngine } from '../support/databases.ts';
 import YAML from 'yaml';
 import { loadScript, PORCH_GITEA, runScript, type StepOverride } from './cli-e2e-runner.ts';
 
@@ -71,8 +71,14 @@ describe.each(testEngines())('porchctl e2e scripts on $kind', (engine) => {
     // The scripts pull into fixed directories under /tmp/porch-e2e; each run starts without them.
     fs.rmSync('/tmp/porch-e2e', { recursive: true, force: true });
     const home = fs.mkdtempSync(path.join(work, `${name}-home-`));
+    // Each script starts from an empty database, as each of Porch's runs in a
+    // namespace deleted afterwards (upgrade discovery reads every namespace).
+    if (engine.kind === 'postgres') {
+      const db = await engine.openRaw();
+      await resetSchema(db).finally(() => db.close());
+    }
     const results = await runScript(script, {
-      env: { ...process.env, PORCHLIGHT_HOME: home, PORCHLIGHT_DB: engine.target },
+      env: { ...process.env, PORCHLIGHT_HOME: home, PORCHLIGHT_DB: engine.kind === 'postgres' ? engine.target : path.join(home, 'db') },
       replace: { [PORCH_GITEA]: server.origin },
       override: functionSteps(name),
     });
