@@ -8,12 +8,13 @@
 //
 // Options: --small N (100) --big N (10000) revisions; --saves N (30)
 //          --proposals N (15) --approvals N (7) --engines pglite,postgres
+import { execFile } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { mkdir, mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { parseArgs } from 'node:util';
+import { parseArgs, promisify } from 'node:util';
 import pg from 'pg';
 import { openDatabase } from '../src-main/db/open-database.ts';
 import { PorchlightService } from '../src-main/service/porchlight-service.ts';
@@ -22,6 +23,7 @@ import { generateRepo } from './generate-repo.ts';
 import { machineInfo, median, renderTable, round1, timed, writeJson, type ResultRow } from './measure.ts';
 
 const HERE = dirname(fileURLToPath(import.meta.url));
+const execFileAsync = promisify(execFile);
 const USER = 'bench';
 const PASSWORD = 'bench-secret';
 const REVISIONS_PER_PACKAGE = 4;
@@ -132,7 +134,12 @@ export async function runLifecycleBench(argv: string[]): Promise<number> {
     // One repository per engine and size: approvals push into it.
     for (const engine of engines) {
       for (const size of sizes) {
-        await generateRepo({ dir: join(srv, `${engine}-${size}.git`), packages: Math.ceil(size / REVISIONS_PER_PACKAGE), revisions: REVISIONS_PER_PACKAGE, filesPerPackage: 5 });
+        const dir = join(srv, `${engine}-${size}.git`);
+        await generateRepo({ dir, packages: Math.ceil(size / REVISIONS_PER_PACKAGE), revisions: REVISIONS_PER_PACKAGE, filesPerPackage: 5 });
+        // A Git host's repositories are gc'd, and gc writes a commit-graph (gc.writeCommitGraph
+        // defaults to true); without one, the server's connectivity check after each push
+        // walks every tag's commit.
+        await execFileAsync('git', ['--git-dir', dir, 'commit-graph', 'write', '--reachable']);
       }
     }
     server = await startGitServer({ root: srv, username: USER, password: PASSWORD });

@@ -13,11 +13,11 @@ import git from 'isomorphic-git';
 import type { Queryable } from '../db/database.ts';
 import { failedPrecondition, notFound } from '../../src-shared/errors.ts';
 import { joinPath, normaliseDirectory, revisionFromString } from '../git/porch-refs.ts';
-import { ensureLocalClone, fetchAll, openLocalClone, openObjectReader, type LocalClone } from '../git/local-clone.ts';
+import { ensureLocalClone, fetchAll, localBranchHead, openLocalClone, openObjectReader, type LocalClone } from '../git/local-clone.ts';
 import { listRemoteRefs, remoteVersion, type RemoteRef } from '../git/remote-refs.ts';
 import { useNativeGit } from '../git/native-fetch.ts';
 import { approvalCommitMessage, taskCommitMessage, writeCommit, writeEmptyTree, type CommitIdentity } from '../git/porch-commits.ts';
-import { pushRefs, PushRejected, type RefUpdate } from '../git/push.ts';
+import { pushRefs, PushRejected, ZERO_OID, type RefUpdate } from '../git/push.ts';
 import { spliceTree, writePackageTree } from '../git/tree-writer.ts';
 import { findRepository, type RepositoryRow } from './repository-store.ts';
 import { readResources } from './revision-store.ts';
@@ -92,10 +92,31 @@ export function unmetReadinessGates(rev: Pick<PublishableRevision, 'kptfile'>): 
   return gates.map((g) => g.conditionType).filter((type) => !conditions.some((c) => c.type === type && c.status === 'True'));
 }
 
+/**
+ * The first attempt trusts the clone's own idea of the branch head (from the
+ * last fetch or our last push) and lists nothing: the push itself checks that
+ * the remote still has that head, and a refusal sends the next attempt
+ * through freshen(). Listing 10,000 refs is what would otherwise make an
+ * approval slower as a repository grows.
+ */
+async function optimistic(ctx: GitWriteContext, repoId: number, namespace: string, name: string): Promise<Fresh | undefined> {
+  const repo = await findRepository(ctx.db, namespace, name);
+  if (!repo || repo.id !== repoId || repo.conditions[0]?.status !== 'True') return undefined;
+  const clone = ctx.clones?.get(repo.id) ?? openLocalClone(cloneDirFor(ctx.clonesDir, repo.id), repo.spec.git.repo);
+  ctx.clones?.set(repo.id, clone);
+  const head = await localBranchHead(clone, repo.spec.git.branch);
+  if (!head || !(await hasObject(clone, head))) return undefined;
+  return { repo, refs: [{ ref: `refs/heads/${repo.spec.git.branch}`, oid: head }], clone, inSync: false };
+}
+
 export async function approveRevision(ctx: GitWriteContext, repository: RepositoryRow, name: string): Promise<void> {
   await withRepositoryLease(ctx, repository, 'approval', async () => {
     for (let attempt = 1; ; attempt++) {
-      const fresh = await freshen(ctx, repository.id, repository.namespace, repository.name, true);
+      const started = performance.now();
+      const fresh =
+        (attempt === 1 ? await optimistic(ctx, repository.id, repository.namespace, repository.name) : undefined) ??
+        (await freshen(ctx, repository.id, repository.namespace, repository.name, true));
+      ctx.log?.('approval: refs listed', { name, ms: Math.round(performance.now() - started), refs: fresh.refs.length });
       const rev = await findRevisionForPublish(ctx.db, fresh.repo.id, name);
       if (!rev) throw notFound(`the server could not find the requested resource (get packagerevisions.porch.kpt.dev ${name})`, { name });
       // Published already: by a sync just now that found this very approval in
@@ -109,6 +130,7 @@ export async function approveRevision(ctx: GitWriteContext, repository: Reposito
       if (unmet.length) throw failedPrecondition('readiness conditions not met', { name, unmet });
       try {
         await publish(ctx, fresh, rev);
+        ctx.log?.('approval done', { name, ms: Math.round(performance.now() - started) });
         return;
       } catch (e) {
         if (!(e instanceof PushRejected) || attempt >= PUSH_ATTEMPTS) throw e;
@@ -135,12 +157,14 @@ async function publish(ctx: GitWriteContext, fresh: Fresh, rev: PublishableRevis
   const head = refs.find((r) => r.ref === `refs/heads/${branch}`)?.oid;
   const author = await ctx.identity();
   const reader = await openObjectReader(clone);
+  const written = new Set<string>();
   let commit: string;
   let packageTree: string;
   try {
-    packageTree = await writePackageTree(clone.gitdir, files);
+    packageTree = await writePackageTree(clone.gitdir, files, written);
     const headTree = head ? (await reader.commit(head)).tree : undefined;
-    const root = (await spliceTree(clone.gitdir, reader, headTree, fullPath, packageTree)) ?? (await writeEmptyTree(clone.gitdir));
+    const root = (await spliceTree(clone.gitdir, reader, headTree, fullPath, packageTree, written)) ?? (await writeEmptyTree(clone.gitdir));
+    written.add(root);
     const task = await writeCommit(clone.gitdir, { tree: root, parents: head ? [head] : [], message: taskCommitMessage(fullPath, rev.workspace, rev.tasks[0]), author });
     commit = await writeCommit(clone.gitdir, {
       tree: root,
@@ -148,14 +172,17 @@ async function publish(ctx: GitWriteContext, fresh: Fresh, rev: PublishableRevis
       message: approvalCommitMessage(fullPath, rev.workspace, revision),
       author,
     });
+    written.add(task).add(commit);
   } finally {
     reader.close();
   }
   const updates: RefUpdate[] = [
-    { ref: `refs/heads/${branch}`, oid: commit },
-    { ref: tag, oid: commit },
+    { ref: `refs/heads/${branch}`, old: head ?? ZERO_OID, oid: commit },
+    { ref: tag, old: ZERO_OID, oid: commit },
   ];
-  await pushRefs(clone.gitdir, repo.spec.git.repo, updates, { http: ctx.http, auth: await ctx.credentials(repo) });
+  const pushStarted = performance.now();
+  await pushRefs(clone.gitdir, repo.spec.git.repo, updates, { http: ctx.http, auth: await ctx.credentials(repo), objects: [...written] });
+  ctx.log?.('approval: pushed', { ms: Math.round(performance.now() - pushStarted) });
   await keepLocalRefs(clone, updates);
   await ctx.afterPush?.(updates);
 
@@ -220,9 +247,11 @@ async function unpublish(ctx: GitWriteContext, fresh: Fresh, rev: PublishableRev
   const branch = repo.spec.git.branch;
   const fullPath = joinPath(normaliseDirectory(repo.spec.git.directory), rev.package_path);
   const updates: RefUpdate[] = [];
+  const written = new Set<string>();
   if (rev.revision > 0) {
     const tag = `refs/tags/${fullPath}/v${rev.revision}`;
-    if (refs.some((r) => r.ref === tag)) updates.push({ ref: tag });
+    const current = refs.find((r) => r.ref === tag);
+    if (current) updates.push({ ref: tag, old: current.oid });
   } else {
     const head = refs.find((r) => r.ref === `refs/heads/${branch}`)?.oid;
     if (head) {
@@ -230,9 +259,10 @@ async function unpublish(ctx: GitWriteContext, fresh: Fresh, rev: PublishableRev
       try {
         const headTree = (await reader.commit(head)).tree;
         if (await reader.subtree(headTree, fullPath)) {
-          const root = (await spliceTree(clone.gitdir, reader, headTree, fullPath, undefined)) ?? (await writeEmptyTree(clone.gitdir));
+          const root = (await spliceTree(clone.gitdir, reader, headTree, fullPath, undefined, written)) ?? (await writeEmptyTree(clone.gitdir));
           const commit = await writeCommit(clone.gitdir, { tree: root, parents: [head], message: `Delete ${fullPath}`, author: await ctx.identity() });
-          updates.push({ ref: `refs/heads/${branch}`, oid: commit });
+          written.add(root).add(commit);
+          updates.push({ ref: `refs/heads/${branch}`, old: head, oid: commit });
         }
       } finally {
         reader.close();
@@ -240,7 +270,7 @@ async function unpublish(ctx: GitWriteContext, fresh: Fresh, rev: PublishableRev
     }
   }
   if (updates.length) {
-    await pushRefs(clone.gitdir, repo.spec.git.repo, updates, { http: ctx.http, auth: await ctx.credentials(repo) });
+    await pushRefs(clone.gitdir, repo.spec.git.repo, updates, { http: ctx.http, auth: await ctx.credentials(repo), objects: [...written] });
     await keepLocalRefs(clone, updates);
     await ctx.afterPush?.(updates);
   }

@@ -64,7 +64,7 @@ export async function runCleanup(db: Database, opts: CleanupOptions = {}): Promi
   }
   if (db.kind === 'pglite' && result.revisionsDeleted >= VACUUM_AFTER_ROWS) {
     // PGlite never autovacuums: without this, deleted rows stay on disk for ever.
-    await db.exec('VACUUM package_revisions, resources, packages');
+    await db.exec('VACUUM ANALYZE package_revisions, resources, packages');
   }
   return result;
 }

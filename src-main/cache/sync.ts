@@ -48,6 +48,8 @@ export interface SyncOptions {
 
 /** Revisions inserted per transaction: a kill loses at most one batch, redone next time. */
 const INSERT_BATCH = 250;
+/** A sync that inserted this many revisions refreshes the planner's statistics. */
+const ANALYZE_AFTER_ROWS = 500;
 /** A sync that outlives this is presumed dead and its lease can be taken. */
 const LEASE_SECONDS = 15 * 60;
 
@@ -218,6 +220,13 @@ async function syncLocked(ctx: SyncContext, repo: RepositoryRow, opts: SyncOptio
       timer.done('read');
       await ctx.db.transaction((tx) => insertDiscovered(tx, ref, batch, files, reader, ctx.owner));
       timer.done('insert');
+    }
+    // PGlite runs no autovacuum, so nothing else would ever give the planner
+    // statistics: without them a lookup by name in a big repository was a
+    // sequential scan (8 ms instead of 0.7 at 12,500 revisions).
+    if (toInsert.length >= ANALYZE_AFTER_ROWS) {
+      await ctx.db.exec('ANALYZE package_revisions, resources, packages');
+      timer.done('analyze');
     }
     ctx.log?.('sync phases (ms)', { repository: `${repo.namespace}/${repo.name}`, ...timer.phases });
     return { version, stats: finish({ cachedOnly: cachedOnly.length, both, externalOnly: externalOnly.length, remoteUnchanged: false }) };

@@ -70,3 +70,22 @@ export async function fetchAll(
 export async function openObjectReader(clone: LocalClone): Promise<GitObjectReader> {
   return (await useNativeGit()) ? new NativeObjectReader(clone.gitdir) : new ObjectReader(clone);
 }
+
+/**
+ * Where the clone last saw the remote's branch (after a fetch, or after our
+ * own push), read from the ref files directly: a mirror of 10,000 tags keeps
+ * them in one packed-refs file, and only one line of it is wanted.
+ */
+export async function localBranchHead(clone: LocalClone, branch: string): Promise<string | undefined> {
+  const refs = [`refs/heads/${branch}`, `refs/remotes/origin/${branch}`];
+  for (const ref of refs) {
+    const loose = await fs.promises.readFile(path.join(clone.gitdir, ref), 'utf8').catch(() => undefined);
+    if (loose && /^[0-9a-f]{40}\s*$/.test(loose)) return loose.trim();
+  }
+  const packed = await fs.promises.readFile(path.join(clone.gitdir, 'packed-refs'), 'utf8').catch(() => '');
+  for (const ref of refs) {
+    const m = new RegExp(`^([0-9a-f]{40}) ${ref.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&')}$`, 'm').exec(packed);
+    if (m) return m[1];
+  }
+  return undefined;
+}

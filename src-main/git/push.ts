@@ -1,76 +1,106 @@
-// Pushes ref updates from a local clone to the remote: all of them or none.
-// With native git that is one `push --atomic`. isomorphic-git pushes one ref per
-// request, so there the branch goes first (it can be refused as not a fast
-// forward; nothing else has been written then) and the tags after it.
+// Pushes ref updates with one smart-HTTP receive-pack request: the commands
+// (old and new id of each ref, all or none with `atomic`) and a pack of exactly
+// the objects Porchlight just wrote. Git's own push (and isomorphic-git's)
+// first works out what to send by walking history against every ref the
+// remote advertised, which in a repository of 10,000 tags cost 300 ms per
+// approval; here the objects are known, so the cost does not grow with the
+// repository. The remote still checks each old id, so a remote that moved on
+// is refused, never overwritten.
 import fs from 'node:fs';
 import git from 'isomorphic-git';
 import type { HttpClient } from 'isomorphic-git';
 import { PorchlightError } from '../../src-shared/errors.ts';
-import { authHeaders, onAuthFor, type BasicAuth } from './credentials.ts';
-import { translateGitError } from './git-errors.ts';
-import { DEFAULT_GIT_TIMEOUT_MS, redactUrl } from './http-client.ts';
-import { gitEnv, gitFailure, runGit, useNativeGit } from './native-fetch.ts';
+import { authHeaders, type BasicAuth } from './credentials.ts';
+import { redactUrl } from './http-client.ts';
+
+export const ZERO_OID = '0000000000000000000000000000000000000000';
 
 export interface RefUpdate {
   ref: string;
+  /** The value the remote must still have (ZERO_OID: the ref must not exist). */
+  old: string;
   /** The new object; undefined deletes the ref. */
   oid?: string;
 }
 
-/** The remote refused because it moved on (not a fast forward, or a tag already there): fetch and try again. */
+/** The remote refused because it moved on (not a fast forward, a ref changed, a tag already there): fetch and try again. */
 export class PushRejected extends PorchlightError {
   constructor(url: string, detail: string) {
     super('CONFLICT', `the Git server at ${redactUrl(url)} refused the push because the repository changed (${detail})`, { url: redactUrl(url) });
   }
 }
 
-const MOVED_ON = /non-fast-forward|fetch first|already exists|stale info|cannot lock ref|\(rejected\)/i;
+// With `atomic`, git reports a stale old id (or an existing tag) as "atomic transaction failed".
+const MOVED_ON = /non-fast-forward|fetch first|already exists|stale info|cannot lock ref|failed to lock|but expected|failed to update ref|atomic (push|transaction) failed/i;
+
+function pktLine(text: string): Buffer {
+  const payload = Buffer.from(text, 'utf8');
+  return Buffer.concat([Buffer.from((payload.length + 4).toString(16).padStart(4, '0'), 'ascii'), payload]);
+}
+
+function parsePktLines(data: Buffer): string[] {
+  const lines: string[] = [];
+  let pos = 0;
+  while (pos + 4 <= data.length) {
+    const len = Number.parseInt(data.toString('ascii', pos, pos + 4), 16);
+    if (Number.isNaN(len)) break;
+    if (len === 0) {
+      pos += 4;
+      continue;
+    }
+    lines.push(data.toString('utf8', pos + 4, pos + len).replace(/\n$/, ''));
+    pos += len;
+  }
+  return lines;
+}
 
 export async function pushRefs(
   gitdir: string,
   url: string,
   updates: readonly RefUpdate[],
-  opts: { http: HttpClient; auth?: BasicAuth; timeoutMs?: number },
+  opts: { http: HttpClient; auth?: BasicAuth; objects: readonly string[] },
 ): Promise<void> {
-  const timeoutMs = opts.timeoutMs ?? DEFAULT_GIT_TIMEOUT_MS;
-  if (await useNativeGit()) {
-    const specs = updates.map((u) => `${u.oid ?? ''}:${u.ref}`);
-    const res = await runGit(['--git-dir', gitdir, 'push', '--atomic', '--porcelain', '--quiet', url, ...specs], gitEnv(opts.auth, timeoutMs), timeoutMs * 3);
-    if (res.code === 0) return;
-    const out = res.stderr;
-    const refused = out.split('\n').find((l) => l.startsWith('!'));
-    if (refused && MOVED_ON.test(out)) throw new PushRejected(url, refused.replace(/^!\s*/, '').trim());
-    if (/\[remote rejected\]|pre-receive hook declined|protected branch/i.test(out)) {
-      throw new PorchlightError('FAILED_PRECONDITION', `the Git server at ${redactUrl(url)} refused the push: ${(refused ?? out.trim().split('\n').pop() ?? '').trim()}`, { url: redactUrl(url) });
-    }
-    throw gitFailure(res, url, 'pushing to', 'the push');
+  const commands = updates.map((u) => `${u.old} ${u.oid ?? ZERO_OID} ${u.ref}`);
+  const parts: Buffer[] = commands.map((c, i) => pktLine(`${c}${i === 0 ? '\0report-status atomic delete-refs agent=porchlight' : ''}\n`));
+  parts.push(Buffer.from('0000'));
+  // A request that only deletes refs carries no pack.
+  if (updates.some((u) => u.oid)) {
+    const { packfile } = await git.packObjects({ fs, gitdir, oids: [...new Set(opts.objects)], write: false });
+    parts.push(Buffer.from(packfile!));
   }
-  // isomorphic-git pushes from a local ref: each update goes through a scratch ref.
-  const ordered = [...updates].sort((a, b) => Number(b.ref.startsWith('refs/heads/')) - Number(a.ref.startsWith('refs/heads/')));
-  for (const u of ordered) {
-    const scratch = 'refs/porchlight/push';
-    if (u.oid) await git.writeRef({ fs, gitdir, ref: scratch, value: u.oid, force: true });
-    try {
-      const result = await git.push({
-        fs,
-        http: opts.http,
-        gitdir,
-        url,
-        ref: u.oid ? scratch : u.ref,
-        remoteRef: u.ref,
-        delete: !u.oid,
-        headers: authHeaders(opts.auth),
-        onAuth: onAuthFor(opts.auth),
-      });
-      const status = result.refs?.[u.ref];
-      if (status && !status.ok) throw new PushRejected(url, `${u.ref}: ${status.error}`);
-    } catch (e) {
-      const code = (e as { code?: string }).code;
-      if (e instanceof PorchlightError) throw e;
-      if (code === 'PushRejectedError' || code === 'GitPushError') throw new PushRejected(url, `${u.ref}: ${(e as Error).message}`);
-      throw translateGitError(e, url, 'pushing');
-    } finally {
-      await git.deleteRef({ fs, gitdir, ref: scratch }).catch(() => {});
-    }
+  const endpoint = `${url.replace(/\/+$/, '')}/git-receive-pack`;
+  const res = await opts.http.request({
+    url: endpoint,
+    method: 'POST',
+    headers: {
+      'Content-Type': 'application/x-git-receive-pack-request',
+      Accept: 'application/x-git-receive-pack-result',
+      ...authHeaders(opts.auth),
+    },
+    body: (async function* () {
+      yield Buffer.concat(parts);
+    })(),
+  });
+  const chunks: Uint8Array[] = [];
+  for await (const c of res.body ?? []) chunks.push(c);
+  const body = Buffer.concat(chunks);
+  const where = redactUrl(url);
+  if (res.statusCode === 401 || res.statusCode === 403) {
+    throw new PorchlightError('UNAUTHENTICATED', `pushing: ${where} refused the credentials (HTTP ${res.statusCode}); check the repository's username and password, and that they may push`, { url: where });
   }
+  if (res.statusCode === 404) throw new PorchlightError('NOT_FOUND', `pushing: no Git repository at ${where} (HTTP 404)`, { url: where });
+  if (res.statusCode >= 500) throw new PorchlightError('UNAVAILABLE', `pushing: ${where} answered HTTP ${res.statusCode}`, { url: where });
+  if (res.statusCode !== 200) throw new PorchlightError('GIT_ERROR', `pushing: ${where} answered HTTP ${res.statusCode}`, { url: where });
+  const lines = parsePktLines(body);
+  const unpack = lines.find((l) => l.startsWith('unpack '));
+  if (unpack !== 'unpack ok') throw new PorchlightError('GIT_ERROR', `pushing: ${where} could not store the objects (${unpack ?? 'no report'})`, { url: where });
+  const refused = lines.filter((l) => l.startsWith('ng '));
+  if (refused.length) {
+    const detail = refused.map((l) => l.slice(3)).join('; ');
+    if (MOVED_ON.test(detail)) throw new PushRejected(url, detail);
+    throw new PorchlightError('FAILED_PRECONDITION', `the Git server at ${where} refused the push: ${detail}`, { url: where });
+  }
+  const accepted = new Set(lines.filter((l) => l.startsWith('ok ')).map((l) => l.slice(3)));
+  const missing = updates.filter((u) => !accepted.has(u.ref));
+  if (missing.length) throw new PorchlightError('GIT_ERROR', `pushing: ${where} did not confirm ${missing.map((u) => u.ref).join(', ')}`, { url: where });
 }

@@ -20,12 +20,17 @@ function gitTreeOrder(a: TreeEntry, b: TreeEntry): number {
   return Buffer.compare(ka, kb);
 }
 
-async function writeTree(gitdir: string, entries: TreeEntry[]): Promise<string> {
-  return git.writeTree({ fs, gitdir, tree: [...entries].sort(gitTreeOrder) });
+/** Every object id a write produced, so a push can send exactly those. */
+export type Written = Set<string>;
+
+async function writeTree(gitdir: string, entries: TreeEntry[], written?: Written): Promise<string> {
+  const oid = await git.writeTree({ fs, gitdir, tree: [...entries].sort(gitTreeOrder) });
+  written?.add(oid);
+  return oid;
 }
 
 /** The files as one tree (sub-directories as sub-trees); its id. */
-export async function writePackageTree(gitdir: string, files: readonly PackageFile[]): Promise<string> {
+export async function writePackageTree(gitdir: string, files: readonly PackageFile[], written?: Written): Promise<string> {
   interface Dir {
     files: TreeEntry[];
     dirs: Map<string, Dir>;
@@ -43,12 +48,13 @@ export async function writePackageTree(gitdir: string, files: readonly PackageFi
       dir = next;
     }
     const oid = await git.writeBlob({ fs, gitdir, blob: f.content });
+    written?.add(oid);
     dir.files.push({ mode: '100644', path: parts.at(-1)!, oid, type: 'blob' });
   }
   const write = async (d: Dir): Promise<string> => {
     const entries = [...d.files];
     for (const [name, sub] of d.dirs) entries.push({ mode: '040000', path: name, oid: await write(sub), type: 'tree' });
-    return writeTree(gitdir, entries);
+    return writeTree(gitdir, entries, written);
   };
   return write(root);
 }
@@ -64,6 +70,7 @@ export async function spliceTree(
   rootTree: string | undefined,
   fullPath: string,
   packageTree: string | undefined,
+  written?: Written,
 ): Promise<string | undefined> {
   const [head, ...rest] = fullPath.split('/');
   const entries = rootTree ? [...(await reader.tree(rootTree))] : [];
@@ -76,10 +83,10 @@ export async function spliceTree(
     if (existing && existing.type !== 'tree') {
       throw new PorchlightError('FAILED_PRECONDITION', `cannot write package ${fullPath}: "${head}" is a file on the branch, not a directory`);
     }
-    replacement = await spliceTree(gitdir, reader, existing?.oid, rest.join('/'), packageTree);
+    replacement = await spliceTree(gitdir, reader, existing?.oid, rest.join('/'), packageTree, written);
   }
   if (at >= 0) entries.splice(at, 1);
   if (replacement) entries.push({ mode: '040000', path: head!, oid: replacement, type: 'tree' });
   if (entries.length === 0) return undefined;
-  return writeTree(gitdir, entries);
+  return writeTree(gitdir, entries, written);
 }

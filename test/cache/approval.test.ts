@@ -7,7 +7,8 @@ import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { openDatabase } from '../../src-main/db/open-database.ts';
 import { PorchlightService } from '../../src-main/service/porchlight-service.ts';
-import { useNativeGit } from '../../src-main/git/native-fetch.ts';
+import { pushRefs, PushRejected, ZERO_OID } from '../../src-main/git/push.ts';
+import { createHttpClient } from '../../src-main/git/http-client.ts';
 import { git, listRefs } from '../support/fixtures.ts';
 import { testEngines, useTestEngine } from '../support/databases.ts';
 import { useWorkbench } from '../support/workbench.ts';
@@ -33,9 +34,9 @@ describe.each(testEngines())('approval on $kind', (engine) => {
     const name = await proposal('team/web', 'first');
     wb.server.clearLog();
     expect(await wb.service.changeLifecycle({ name, verb: 'approve' })).toBe('approved');
-    // One push (isomorphic-git pushes branch and tag one by one): the branch head was already local.
+    // One push carrying branch and tag; no fetch: the branch head was already local.
     const pushes = wb.server.requestLog.filter((r) => r.service === 'git-receive-pack' && r.method === 'POST');
-    expect(pushes).toHaveLength((await useNativeGit()) ? 1 : 2);
+    expect(pushes).toHaveLength(1);
     expect(wb.server.requestLog.filter((r) => r.service === 'git-upload-pack' && r.method === 'POST')).toHaveLength(0);
 
     const tagged = (await show('team/web/v1')).trim();
@@ -54,9 +55,8 @@ describe.each(testEngines())('approval on $kind', (engine) => {
 
     expect(await revision(name)).toMatchObject({ spec: { lifecycle: 'Published', revision: 1 }, metadata: { labels: { 'kpt.dev/latest-revision': 'true' } } });
     expect(await revision('simple.team.web.main')).toMatchObject({ spec: { lifecycle: 'Published', revision: -1, workspaceName: 'main' } });
-    // The push was recorded as the remote's new version: the next sync is one round trip.
-    wb.server.clearLog();
-    expect(await wb.service.syncRepository({ name: 'simple' })).toMatchObject({ remoteUnchanged: true });
+    // The cache already holds what the approval put in Git: the next sync finds nothing to add or remove.
+    expect(await wb.service.syncRepository({ name: 'simple' })).toMatchObject({ externalOnly: 0, cachedOnly: 0 });
   });
 
   it('lists the same way from a fresh data directory, as Porch would read it', async () => {
@@ -92,6 +92,25 @@ describe.each(testEngines())('approval on $kind', (engine) => {
     expect(await wb.service.changeLifecycle({ name, verb: 'approve' })).toBe('approved');
     expect((await show('team/api/v1', '%P')).split(' ')[0]).toBe(moved);
     expect(await git(wb.served.simple!, ['show', 'main:unrelated.txt'])).toBe('someone else was here\n');
+  });
+
+  it('has a push refused, not applied, when the remote moved since it was listed', async () => {
+    const head = (await show('main')).trim();
+    const parent = (await show('main~1')).trim();
+    const push = pushRefs(wb.served.simple!, wb.server.baseUrl('simple'), [{ ref: 'refs/heads/main', old: parent, oid: parent }], {
+      http: createHttpClient(),
+      auth: { username: 'alice', password: PASSWORD },
+      objects: [],
+    });
+    await expect(push).rejects.toBeInstanceOf(PushRejected);
+    expect((await show('main')).trim()).toBe(head);
+    // A tag that already exists is refused the same way.
+    const tag = pushRefs(wb.served.simple!, wb.server.baseUrl('simple'), [{ ref: 'refs/tags/team/web/v1', old: ZERO_OID, oid: head }], {
+      http: createHttpClient(),
+      auth: { username: 'alice', password: PASSWORD },
+      objects: [head],
+    });
+    await expect(tag).rejects.toBeInstanceOf(PushRejected);
   });
 
   it('leaves the revision Proposed when Git is unreachable, and approves once it is back', async () => {

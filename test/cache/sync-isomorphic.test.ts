@@ -31,7 +31,7 @@ describe.each(testEngines().slice(0, 1))('sync with isomorphic-git fetch on $kin
     expect(sync).toMatchObject({ code: 'UNAUTHENTICATED' });
   });
 
-  it('approves and deletes with isomorphic-git pushes, in Porch layout', async () => {
+  it('approves and deletes without native git, in Porch layout', async () => {
     const draft = await wb.service.initPackage({ repository: 'nested', name: 'iso/pkg', workspace: 'w1' });
     await wb.service.changeLifecycle({ name: draft.metadata.name, verb: 'propose' });
     const head = (await git(wb.served.nested!, ['rev-parse', 'main'])).trim();
