@@ -14,7 +14,16 @@ const required = [
   { what: 'Porch listing conformance on PostgreSQL', match: (t) => t.file.endsWith('listings.test.ts') && /postgres/.test(t.name) },
   { what: 'porchctl e2e scripts on PGlite', match: (t) => t.file.endsWith('cli-e2e.test.ts') && /pglite/.test(t.name) },
   { what: 'porchctl e2e scripts on PostgreSQL', match: (t) => t.file.endsWith('cli-e2e.test.ts') && /postgres/.test(t.name) },
+  { what: 'approval to Git on PGlite', match: (t) => t.file.endsWith('approval.test.ts') && /pglite/.test(t.name) },
+  { what: 'approval to Git on PostgreSQL', match: (t) => t.file.endsWith('approval.test.ts') && /postgres/.test(t.name) },
+  { what: 'offline drafts on PostgreSQL', match: (t) => t.file.endsWith('offline-drafts.test.ts') && /postgres/.test(t.name) },
 ];
+// Every write-side porchctl script must pass on both engines, not just some.
+for (const script of ['rpkg-init', 'rpkg-lifecycle', 'rpkg-clone', 'rpkg-upgrade', 'rpkg-push']) {
+  for (const engine of ['pglite', 'postgres']) {
+    required.push({ what: `porchctl ${script} on ${engine}`, match: (t) => t.file.endsWith('cli-e2e.test.ts') && t.name.includes(engine) && t.name.endsWith(` ${script}`) });
+  }
+}
 let ok = true;
 for (const r of required) {
   const mine = tests.filter(r.match);

@@ -181,8 +181,8 @@ async function publish(ctx: GitWriteContext, fresh: Fresh, rev: PublishableRevis
     { ref: tag, old: ZERO_OID, oid: commit },
   ];
   const pushStarted = performance.now();
-  await pushRefs(clone.gitdir, repo.spec.git.repo, updates, { http: ctx.http, auth: await ctx.credentials(repo), objects: [...written] });
-  ctx.log?.('approval: pushed', { ms: Math.round(performance.now() - pushStarted) });
+  const { serverMs } = await pushRefs(clone.gitdir, repo.spec.git.repo, updates, { http: ctx.http, auth: await ctx.credentials(repo), objects: [...written] });
+  ctx.log?.('approval: pushed', { name: rev.name, ms: Math.round(performance.now() - pushStarted), serverMs: Math.round(serverMs) });
   await keepLocalRefs(clone, updates);
   await ctx.afterPush?.(updates);
 

@@ -59,7 +59,7 @@ export async function pushRefs(
   url: string,
   updates: readonly RefUpdate[],
   opts: { http: HttpClient; auth?: BasicAuth; objects: readonly string[] },
-): Promise<void> {
+): Promise<{ serverMs: number }> {
   const commands = updates.map((u) => `${u.old} ${u.oid ?? ZERO_OID} ${u.ref}`);
   const parts: Buffer[] = commands.map((c, i) => pktLine(`${c}${i === 0 ? '\0report-status atomic delete-refs agent=porchlight' : ''}\n`));
   parts.push(Buffer.from('0000'));
@@ -69,6 +69,7 @@ export async function pushRefs(
     parts.push(Buffer.from(packfile!));
   }
   const endpoint = `${url.replace(/\/+$/, '')}/git-receive-pack`;
+  const sent = performance.now();
   const res = await opts.http.request({
     url: endpoint,
     method: 'POST',
@@ -84,6 +85,8 @@ export async function pushRefs(
   const chunks: Uint8Array[] = [];
   for await (const c of res.body ?? []) chunks.push(c);
   const body = Buffer.concat(chunks);
+  // The server's share of a push (its checks and ref updates), reported apart from ours.
+  const serverMs = performance.now() - sent;
   const where = redactUrl(url);
   if (res.statusCode === 401 || res.statusCode === 403) {
     throw new PorchlightError('UNAUTHENTICATED', `pushing: ${where} refused the credentials (HTTP ${res.statusCode}); check the repository's username and password, and that they may push`, { url: where });
@@ -103,4 +106,5 @@ export async function pushRefs(
   const accepted = new Set(lines.filter((l) => l.startsWith('ok ')).map((l) => l.slice(3)));
   const missing = updates.filter((u) => !accepted.has(u.ref));
   if (missing.length) throw new PorchlightError('GIT_ERROR', `pushing: ${where} did not confirm ${missing.map((u) => u.ref).join(', ')}`, { url: where });
+  return { serverMs };
 }

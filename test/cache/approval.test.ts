@@ -3,6 +3,7 @@
 // remote moving on, the server going away and a crash between push and
 // database write must each end with one revision, never a half-written one.
 import fs from 'node:fs';
+import YAML from 'yaml';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { openDatabase } from '../../src-main/db/open-database.ts';
@@ -151,6 +152,26 @@ describe.each(testEngines())('approval on $kind', (engine) => {
   it('refuses approval while readiness gates are unmet, and approval of a draft', async () => {
     const draft = await wb.service.initPackage({ repository: 'simple', name: 'team/gated', workspace: 'one' });
     await expect(wb.service.changeLifecycle({ name: draft.metadata.name, verb: 'approve' })).rejects.toThrow('cannot change approval from Draft to Published');
+    const { resources } = await wb.service.readResources({ name: draft.metadata.name });
+    const kptfile = Buffer.from(resources.find((r) => r.path === 'Kptfile')!.content).toString();
+    const doc = YAML.parseDocument(kptfile);
+    doc.setIn(['info', 'readinessGates'], [{ conditionType: 'example.com/ready' }]);
+    const gated = doc.toString();
+    await wb.service.updateResources({ name: draft.metadata.name, resourceVersion: draft.metadata.resourceVersion!, mode: 'patch', files: [{ path: 'Kptfile', content: Buffer.from(gated) }] });
+    await wb.service.changeLifecycle({ name: draft.metadata.name, verb: 'propose' });
+    await expect(wb.service.changeLifecycle({ name: draft.metadata.name, verb: 'approve' })).rejects.toThrow('readiness conditions not met');
+    expect((await revision(draft.metadata.name))!.spec.lifecycle).toBe('Proposed');
+    expect((await listRefs(wb.served.simple!)).has('refs/tags/team/gated/v1')).toBe(false);
+  });
+
+  it('refuses to delete a revision another one was cloned from', async () => {
+    const clone = await wb.service.clonePackage({ repository: 'simple', name: 'team/downstream', workspace: 'one', source: { kind: 'revision', name: 'simple.team.api.one' } });
+    await wb.service.changeLifecycle({ name: 'simple.team.api.one', verb: 'propose-delete' });
+    await expect(wb.service.changeLifecycle({ name: 'simple.team.api.one', verb: 'delete' })).rejects.toThrow(
+      `packagerevisions.porch.kpt.dev "simple.team.api.one" is forbidden: cannot delete package revision, it is referenced as upstream by: ${clone.metadata.name}`,
+    );
+    expect((await listRefs(wb.served.simple!)).has('refs/tags/team/api/v1')).toBe(true);
+    await wb.service.changeLifecycle({ name: 'simple.team.api.one', verb: 'reject' });
   });
 
   it('deletes a published revision by removing its tag, and the placeholder by a Delete commit', async () => {
