@@ -98,4 +98,29 @@ describe('rpkg init and pull', () => {
     expect(() => writePackageFiles(dir, [{ path: '/etc/passwd', content: new Uint8Array([1]) }])).toThrow(/outside/);
     expect(fs.existsSync(path.join(work, 'escape.yaml'))).toBe(false);
   });
+
+  it('pushes a pulled directory back byte for byte, refuses a symlink and a stale copy', async () => {
+    expect((await cli('rpkg', 'init', 'bytes', '--repository=bp', '--workspace=w1')).code).toBe(0);
+    const dir = path.join(work, 'bytes');
+    expect((await cli('rpkg', 'pull', 'bp.bytes.w1', dir)).code).toBe(0);
+    const stale = path.join(work, 'bytes-stale');
+    expect((await cli('rpkg', 'pull', 'bp.bytes.w1', stale)).code).toBe(0);
+    const binary = Buffer.from([0xff, 0xfe, 0x00, 0x9f, 0x41]);
+    fs.writeFileSync(path.join(dir, 'logo.bin'), binary);
+    fs.mkdirSync(path.join(dir, 'sub'));
+    fs.writeFileSync(path.join(dir, 'sub', 'cm.yaml'), 'apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: sub\n');
+    expect(await cli('rpkg', 'push', 'bp.bytes.w1', dir)).toEqual({ code: 0, stdout: 'bp.bytes.w1 pushed\n', stderr: '' });
+    const again = path.join(work, 'bytes-again');
+    expect((await cli('rpkg', 'pull', 'bp.bytes.w1', again)).code).toBe(0);
+    expect(fs.readFileSync(path.join(again, 'logo.bin'))).toEqual(binary);
+    expect(fs.readFileSync(path.join(again, 'sub', 'cm.yaml'), 'utf8')).toContain('name: sub');
+
+    // The copy pulled before that push is stale now: refused, nothing written.
+    fs.writeFileSync(path.join(stale, 'other.yaml'), 'a: 1\n');
+    expect(await cli('rpkg', 'push', 'bp.bytes.w1', stale)).toMatchObject({ code: 1, stderr: expect.stringContaining('the object has been modified') });
+    fs.symlinkSync('/etc/passwd', path.join(again, 'passwd.yaml'));
+    expect(await cli('rpkg', 'push', 'bp.bytes.w1', again)).toMatchObject({ code: 1, stderr: expect.stringContaining('"passwd.yaml": it is a symbolic link') });
+    const list = YAML.parse((await cli('rpkg', 'pull', 'bp.bytes.w1')).stdout);
+    expect(list.items.map((i: { metadata: { name: string } }) => i.metadata.name)).not.toContain('passwd');
+  });
 });
