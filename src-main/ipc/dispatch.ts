@@ -1,0 +1,71 @@
+// One entry point for every front door that carries the contract (Electron
+// IPC, browser mode): the channel must be one the contract names, the payload
+// must pass its schema, and whatever happens the caller gets an Answer, never
+// an exception: a window must not be able to crash the service with a payload.
+import { CHANNELS, isChannel, type Answer, type AnswerOf, type Channel, type WireFile } from '../../src-shared/contract.ts';
+import { invalidArgument, isPorchlightError, type ErrorShape } from '../../src-shared/errors.ts';
+import type { PorchlightService } from '../service/porchlight-service.ts';
+import { parse } from '../service/validate.ts';
+
+const toWire = (f: { path: string; content: Uint8Array }): WireFile => ({ path: f.path, base64: Buffer.from(f.content).toString('base64') });
+const fromWire = (f: WireFile) => ({ path: f.path, content: new Uint8Array(Buffer.from(f.base64, 'base64')) });
+
+type Handlers = { [C in Channel]: (request: unknown) => Promise<AnswerOf[C]> };
+
+function handlers(service: PorchlightService): Handlers {
+  const req = <C extends Channel>(c: C, r: unknown) => parse(CHANNELS[c].request, r) as never;
+  return {
+    'repositories.list': (r) => service.listRepositories(req('repositories.list', r)),
+    'repositories.register': async (r) => {
+      const { repository, sync } = await service.registerRepository(req('repositories.register', r));
+      return { repository, sync: sync instanceof Error ? sync.toJSON() : sync };
+    },
+    'repositories.sync': (r) => service.syncRepository(req('repositories.sync', r)),
+    'repositories.unregister': (r) => service.unregisterRepository(req('repositories.unregister', r)),
+    'revisions.list': async (r) => {
+      const { search, ...filter } = req('revisions.list', r) as { search?: string };
+      const all = await service.listPackageRevisions(filter);
+      const needle = search?.trim().toLowerCase();
+      return needle ? all.filter((pr) => `${pr.metadata.name} ${pr.spec.packageName} ${pr.spec.workspaceName}`.toLowerCase().includes(needle)) : all;
+    },
+    'revisions.get': (r) => service.getPackageRevision(req('revisions.get', r)),
+    'revisions.resources': async (r) => {
+      const { revision, resources } = await service.readResources(req('revisions.resources', r));
+      return { revision, files: resources.map(toWire) };
+    },
+    'revisions.save': async (r) => {
+      const s = req('revisions.save', r) as { namespace?: string; name: string; resourceVersion: string; files: WireFile[]; remove: string[] };
+      const { revision } = await service.updateResources({ namespace: s.namespace, name: s.name, resourceVersion: s.resourceVersion, mode: 'patch', files: s.files.map(fromWire), remove: s.remove });
+      return revision;
+    },
+    'revisions.init': (r) => service.initPackage(req('revisions.init', r)),
+    'revisions.clone': (r) => service.clonePackage(req('revisions.clone', r)),
+    'revisions.copy': (r) => service.copyPackage(req('revisions.copy', r)),
+    'revisions.upgrade': (r) => service.upgradePackage(req('revisions.upgrade', r)),
+    'revisions.lifecycle': async (r) => {
+      const l = req('revisions.lifecycle', r) as { namespace?: string; name: string; verb: 'propose' | 'reject' | 'approve' | 'propose-delete' | 'delete' };
+      const outcome = await service.changeLifecycle(l);
+      const revision = outcome === 'deleted' ? undefined : await service.getPackageRevision({ namespace: l.namespace, name: l.name });
+      return { outcome, ...(revision ? { revision } : {}) };
+    },
+  };
+}
+
+export function errorShape(e: unknown): ErrorShape {
+  if (isPorchlightError(e)) return e.toJSON();
+  return { code: 'INTERNAL', message: e instanceof Error ? e.message : String(e) };
+}
+
+export type Dispatch = (channel: unknown, payload: unknown) => Promise<Answer<unknown>>;
+
+export function createDispatcher(service: PorchlightService): Dispatch {
+  const table = handlers(service);
+  return async (channel, payload) => {
+    try {
+      if (!isChannel(channel)) throw invalidArgument(`unknown channel ${JSON.stringify(channel)}; the contract (src-shared/contract.ts) lists the valid ones`);
+      return { ok: true, value: await table[channel](payload ?? {}) };
+    } catch (e) {
+      return { ok: false, error: errorShape(e) };
+    }
+  };
+}

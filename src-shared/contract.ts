@@ -1,0 +1,78 @@
+// The contract between the window (or the browser page) and the service:
+// every channel named once, `<area>.<verb>`, with the zod schema its request
+// must pass and the type of its answer. Both front doors (Electron IPC and
+// browser mode over HTTP) carry exactly these, and both validate on arrival.
+import { z } from 'zod';
+import type { PackageRevision, Repository, SyncStats } from './domain.ts';
+import type { ErrorShape } from './errors.ts';
+import {
+  clonePackageSchema,
+  copyPackageSchema,
+  initPackageSchema,
+  listRevisionsSchema,
+  registerRepositorySchema,
+  repositoryRefSchema,
+  unregisterRepositorySchema,
+} from './requests.ts';
+
+/** Resource contents cross the boundary as base64: JSON and structured clone both carry strings safely. */
+const fileSchema = z.object({ path: z.string(), base64: z.string() });
+export type WireFile = z.infer<typeof fileSchema>;
+
+const revisionRef = z.object({ namespace: z.string().optional(), name: z.string().min(1) });
+
+export const CHANNELS = {
+  'repositories.list': { request: z.object({ namespace: z.string().optional(), allNamespaces: z.boolean().optional() }) },
+  'repositories.register': { request: registerRepositorySchema },
+  'repositories.sync': { request: repositoryRefSchema.extend({ force: z.boolean().optional() }) },
+  'repositories.unregister': { request: unregisterRepositorySchema },
+  'revisions.list': { request: listRevisionsSchema.extend({ search: z.string().optional() }) },
+  'revisions.get': { request: revisionRef },
+  'revisions.resources': { request: revisionRef },
+  'revisions.save': {
+    request: revisionRef.extend({
+      resourceVersion: z.string().min(1),
+      files: z.array(fileSchema).default([]),
+      remove: z.array(z.string()).default([]),
+    }),
+  },
+  'revisions.init': { request: initPackageSchema },
+  'revisions.clone': { request: clonePackageSchema },
+  'revisions.copy': { request: copyPackageSchema },
+  'revisions.upgrade': {
+    request: z.object({ namespace: z.string().optional(), source: z.string().min(1), workspace: z.string().min(1), revision: z.number().int().optional(), strategy: z.string().optional() }),
+  },
+  'revisions.lifecycle': { request: revisionRef.extend({ verb: z.enum(['propose', 'reject', 'approve', 'propose-delete', 'delete']) }) },
+} as const;
+
+export type Channel = keyof typeof CHANNELS;
+export type RequestOf<C extends Channel> = z.input<(typeof CHANNELS)[C]['request']>;
+
+export interface AnswerOf {
+  'repositories.list': Repository[];
+  'repositories.register': { repository: Repository; sync: SyncStats | ErrorShape };
+  'repositories.sync': SyncStats;
+  'repositories.unregister': { draftsDestroyed: number };
+  'revisions.list': PackageRevision[];
+  'revisions.get': PackageRevision;
+  'revisions.resources': { revision: PackageRevision; files: WireFile[] };
+  'revisions.save': PackageRevision;
+  'revisions.init': PackageRevision;
+  'revisions.clone': PackageRevision;
+  'revisions.copy': PackageRevision;
+  'revisions.upgrade': PackageRevision;
+  'revisions.lifecycle': { outcome: string; revision?: PackageRevision };
+}
+
+export type Answer<T> = { ok: true; value: T } | { ok: false; error: ErrorShape };
+
+/** Events the service pushes to every window. */
+export type ServiceEvent =
+  | { type: 'sync.progress'; repository: string; phase: string; loaded: number; total?: number }
+  | { type: 'repository.status'; repository: Repository }
+  | { type: 'revision.changed'; name: string; namespace: string }
+  | { type: 'git.reachable'; reachable: boolean };
+
+export function isChannel(name: unknown): name is Channel {
+  return typeof name === 'string' && Object.prototype.hasOwnProperty.call(CHANNELS, name);
+}
