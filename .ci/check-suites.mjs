@@ -16,6 +16,7 @@ const required = [
   { what: 'porchctl e2e scripts on PostgreSQL', match: (t) => t.file.endsWith('cli-e2e.test.ts') && /postgres/.test(t.name) },
   { what: 'approval to Git on PGlite', match: (t) => t.file.endsWith('approval.test.ts') && /pglite/.test(t.name) },
   { what: 'approval to Git on PostgreSQL', match: (t) => t.file.endsWith('approval.test.ts') && /postgres/.test(t.name) },
+  { what: 'browser mode in Chromium', match: (t) => t.file.endsWith('browser-mode.test.ts') },
   { what: 'offline drafts on PostgreSQL', match: (t) => t.file.endsWith('offline-drafts.test.ts') && /postgres/.test(t.name) },
 ];
 // Every write-side porchctl script must pass on both engines, not just some.

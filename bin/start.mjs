@@ -1,22 +1,31 @@
 #!/usr/bin/env node
-// `npm start`: the desktop app where Electron's binary is present; until the
-// window and the browser mode land, the CLI's help and a worked example.
-import { spawnSync } from 'node:child_process';
+// `npm start`: the desktop app where Electron's binary is present, otherwise
+// browser mode (the same renderer and service, on 127.0.0.1 with a token).
+import { spawn, spawnSync } from 'node:child_process';
+import fs from 'node:fs';
+import { createRequire } from 'node:module';
 import { fileURLToPath } from 'node:url';
 
-const cli = fileURLToPath(new URL('./porchlight.mjs', import.meta.url));
-spawnSync(process.execPath, [cli, '--help'], { stdio: 'inherit' });
-console.log(`
-Porchlight's window and browser mode are not built yet; the CLI is ready.
-A worked example (any Git server reachable over HTTP(S) works):
+const root = fileURLToPath(new URL('..', import.meta.url));
 
-  npx porchlight repo register https://github.com/nephio-project/catalog.git \\
-      --name catalog --directory / --namespace default
-  npx porchlight repo get
-  npx porchlight rpkg get                       # every package revision, from the cache
-  npx porchlight rpkg get --name=basens -o yaml # one package, in Porch's API shape
-  npx porchlight repo sync catalog              # pull what changed in Git
+function electronBinary() {
+  try {
+    const binary = createRequire(import.meta.url)('electron');
+    return typeof binary === 'string' && fs.existsSync(binary) ? binary : undefined;
+  } catch {
+    return undefined; // not installed, or its binary was never downloaded
+  }
+}
 
-Data lives in $PORCHLIGHT_HOME, else $XDG_DATA_HOME/porchlight (~/.local/share/porchlight);
-use --db DIR or --db postgres://... to choose the database.
-`);
+const electron = electronBinary();
+if (electron) {
+  if (!fs.existsSync(`${root}/out/main/main.js`)) {
+    const built = spawnSync(process.execPath, [`${root}/node_modules/electron-vite/bin/electron-vite.js`, 'build'], { cwd: root, stdio: 'inherit' });
+    if (built.status !== 0) process.exit(built.status ?? 1);
+  }
+  spawn(electron, [`${root}/out/main/main.js`], { cwd: root, stdio: 'inherit' }).on('exit', (code) => process.exit(code ?? 0));
+} else {
+  console.log("Electron's binary is not installed here, so Porchlight starts in browser mode.\n");
+  const cli = fileURLToPath(new URL('./porchlight.mjs', import.meta.url));
+  spawn(process.execPath, [cli, 'serve', ...process.argv.slice(2)], { stdio: 'inherit' }).on('exit', (code) => process.exit(code ?? 0));
+}

@@ -4,6 +4,7 @@ import { Command, CommanderError } from 'commander';
 import { invalidArgument, isPorchlightError } from '../../src-shared/errors.ts';
 import { CliContext, type CliIo } from './cli-context.ts';
 import { addRepoCommands } from './repo-commands.ts';
+import { addServeCommand } from './serve-command.ts';
 import { addRpkgGet } from './rpkg-get.ts';
 import { addRpkgDraftCommands, addRpkgLifecycleCommands } from './rpkg-draft-commands.ts';
 import { addRpkgPush } from './rpkg-push.ts';
@@ -23,6 +24,7 @@ export function buildProgram(ctx: CliContext): Command {
       writeErr: (s) => ctx.io.stderr(s),
     });
   addRepoCommands(program, ctx);
+  addServeCommand(program, ctx, () => program.opts().db as string | undefined);
   const rpkg = program.command('rpkg').description('Manage package revisions.');
   addRpkgGet(rpkg, ctx);
   addRpkgDraftCommands(rpkg, ctx);

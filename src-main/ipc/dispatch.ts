@@ -2,7 +2,7 @@
 // IPC, browser mode): the channel must be one the contract names, the payload
 // must pass its schema, and whatever happens the caller gets an Answer, never
 // an exception: a window must not be able to crash the service with a payload.
-import { CHANNELS, isChannel, type Answer, type AnswerOf, type Channel, type WireFile } from '../../src-shared/contract.ts';
+import { CHANNELS, isChannel, type Answer, type AnswerOf, type Channel, type RequestOf, type ServiceEvent, type WireFile } from '../../src-shared/contract.ts';
 import { invalidArgument, isPorchlightError, type ErrorShape } from '../../src-shared/errors.ts';
 import type { PorchlightService } from '../service/porchlight-service.ts';
 import { parse } from '../service/validate.ts';
@@ -12,15 +12,27 @@ const fromWire = (f: WireFile) => ({ path: f.path, content: new Uint8Array(Buffe
 
 type Handlers = { [C in Channel]: (request: unknown) => Promise<AnswerOf[C]> };
 
-function handlers(service: PorchlightService): Handlers {
+/** What the service tells every window while it works. */
+export type Emit = (event: ServiceEvent) => void;
+
+function handlers(service: PorchlightService, emit: Emit): Handlers {
+  const progress = (repository: string) => (p: { phase: string; loaded: number; total?: number }) =>
+    emit({ type: 'sync.progress', repository, phase: p.phase, loaded: p.loaded, ...(p.total ? { total: p.total } : {}) });
   const req = <C extends Channel>(c: C, r: unknown) => parse(CHANNELS[c].request, r) as never;
   return {
     'repositories.list': (r) => service.listRepositories(req('repositories.list', r)),
     'repositories.register': async (r) => {
-      const { repository, sync } = await service.registerRepository(req('repositories.register', r));
+      const request = req('repositories.register', r) as RequestOf<'repositories.register'>;
+      const { repository, sync } = await service.registerRepository(request, progress(request.name));
+      emit({ type: 'repository.status', repository });
       return { repository, sync: sync instanceof Error ? sync.toJSON() : sync };
     },
-    'repositories.sync': (r) => service.syncRepository(req('repositories.sync', r)),
+    'repositories.sync': async (r) => {
+      const request = req('repositories.sync', r) as { namespace?: string; name: string };
+      const stats = await service.syncRepository(request, progress(request.name));
+      emit({ type: 'repository.status', repository: await service.getRepository(request) });
+      return stats;
+    },
     'repositories.unregister': (r) => service.unregisterRepository(req('repositories.unregister', r)),
     'revisions.list': async (r) => {
       const { search, ...filter } = req('revisions.list', r) as { search?: string };
@@ -36,6 +48,7 @@ function handlers(service: PorchlightService): Handlers {
     'revisions.save': async (r) => {
       const s = req('revisions.save', r) as { namespace?: string; name: string; resourceVersion: string; files: WireFile[]; remove: string[] };
       const { revision } = await service.updateResources({ namespace: s.namespace, name: s.name, resourceVersion: s.resourceVersion, mode: 'patch', files: s.files.map(fromWire), remove: s.remove });
+      emit({ type: 'revision.changed', name: s.name, namespace: revision.metadata.namespace });
       return revision;
     },
     'revisions.init': (r) => service.initPackage(req('revisions.init', r)),
@@ -45,6 +58,7 @@ function handlers(service: PorchlightService): Handlers {
     'revisions.lifecycle': async (r) => {
       const l = req('revisions.lifecycle', r) as { namespace?: string; name: string; verb: 'propose' | 'reject' | 'approve' | 'propose-delete' | 'delete' };
       const outcome = await service.changeLifecycle(l);
+      emit({ type: 'revision.changed', name: l.name, namespace: l.namespace ?? 'default' });
       const revision = outcome === 'deleted' ? undefined : await service.getPackageRevision({ namespace: l.namespace, name: l.name });
       return { outcome, ...(revision ? { revision } : {}) };
     },
@@ -58,8 +72,8 @@ export function errorShape(e: unknown): ErrorShape {
 
 export type Dispatch = (channel: unknown, payload: unknown) => Promise<Answer<unknown>>;
 
-export function createDispatcher(service: PorchlightService): Dispatch {
-  const table = handlers(service);
+export function createDispatcher(service: PorchlightService, emit: Emit = () => {}): Dispatch {
+  const table = handlers(service, emit);
   return async (channel, payload) => {
     try {
       if (!isChannel(channel)) throw invalidArgument(`unknown channel ${JSON.stringify(channel)}; the contract (src-shared/contract.ts) lists the valid ones`);

@@ -1,0 +1,40 @@
+// The service on a thread of its own: PGlite blocks the thread it runs on
+// while it works, and the thread that answers the window (Electron's main
+// process, browser mode's HTTP server) must never freeze. Messages in:
+// { id, channel, payload }. Out: { id, answer }, { event }, { ready } or { fatal }.
+import { parentPort, workerData } from 'node:worker_threads';
+import { openDatabase } from '../db/open-database.ts';
+import { PorchlightService } from '../service/porchlight-service.ts';
+import { createDispatcher, errorShape } from '../ipc/dispatch.ts';
+
+export interface ServiceWorkerData {
+  dataHome: string;
+  db?: string;
+  env: Record<string, string | undefined>;
+  /** Start background syncs (long-lived front doors); tests turn it off. */
+  backgroundSync: boolean;
+}
+
+async function main(): Promise<void> {
+  const data = workerData as ServiceWorkerData;
+  const port = parentPort!;
+  try {
+    const db = await openDatabase({ db: data.db, env: data.env, dataHome: data.dataHome });
+    const service = new PorchlightService({ db, dataHome: data.dataHome });
+    const dispatch = createDispatcher(service, (event) => port.postMessage({ event }));
+    port.on('message', async (m: { id: number; channel: unknown; payload: unknown } | { close: true }) => {
+      if ('close' in m) {
+        await service.close().catch(() => {});
+        port.postMessage({ closed: true });
+        return;
+      }
+      port.postMessage({ id: m.id, answer: await dispatch(m.channel, m.payload) });
+    });
+    if (data.backgroundSync) await service.startBackgroundSync();
+    port.postMessage({ ready: true });
+  } catch (e) {
+    port.postMessage({ fatal: errorShape(e) });
+  }
+}
+
+void main();

@@ -1,0 +1,256 @@
+// The window's state: what it shows and what it is waiting for. Every change
+// to the service goes through api.call; the store keeps the last answers.
+import { create } from 'zustand';
+import type { PackageRevision, Repository } from '../../src-shared/domain.ts';
+import type { RequestOf } from '../../src-shared/contract.ts';
+import { ApiError, call, decode, encode } from './api.ts';
+
+export interface OpenFile {
+  path: string;
+  text: string;
+}
+
+export interface QueuedApproval {
+  name: string;
+  namespace: string;
+  since: string;
+  lastError: string;
+}
+
+type View = 'repositories' | 'packages' | 'revision';
+
+interface State {
+  view: View;
+  namespace: string;
+  repositories: Repository[];
+  revisions: PackageRevision[];
+  search: string;
+  lifecycle: string;
+  latestOnly: boolean;
+  revision?: PackageRevision;
+  files: OpenFile[];
+  activeFile?: string;
+  saving: boolean;
+  notice?: { kind: 'error' | 'info'; text: string };
+  gitOffline: boolean;
+  queue: QueuedApproval[];
+  progress?: string;
+  show(view: View): void;
+  notify(kind: 'error' | 'info', text: string): void;
+  loadRepositories(): Promise<void>;
+  register(r: RequestOf<'repositories.register'>): Promise<void>;
+  sync(name: string): Promise<void>;
+  unregister(name: string, force: boolean): Promise<number | undefined>;
+  loadRevisions(): Promise<void>;
+  setSearch(search: string): void;
+  setFilter(lifecycle: string, latestOnly: boolean): void;
+  open(name: string): Promise<void>;
+  select(path: string): void;
+  save(path: string, text: string): Promise<void>;
+  addFile(path: string): Promise<void>;
+  removeFile(path: string): Promise<void>;
+  renameFile(from: string, to: string): Promise<void>;
+  lifecycleAction(verb: RequestOf<'revisions.lifecycle'>['verb']): Promise<void>;
+  copy(workspace: string): Promise<void>;
+  retryQueue(): Promise<void>;
+  cancelQueued(name: string): void;
+}
+
+/**
+ * Editors with typing not yet saved register how to save it now: a lifecycle
+ * move (propose, new revision) first writes every pending edit, so what is
+ * proposed is exactly what is on the screen.
+ */
+const flushers = new Set<() => Promise<void>>();
+export function registerFlusher(flush: () => Promise<void>): () => void {
+  flushers.add(flush);
+  return () => flushers.delete(flush);
+}
+const flushEdits = () => Promise.all([...flushers].map((f) => f()));
+
+const QUEUE_KEY = 'porchlight-approval-queue';
+const loadQueue = (): QueuedApproval[] => {
+  try {
+    return JSON.parse(localStorage.getItem(QUEUE_KEY) ?? '[]') as QueuedApproval[];
+  } catch {
+    return [];
+  }
+};
+const storeQueue = (q: QueuedApproval[]) => localStorage.setItem(QUEUE_KEY, JSON.stringify(q));
+
+const message = (e: unknown) => (e instanceof Error ? e.message : String(e));
+
+export const useStore = create<State>((set, get) => {
+  /** Runs a service call; a failure becomes the notice, and Git being unreachable turns the banner on. */
+  async function attempt<T>(fn: () => Promise<T>): Promise<T | undefined> {
+    try {
+      const value = await fn();
+      return value;
+    } catch (e) {
+      if (e instanceof ApiError && e.code === 'UNAVAILABLE') set({ gitOffline: true });
+      get().notify('error', message(e));
+      return undefined;
+    }
+  }
+  const ns = () => get().namespace;
+
+  return {
+    view: 'packages',
+    namespace: 'default',
+    repositories: [],
+    revisions: [],
+    search: '',
+    lifecycle: '',
+    latestOnly: false,
+    files: [],
+    saving: false,
+    gitOffline: false,
+    queue: loadQueue(),
+    show: (view) => set({ view }),
+    notify: (kind, text) => set({ notice: { kind, text } }),
+    async loadRepositories() {
+      const repositories = await attempt(() => call('repositories.list', { namespace: ns() }));
+      if (repositories) set({ repositories });
+    },
+    async register(r) {
+      set({ progress: `registering ${r.name}…` });
+      const out = await attempt(() => call('repositories.register', r));
+      set({ progress: undefined });
+      if (!out) return;
+      if ('code' in out.sync) get().notify('error', `registered ${r.name}, but its first sync failed: ${out.sync.message}`);
+      else get().notify('info', `registered ${r.name}: ${out.sync.externalOnly} package revisions`);
+      await Promise.all([get().loadRepositories(), get().loadRevisions()]);
+    },
+    async sync(name) {
+      set({ progress: `syncing ${name}…` });
+      const stats = await attempt(() => call('repositories.sync', { namespace: ns(), name }));
+      set({ progress: undefined });
+      if (stats) {
+        set({ gitOffline: false });
+        get().notify('info', `${name} synced: ${stats.externalOnly} new, ${stats.cachedOnly} removed`);
+      }
+      await Promise.all([get().loadRepositories(), get().loadRevisions()]);
+    },
+    async unregister(name, force) {
+      try {
+        const out = await call('repositories.unregister', { namespace: ns(), name, force });
+        get().notify('info', `unregistered ${name}${out.draftsDestroyed ? `; ${out.draftsDestroyed} drafts destroyed` : ''}`);
+        await Promise.all([get().loadRepositories(), get().loadRevisions()]);
+        return undefined;
+      } catch (e) {
+        const drafts = e instanceof ApiError ? (e.shape.data?.drafts as number | undefined) : undefined;
+        if (drafts) return drafts;
+        get().notify('error', message(e));
+        return undefined;
+      }
+    },
+    async loadRevisions() {
+      const revisions = await attempt(() => call('revisions.list', { namespace: ns(), search: get().search || undefined }));
+      if (revisions) set({ revisions });
+    },
+    setSearch(search) {
+      set({ search });
+      void get().loadRevisions();
+    },
+    setFilter: (lifecycle, latestOnly) => set({ lifecycle, latestOnly }),
+    async open(name) {
+      const out = await attempt(() => call('revisions.resources', { namespace: ns(), name }));
+      if (!out) return;
+      const files = out.files.map((f) => ({ path: f.path, text: decode(f.base64) }));
+      const current = get().activeFile;
+      set({
+        view: 'revision',
+        revision: out.revision,
+        files,
+        activeFile: files.some((f) => f.path === current) && get().revision?.metadata.name === name ? current : (files.find((f) => f.path === 'Kptfile')?.path ?? files[0]?.path),
+      });
+    },
+    select: (path) => set({ activeFile: path }),
+    async save(path, text) {
+      const rev = get().revision;
+      if (!rev || rev.spec.lifecycle !== 'Draft') return;
+      set({ saving: true, files: get().files.map((f) => (f.path === path ? { ...f, text } : f)) });
+      const saved = await attempt(() =>
+        call('revisions.save', { namespace: ns(), name: rev.metadata.name, resourceVersion: rev.metadata.resourceVersion!, files: [{ path, base64: encode(text) }] }),
+      );
+      set({ saving: false, ...(saved ? { revision: saved } : {}) });
+    },
+    async addFile(path) {
+      if (get().files.some((f) => f.path === path)) return get().notify('error', `${path} exists already`);
+      await get().save(path, '');
+      set({ files: [...get().files.filter((f) => f.path !== path), { path, text: '' }], activeFile: path });
+    },
+    async removeFile(path) {
+      const rev = get().revision;
+      if (!rev) return;
+      const saved = await attempt(() => call('revisions.save', { namespace: ns(), name: rev.metadata.name, resourceVersion: rev.metadata.resourceVersion!, remove: [path] }));
+      if (saved) set({ revision: saved, files: get().files.filter((f) => f.path !== path), activeFile: undefined });
+    },
+    async renameFile(from, to) {
+      const rev = get().revision;
+      const file = get().files.find((f) => f.path === from);
+      if (!rev || !file) return;
+      const saved = await attempt(() =>
+        call('revisions.save', { namespace: ns(), name: rev.metadata.name, resourceVersion: rev.metadata.resourceVersion!, files: [{ path: to, base64: encode(file.text) }], remove: [from] }),
+      );
+      if (saved) set({ revision: saved, files: get().files.map((f) => (f.path === from ? { ...f, path: to } : f)), activeFile: to });
+    },
+    async lifecycleAction(verb) {
+      await flushEdits();
+      const rev = get().revision;
+      if (!rev) return;
+      try {
+        const out = await call('revisions.lifecycle', { namespace: ns(), name: rev.metadata.name, verb });
+        set({ gitOffline: false });
+        get().notify('info', `${rev.metadata.name} ${out.outcome}`);
+        if (out.revision) set({ revision: out.revision });
+        else set({ view: 'packages', revision: undefined });
+        await get().loadRevisions();
+      } catch (e) {
+        if (verb === 'approve' && e instanceof ApiError && e.code === 'UNAVAILABLE') {
+          // Offline: the approval waits in the queue and goes out when Git answers.
+          const queue = [...get().queue.filter((q) => q.name !== rev.metadata.name), { name: rev.metadata.name, namespace: ns(), since: new Date().toISOString(), lastError: e.message }];
+          storeQueue(queue);
+          set({ queue, gitOffline: true });
+          get().notify('info', `Git is unreachable: the approval of ${rev.metadata.name} is queued and goes out when Git answers`);
+          return;
+        }
+        get().notify('error', message(e));
+      }
+    },
+    async copy(workspace) {
+      await flushEdits();
+      const rev = get().revision;
+      if (!rev) return;
+      const created = await attempt(() => call('revisions.copy', { namespace: ns(), source: rev.metadata.name, workspace }));
+      if (created) {
+        await get().loadRevisions();
+        await get().open(created.metadata.name);
+      }
+    },
+    async retryQueue() {
+      for (const q of get().queue) {
+        try {
+          await call('revisions.lifecycle', { namespace: q.namespace, name: q.name, verb: 'approve' });
+          const queue = get().queue.filter((x) => x.name !== q.name);
+          storeQueue(queue);
+          set({ queue, gitOffline: false });
+          get().notify('info', `${q.name} approved (it was queued while Git was unreachable)`);
+          await get().loadRevisions();
+          if (get().revision?.metadata.name === q.name) await get().open(q.name);
+        } catch (e) {
+          const unreachable = e instanceof ApiError && e.code === 'UNAVAILABLE';
+          const queue = unreachable ? get().queue.map((x) => (x.name === q.name ? { ...x, lastError: message(e) } : x)) : get().queue.filter((x) => x.name !== q.name);
+          storeQueue(queue);
+          set({ queue, gitOffline: unreachable });
+          if (!unreachable) get().notify('error', `queued approval of ${q.name} failed: ${message(e)}`);
+        }
+      }
+    },
+    cancelQueued(name) {
+      const queue = get().queue.filter((q) => q.name !== name);
+      storeQueue(queue);
+      set({ queue });
+    },
+  };
+});

@@ -1,0 +1,150 @@
+// Browser mode end to end, in Debian's Chromium driven by Playwright: the
+// real renderer, the real service on its worker thread, PGlite, and a Git
+// server on loopback with basic auth. Register test-blueprints, find basens by
+// search, make a new revision, edit a resource, see the diff, propose,
+// approve, and find the tag with native git; then the same with the Git
+// server stopped: the approval waits in the queue and goes out when it returns.
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { chromium, type Browser, type Page } from 'playwright-core';
+import { startBrowserServer, type BrowserServer } from '../../src-main/host/browser-server.ts';
+import { startServiceHost, type ServiceHost } from '../../src-main/host/service-host.ts';
+import { ensureRendererBuilt, RENDERER_DIR } from '../../src-main/cli/serve-command.ts';
+import { git, unpackBundle } from '../support/fixtures.ts';
+import { startGitServer, type GitServer } from '../support/git-server.ts';
+
+const CHROMIUM = process.env.PORCHLIGHT_CHROMIUM ?? '/usr/bin/chromium';
+const haveChromium = fs.existsSync(CHROMIUM);
+const SCREENSHOTS = process.env.PORCHLIGHT_SCREENSHOTS === '1' ? path.resolve('docs/screenshots') : undefined;
+
+if (!haveChromium && process.env.PORCHLIGHT_REQUIRE_BROWSER === '1') {
+  throw new Error(`Chromium is required for the browser tests but ${CHROMIUM} is missing: apt-get install chromium, or set PORCHLIGHT_CHROMIUM`);
+}
+
+describe.skipIf(!haveChromium)('browser mode in Chromium', () => {
+  let work: string;
+  let gitServer: GitServer;
+  let host: ServiceHost;
+  let server: BrowserServer;
+  let browser: Browser;
+  let page: Page;
+  let served: string;
+  let promptAnswer: string | undefined;
+
+  const shot = async (name: string) => {
+    if (SCREENSHOTS) await page.screenshot({ path: path.join(SCREENSHOTS, `${name}.png`), fullPage: true });
+  };
+  const tags = async () => (await git(served, ['tag', '--list', 'basens/*'])).trim().split('\n');
+
+  /** The latest published basens, then "New revision" with this workspace; returns its name. */
+  async function newRevisionOfBasens(workspace: string): Promise<string> {
+    await page.getByRole('button', { name: 'Packages' }).click();
+    await page.getByLabel('Search').fill('basens');
+    await page.getByLabel('Latest only').check();
+    const row = page.locator('table.revisions tbody tr', { hasText: 'Published' }).first();
+    await expect.poll(() => row.count()).toBe(1);
+    await row.click();
+    promptAnswer = workspace;
+    await page.getByRole('button', { name: 'New revision' }).click();
+    const name = `test-blueprints.basens.${workspace}`;
+    await expect.poll(() => page.locator('.revision-header h2').textContent()).toBe(name);
+    return name;
+  }
+
+  async function editNamespace(newName: string): Promise<void> {
+    await page.locator('.files button', { hasText: 'namespace.yaml' }).click();
+    const content = page.locator('.cm-content');
+    await content.click();
+    await page.keyboard.press('Control+A');
+    await page.keyboard.insertText(`apiVersion: v1\nkind: Namespace\nmetadata:\n  name: ${newName}\n`);
+    // Autosave: the draft in the database gets the edit.
+    await expect.poll(async () => (await page.locator('.saving').count()) === 0 && (await page.locator('.notice.error').count()) === 0, { timeout: 10_000 }).toBe(true);
+  }
+
+  beforeAll(async () => {
+    // Built from the sources under test, never a stale build.
+    await ensureRendererBuilt(() => {}, true);
+    work = fs.mkdtempSync(path.join(os.tmpdir(), 'porchlight-browser-'));
+    const root = path.join(work, 'served');
+    fs.mkdirSync(root);
+    served = await unpackBundle('test-blueprints', root);
+    gitServer = await startGitServer({ root, username: 'nephio', password: 'secret' });
+    host = await startServiceHost({ dataHome: path.join(work, 'home'), env: {}, backgroundSync: false });
+    server = await startBrowserServer({ host, rendererDir: RENDERER_DIR });
+    browser = await chromium.launch({
+      executablePath: CHROMIUM,
+      args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+    });
+    page = await browser.newPage({ viewport: { width: 1400, height: 900 } });
+    // Prompts get the answer a step set; confirmations are accepted.
+    page.on('dialog', (d) => {
+      const answer = d.type() === 'prompt' ? promptAnswer : undefined;
+      promptAnswer = undefined;
+      d.accept(answer).catch(() => {});
+    });
+    await page.goto(server.url);
+  }, 120_000);
+
+  afterAll(async () => {
+    await browser?.close();
+    await server?.close();
+    await host?.close();
+    await gitServer?.stop();
+    if (work) fs.rmSync(work, { recursive: true, force: true });
+  });
+
+  it('registers, finds, edits, diffs, proposes and approves; the tag is in Git', async () => {
+    // The token leaves the address bar as soon as the page has read it.
+    await expect.poll(() => page.url()).not.toContain('token=');
+    await page.getByRole('button', { name: 'Repositories' }).click();
+    await page.getByLabel('Git URL').fill(gitServer.baseUrl('test-blueprints', 'nephio'));
+    await page.getByLabel('Name', { exact: true }).fill('test-blueprints');
+    await page.getByLabel('Username', { exact: true }).fill('nephio');
+    await page.getByLabel('Password', { exact: true }).fill('secret');
+    await page.getByRole('button', { name: 'Register' }).click();
+    await expect.poll(() => page.locator('td.ok').count(), { timeout: 30_000 }).toBe(1);
+    await shot('repositories');
+
+    const name = await newRevisionOfBasens('edit1');
+    await editNamespace('edited-by-the-browser');
+    await shot('editor');
+    await page.getByRole('button', { name: 'Diff' }).click();
+    await expect.poll(() => page.getByTestId('patch').textContent()).toContain('+  name: edited-by-the-browser');
+    await shot('diff');
+
+    await page.getByRole('button', { name: 'Propose' }).click();
+    await expect.poll(() => page.locator('.lifecycle').textContent()).toBe('Proposed');
+    await page.getByRole('button', { name: 'Approve' }).click();
+    await expect.poll(() => page.locator('.lifecycle').textContent(), { timeout: 20_000 }).toBe('Published');
+    await shot('published');
+    expect(await tags()).toContain('basens/v5');
+    expect(await git(served, ['show', 'basens/v5:basens/namespace.yaml'])).toContain('name: edited-by-the-browser');
+    expect((await git(served, ['log', '-1', '--format=%s', 'basens/v5'])).trim()).toBe('Approving package revision basens/5');
+    await page.getByRole('button', { name: 'Packages' }).click();
+    await page.getByLabel('Latest only').uncheck();
+    await shot('packages');
+    expect(name).toBe('test-blueprints.basens.edit1');
+  }, 120_000);
+
+  it('queues an approval while Git is down and publishes it when Git returns', async () => {
+    await newRevisionOfBasens('edit2');
+    await editNamespace('edited-offline');
+    await page.getByRole('button', { name: 'Propose' }).click();
+    await expect.poll(() => page.locator('.lifecycle').textContent()).toBe('Proposed');
+    await gitServer.pause();
+    try {
+      await page.getByRole('button', { name: 'Approve' }).click();
+      await expect.poll(() => page.getByLabel('approval queue').textContent(), { timeout: 20_000 }).toContain('approve test-blueprints.basens.edit2');
+      await expect.poll(() => page.locator('.banner.offline').count()).toBe(1);
+      await shot('offline-queue');
+      expect(await tags()).not.toContain('basens/v6');
+    } finally {
+      await gitServer.resume();
+    }
+    await expect.poll(() => page.getByLabel('approval queue').count(), { timeout: 30_000 }).toBe(0);
+    expect(await tags()).toContain('basens/v6');
+    expect(await git(served, ['show', 'basens/v6:basens/namespace.yaml'])).toContain('name: edited-offline');
+  }, 120_000);
+});
