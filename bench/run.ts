@@ -19,6 +19,10 @@ export const BENCHMARKS: Record<string, Benchmark> = {
       'save of one edited resource, propose and approve (with push to a loopback Git server) in repositories of 100 and 10,000 revisions, PGlite and PostgreSQL (PORCHLIGHT_BENCH_PG_URL)',
     run: async (args) => (await import('./lifecycle-bench.ts')).runLifecycleBench(args),
   },
+  responsiveness: {
+    description: "revisions.list latency and the caller's event loop while the service (on its worker thread) syncs 1,000 x 3 revisions",
+    run: async (args) => (await import('./responsiveness-bench.ts')).runResponsivenessBench(args),
+  },
   'sync-profile': {
     description: 'where one first sync, unchanged re-sync and new-tag re-sync spend their time (timeline of SQL, Git reads, JS); --engine pglite|postgres',
     run: async (args) => (await import('./sync-profile.ts')).runSyncProfile(args),

@@ -46,8 +46,15 @@ export interface SyncOptions {
   refs?: RemoteRef[];
 }
 
-/** Revisions inserted per transaction: a kill loses at most one batch, redone next time. */
-const INSERT_BATCH = 250;
+/**
+ * Revisions per insert transaction adapt so one transaction holds the
+ * database about this long: PGlite runs a statement on the service's thread,
+ * and a window's call waits behind it. A kill loses at most one batch, redone
+ * next time.
+ */
+const BATCH_TARGET_MS = 40;
+const BATCH_MIN = 10;
+const BATCH_MAX = 250;
 /** A sync that inserted this many revisions refreshes the planner's statistics. */
 const ANALYZE_AFTER_ROWS = 500;
 /** A sync that outlives this is presumed dead and its lease can be taken. */
@@ -212,20 +219,33 @@ async function syncLocked(ctx: SyncContext, repo: RepositoryRow, opts: SyncOptio
     timer.done('describe');
     const blobMemo = new Map<string, Uint8Array>();
     const ref = { id: repo.id, namespace: repo.namespace, name: repo.name };
-    for (let i = 0; i < toInsert.length; i += INSERT_BATCH) {
-      const batch = toInsert.slice(i, i + INSERT_BATCH);
+    let size = 25;
+    for (let i = 0; i < toInsert.length; ) {
+      // Let a window's call in between batches.
+      await new Promise<void>((resolve) => setImmediate(resolve));
+      const batch = toInsert.slice(i, i + size);
+      i += batch.length;
       const trees = batch.map((r) => r.treeOid);
       const copyable = await cachedTreeIds(ctx.db, repo.id, trees);
       const files = await readPackageTrees(reader, trees.filter((t) => !copyable.has(t)), blobMemo);
       timer.done('read');
+      const began = performance.now();
       await ctx.db.transaction((tx) => insertDiscovered(tx, ref, batch, files, reader, ctx.owner));
+      const took = performance.now() - began;
       timer.done('insert');
+      size = Math.round(Math.min(BATCH_MAX, Math.max(BATCH_MIN, (size * BATCH_TARGET_MS) / Math.max(took, 1))));
     }
     // PGlite runs no autovacuum, so nothing else would ever give the planner
     // statistics: without them a lookup by name in a big repository was a
     // sequential scan (8 ms instead of 0.7 at 12,500 revisions).
     if (toInsert.length >= ANALYZE_AFTER_ROWS) {
-      await ctx.db.exec('ANALYZE package_revisions, resources, packages');
+      // What the planner was missing is the table's size (and the key
+      // columns' spread): a small sample of two columns gives it, in a
+      // fraction of a full ANALYZE that a window's call would wait behind.
+      await ctx.db.transaction(async (tx) => {
+        await tx.exec('SET LOCAL default_statistics_target = 10');
+        await tx.exec('ANALYZE package_revisions (repository_id, name)');
+      });
       timer.done('analyze');
     }
     ctx.log?.('sync phases (ms)', { repository: `${repo.namespace}/${repo.name}`, ...timer.phases });

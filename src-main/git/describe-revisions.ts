@@ -7,6 +7,7 @@ import { walkHistory } from './history.ts';
 import { parseKptAnnotations } from './kpt-annotation.ts';
 import type { GitObjectReader as ObjectReader } from './object-reader.ts';
 import { joinPath } from './porch-refs.ts';
+import { cooperative } from './cooperative.ts';
 
 /** How far back to look for a revision's task. Porch walks to the root; on a long
  *  history that makes a first sync quadratic, and the task commits of a revision
@@ -62,7 +63,9 @@ class BranchPublishers {
 export async function describeRevisions(reader: ObjectReader, revisions: DiscoveredRevision[], directory: string, branchHead?: string): Promise<void> {
   const publishers = branchHead ? new BranchPublishers(reader, branchHead) : undefined;
   const memo: AnnotationMemo = new Map();
+  const breathe = cooperative();
   for (const r of revisions) {
+    await breathe();
     const fullPath = joinPath(directory, r.packagePath);
     r.tasks = await taskOf(reader, memo, r.commit, fullPath, r.workspace);
     if (r.revision === -1 && r.gitRef.startsWith('refs/heads/') && publishers) {

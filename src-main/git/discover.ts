@@ -7,6 +7,7 @@ import type { DiscoveredRevision } from './discovered.ts';
 import { parseKptAnnotations } from './kpt-annotation.ts';
 import type { GitObjectReader as ObjectReader } from './object-reader.ts';
 import { joinPath, parsePorchRef, relativeToDirectory, revisionFromString } from './porch-refs.ts';
+import { cooperative } from './cooperative.ts';
 import type { RemoteRef } from './remote-refs.ts';
 
 export interface DiscoverOptions {
@@ -64,8 +65,10 @@ export async function discoverRevisions(reader: ObjectReader, refs: readonly Rem
   const published = (fullPath: string, revision: number, workspace: string) =>
     deletionProposed.has(`${fullPath}/${revision > 0 ? `v${revision}` : workspace}`) ? 'DeletionProposed' : 'Published';
   let branchHead: string | undefined;
+  const breathe = cooperative();
 
   for (const ref of refs) {
+    await breathe();
     const parsed = parsePorchRef(ref.ref, opts.branch);
     if (!parsed || parsed.kind === 'deletionProposed') continue;
     const known = parsed.kind === 'tag' ? opts.knownTags?.get(ref.ref) : undefined;

@@ -20,7 +20,8 @@ async function main(): Promise<void> {
   const port = parentPort!;
   try {
     const db = await openDatabase({ db: data.db, env: data.env, dataHome: data.dataHome });
-    const service = new PorchlightService({ db, dataHome: data.dataHome });
+    const log = data.env.PORCHLIGHT_LOG ? (m: string, f?: Record<string, unknown>) => process.stderr.write(`${new Date().toISOString()} ${m} ${JSON.stringify(f ?? {})}\n`) : undefined;
+    const service = new PorchlightService({ db, dataHome: data.dataHome, log });
     const dispatch = createDispatcher(service, (event) => port.postMessage({ event }));
     port.on('message', async (m: { id: number; channel: unknown; payload: unknown } | { close: true }) => {
       if ('close' in m) {
