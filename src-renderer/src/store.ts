@@ -52,6 +52,8 @@ interface State {
   renameFile(from: string, to: string): Promise<void>;
   lifecycleAction(verb: RequestOf<'revisions.lifecycle'>['verb']): Promise<void>;
   copy(workspace: string): Promise<void>;
+  clone(into: { repository: string; name: string; workspace: string }): Promise<void>;
+  upgrade(workspace: string): Promise<void>;
   retryQueue(): Promise<void>;
   cancelQueued(name: string): void;
 }
@@ -224,6 +226,26 @@ export const useStore = create<State>((set, get) => {
       if (!rev) return;
       const created = await attempt(() => call('revisions.copy', { namespace: ns(), source: rev.metadata.name, workspace }));
       if (created) {
+        await get().loadRevisions();
+        await get().open(created.metadata.name);
+      }
+    },
+    async clone(into) {
+      await flushEdits();
+      const rev = get().revision;
+      if (!rev) return;
+      const created = await attempt(() => call('revisions.clone', { namespace: ns(), repository: into.repository, name: into.name, workspace: into.workspace, source: { kind: 'revision', name: rev.metadata.name } }));
+      if (created) {
+        await get().loadRevisions();
+        await get().open(created.metadata.name);
+      }
+    },
+    async upgrade(workspace) {
+      const rev = get().revision;
+      if (!rev) return;
+      const created = await attempt(() => call('revisions.upgrade', { namespace: ns(), source: rev.metadata.name, workspace }));
+      if (created) {
+        get().notify('info', `${rev.metadata.name} upgraded to ${created.metadata.name}`);
         await get().loadRevisions();
         await get().open(created.metadata.name);
       }

@@ -31,7 +31,7 @@ describe.skipIf(!haveChromium)('browser mode in Chromium', () => {
   let browser: Browser;
   let page: Page;
   let served: string;
-  let promptAnswer: string | undefined;
+  const promptAnswers: string[] = [];
 
   const shot = async (name: string) => {
     if (SCREENSHOTS) await page.screenshot({ path: path.join(SCREENSHOTS, `${name}.png`), fullPage: true });
@@ -46,7 +46,7 @@ describe.skipIf(!haveChromium)('browser mode in Chromium', () => {
     const row = page.locator('table.revisions tbody tr', { hasText: 'Published' }).first();
     await expect.poll(() => row.count()).toBe(1);
     await row.click();
-    promptAnswer = workspace;
+    promptAnswers.push(workspace);
     await page.getByRole('button', { name: 'New revision' }).click();
     const name = `test-blueprints.basens.${workspace}`;
     await expect.poll(() => page.locator('.revision-header h2').textContent()).toBe(name);
@@ -80,8 +80,7 @@ describe.skipIf(!haveChromium)('browser mode in Chromium', () => {
     page = await browser.newPage({ viewport: { width: 1400, height: 900 } });
     // Prompts get the answer a step set; confirmations are accepted.
     page.on('dialog', (d) => {
-      const answer = d.type() === 'prompt' ? promptAnswer : undefined;
-      promptAnswer = undefined;
+      const answer = d.type() === 'prompt' ? promptAnswers.shift() : undefined;
       d.accept(answer).catch(() => {});
     });
     await page.goto(server.url);
@@ -122,10 +121,16 @@ describe.skipIf(!haveChromium)('browser mode in Chromium', () => {
     expect(await tags()).toContain('basens/v5');
     expect(await git(served, ['show', 'basens/v5:basens/namespace.yaml'])).toContain('name: edited-by-the-browser');
     expect((await git(served, ['log', '-1', '--format=%s', 'basens/v5'])).trim()).toBe('Approving package revision basens/5');
+    expect(name).toBe('test-blueprints.basens.edit1');
+
+    // Clone the published revision into a new package: kpt's upstream lock shows.
+    promptAnswers.push('test-blueprints', 'basens-clone');
+    await page.getByRole('button', { name: 'Clone' }).click();
+    await expect.poll(() => page.locator('.revision-header h2').textContent()).toBe('test-blueprints.basens-clone.v1');
+    await expect.poll(() => page.locator('.summary').textContent()).toContain('basens@basens/v5');
     await page.getByRole('button', { name: 'Packages' }).click();
     await page.getByLabel('Latest only').uncheck();
     await shot('packages');
-    expect(name).toBe('test-blueprints.basens.edit1');
   }, 120_000);
 
   it('queues an approval while Git is down and publishes it when Git returns', async () => {

@@ -18,7 +18,7 @@ const ACTIONS: Record<string, { verb: Verb; label: string }[]> = {
 };
 
 export function RevisionView() {
-  const { revision, files, activeFile, select, save, saving, lifecycleAction, copy, addFile, removeFile, renameFile, revisions, namespace } = useStore();
+  const { revision, files, activeFile, select, save, saving, lifecycleAction, copy, clone, upgrade, addFile, removeFile, renameFile, revisions, repositories, namespace } = useStore();
   const [tab, setTab] = useState<'edit' | 'diff'>('edit');
   const [baseName, setBaseName] = useState('');
   const [base, setBase] = useState<OpenFile[]>([]);
@@ -61,6 +61,20 @@ export function RevisionView() {
           ))}
           {revision.spec.lifecycle === 'Published' && revision.spec.revision !== -1 && (
             <button onClick={() => { const ws = window.prompt('Workspace name of the new revision', `v${(revision.spec.revision ?? 0) + 1}`); if (ws) void copy(ws); }}>New revision</button>
+          )}
+          {revision.spec.lifecycle === 'Published' && revision.spec.revision !== -1 && (
+            <button
+              onClick={() => {
+                const repository = window.prompt(`Clone into which repository? (${repositories.map((r) => r.metadata.name).join(', ')})`, revision.spec.repository);
+                const name = repository && window.prompt('Name of the new package', `${revision.spec.packageName.split('/').pop()}-copy`);
+                if (repository && name) void clone({ repository, name, workspace: 'v1' });
+              }}
+            >
+              Clone
+            </button>
+          )}
+          {revision.spec.lifecycle === 'Published' && revision.spec.tasks?.some((t) => t.type === 'clone' || t.type === 'upgrade' || t.type === 'edit') && (
+            <button onClick={() => { const ws = window.prompt('Workspace name of the upgraded draft', 'upgrade'); if (ws) void upgrade(ws); }}>Upgrade</button>
           )}
         </div>
       </div>
