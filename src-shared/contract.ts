@@ -43,6 +43,10 @@ export const CHANNELS = {
     request: z.object({ namespace: z.string().optional(), source: z.string().min(1), workspace: z.string().min(1), revision: z.number().int().optional(), strategy: z.string().optional() }),
   },
   'revisions.lifecycle': { request: revisionRef.extend({ verb: z.enum(['propose', 'reject', 'approve', 'propose-delete', 'delete']) }) },
+  'approvals.list': { request: z.object({ namespace: z.string().optional() }) },
+  'approvals.enqueue': { request: revisionRef },
+  'approvals.cancel': { request: revisionRef },
+  'approvals.retry': { request: z.object({}) },
 } as const;
 
 export type Channel = keyof typeof CHANNELS;
@@ -62,6 +66,19 @@ export interface AnswerOf {
   'revisions.copy': PackageRevision;
   'revisions.upgrade': PackageRevision;
   'revisions.lifecycle': { outcome: string; revision?: PackageRevision };
+  'approvals.list': QueuedApprovalView[];
+  'approvals.enqueue': QueuedApprovalView[];
+  'approvals.cancel': QueuedApprovalView[];
+  'approvals.retry': { approved: string[]; waiting: string[] };
+}
+
+/** An approval waiting for Git, as the window shows it. */
+export interface QueuedApprovalView {
+  namespace: string;
+  name: string;
+  since: string;
+  by: string;
+  lastError?: string;
 }
 
 export type Answer<T> = { ok: true; value: T } | { ok: false; error: ErrorShape };

@@ -62,3 +62,38 @@ export async function findDownstreamOf(q: Queryable, namespace: string, name: st
   );
   return res.rows[0]?.name;
 }
+
+/**
+ * Approvals made while Git was unreachable wait on the revision row itself
+ * (meta.queuedApproval), in the database with the proposal: they survive the
+ * window closing and a restart, and any front door can see or cancel them.
+ */
+export interface QueuedApproval {
+  repository_id: number;
+  id: number;
+  namespace: string;
+  name: string;
+  since: string;
+  by: string;
+  lastError?: string;
+}
+
+export async function setQueuedApproval(q: Queryable, rev: Pick<LiveRevision, 'repository_id' | 'id'>, entry: { since: string; by: string; lastError?: string } | undefined): Promise<void> {
+  await q.query(
+    entry
+      ? `UPDATE package_revisions SET meta = meta || jsonb_build_object('queuedApproval', $3::jsonb) WHERE repository_id = $1 AND id = $2`
+      : `UPDATE package_revisions SET meta = meta - 'queuedApproval' WHERE repository_id = $1 AND id = $2`,
+    entry ? [rev.repository_id, rev.id, JSON.stringify(entry)] : [rev.repository_id, rev.id],
+  );
+}
+
+export async function listQueuedApprovals(q: Queryable, namespace?: string): Promise<QueuedApproval[]> {
+  const res = await q.query<{ repository_id: number; id: number; namespace: string; name: string; entry: { since: string; by: string; lastError?: string } }>(
+    `SELECT pr.repository_id, pr.id, pr.namespace, pr.name, pr.meta->'queuedApproval' AS entry
+       FROM package_revisions pr JOIN repositories r ON r.id = pr.repository_id AND r.status = 'default'
+      WHERE pr.status = 'default' AND pr.meta ? 'queuedApproval' AND ($1::text IS NULL OR pr.namespace = $1)
+      ORDER BY pr.meta->'queuedApproval'->>'since'`,
+    [namespace ?? null],
+  );
+  return res.rows.map((r) => ({ repository_id: Number(r.repository_id), id: Number(r.id), namespace: r.namespace, name: r.name, ...r.entry }));
+}

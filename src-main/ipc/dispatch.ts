@@ -62,8 +62,25 @@ function handlers(service: PorchlightService, emit: Emit): Handlers {
       const revision = outcome === 'deleted' ? undefined : await service.getPackageRevision({ namespace: l.namespace, name: l.name });
       return { outcome, ...(revision ? { revision } : {}) };
     },
+    'approvals.list': async (r) => (await service.queuedApprovals(req('approvals.list', r))).map(view),
+    'approvals.enqueue': async (r) => (await service.queueApproval(req('approvals.enqueue', r))).map(view),
+    'approvals.cancel': async (r) => (await service.cancelQueuedApproval(req('approvals.cancel', r))).map(view),
+    'approvals.retry': async (r) => {
+      req('approvals.retry', r);
+      const out = await service.drainApprovalQueue();
+      for (const name of out.approved) emit({ type: 'revision.changed', name, namespace: 'default' });
+      return out;
+    },
   };
 }
+
+const view = (q: { namespace: string; name: string; since: string; by: string; lastError?: string }) => ({
+  namespace: q.namespace,
+  name: q.name,
+  since: q.since,
+  by: q.by,
+  ...(q.lastError ? { lastError: q.lastError } : {}),
+});
 
 export function errorShape(e: unknown): ErrorShape {
   if (isPorchlightError(e)) return e.toJSON();

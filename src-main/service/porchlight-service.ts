@@ -34,7 +34,7 @@ import { upgradeFiles } from './upgrade/strategies.ts';
 import { initPackageFiles } from './package-init.ts';
 import { applyLifecycleVerb, requireLiveRevision, type LifecycleOutcome, type LifecycleVerb } from './lifecycle.ts';
 import { approveRevision, deletePublishedRevision, type GitWriteContext } from '../cache/approval.ts';
-import { findDownstreamOf } from '../cache/lifecycle-store.ts';
+import { findDownstreamOf, listQueuedApprovals, setQueuedApproval, type QueuedApproval } from '../cache/lifecycle-store.ts';
 import { commitIdentity } from './commit-identity.ts';
 import { runCleanup, type CleanupResult } from '../cache/cleanup-worker.ts';
 import {
@@ -62,6 +62,9 @@ export interface ServiceOptions {
   /** Between a push Git accepted and the database write; tests simulate a crash there. */
   afterPush?: GitWriteContext['afterPush'];
 }
+
+/** How often queued approvals are tried again by a long-lived front door. */
+const APPROVAL_RETRY_MS = 10_000;
 
 export class PorchlightService {
   readonly db: Database;
@@ -106,7 +109,12 @@ export class PorchlightService {
   async startBackgroundSync(): Promise<void> {
     this.managerStarted = true;
     await this.syncManager.start();
+    // Queued approvals go out by themselves once Git answers.
+    this.queueTimer = setInterval(() => void this.drainApprovalQueue().catch(() => {}), APPROVAL_RETRY_MS);
+    this.queueTimer.unref();
   }
+
+  private queueTimer?: NodeJS.Timeout;
 
   get updatedBy(): string {
     return this.sync.owner;
@@ -417,6 +425,52 @@ export class PorchlightService {
     return outcome;
   }
 
+  /** An approval to make when Git answers again: it waits on the proposal, in the database. */
+  async queueApproval(request: { namespace?: string; name: string }): Promise<QueuedApproval[]> {
+    const r = parse(repositoryRefSchema, request);
+    const rev = await requireLiveRevision(this.db, r.namespace, r.name);
+    if (rev.lifecycle !== 'Proposed') throw failedPrecondition(`only a Proposed revision can wait for approval; ${r.name} is ${rev.lifecycle}`);
+    await setQueuedApproval(this.db, rev, { since: new Date().toISOString(), by: this.updatedBy });
+    return this.queuedApprovals({ namespace: r.namespace });
+  }
+
+  async cancelQueuedApproval(request: { namespace?: string; name: string }): Promise<QueuedApproval[]> {
+    const r = parse(repositoryRefSchema, request);
+    const rev = await requireLiveRevision(this.db, r.namespace, r.name);
+    await setQueuedApproval(this.db, rev, undefined);
+    return this.queuedApprovals({ namespace: r.namespace });
+  }
+
+  queuedApprovals(request: { namespace?: string }): Promise<QueuedApproval[]> {
+    return listQueuedApprovals(this.db, request.namespace);
+  }
+
+  /**
+   * Tries every queued approval: approved ones leave the queue, ones Git
+   * still cannot be reached for stay, and ones Git or a rule refused stay
+   * with the reason until someone cancels them.
+   */
+  async drainApprovalQueue(): Promise<{ approved: string[]; waiting: string[] }> {
+    const approved: string[] = [];
+    const waiting: string[] = [];
+    for (const q of await listQueuedApprovals(this.db)) {
+      if (q.lastError && !q.lastError.startsWith('UNAVAILABLE')) {
+        waiting.push(q.name);
+        continue;
+      }
+      try {
+        await this.changeLifecycle({ namespace: q.namespace, name: q.name, verb: 'approve' });
+        await setQueuedApproval(this.db, q, undefined);
+        approved.push(q.name);
+      } catch (e) {
+        const err = e instanceof PorchlightError ? e : new PorchlightError('INTERNAL', String(e));
+        await setQueuedApproval(this.db, q, { since: q.since, by: q.by, lastError: `${err.code}: ${err.message}` });
+        waiting.push(q.name);
+      }
+    }
+    return { approved, waiting };
+  }
+
   private async repositoryOf(id: number): Promise<RepositoryRow> {
     const row = await findRepositoryById(this.db, id);
     if (!row) throw notFound(`the repository of this package revision is no longer registered`);
@@ -424,6 +478,7 @@ export class PorchlightService {
   }
 
   async close(): Promise<void> {
+    if (this.queueTimer) clearInterval(this.queueTimer);
     this.syncManager.stop();
     await this.db.close();
   }

@@ -15,6 +15,7 @@ export function App() {
   useEffect(() => {
     void useStore.getState().loadRepositories();
     void useStore.getState().loadRevisions();
+    void useStore.getState().loadQueue();
     return onServiceEvent((e) => {
       if (e.type === 'sync.progress') useStore.setState({ progress: `${e.repository}: ${e.phase}${e.total ? ` ${Math.round((100 * e.loaded) / e.total)}%` : ''}` });
       if (e.type === 'repository.status') void useStore.getState().loadRepositories();
@@ -48,8 +49,8 @@ export function App() {
           <ul>
             {queue.map((q) => (
               <li key={q.name}>
-                approve {q.name} (queued {new Date(q.since).toLocaleTimeString()}){' '}
-                <button onClick={() => void retryQueue()}>Try now</button> <button onClick={() => cancelQueued(q.name)}>Cancel</button>
+                approve {q.name} (queued {new Date(q.since).toLocaleTimeString()}){q.lastError && !q.lastError.startsWith('UNAVAILABLE') ? `: ${q.lastError}` : ''}{' '}
+                <button onClick={() => void retryQueue()}>Try now</button> <button onClick={() => void cancelQueued(q.name)}>Cancel</button>
               </li>
             ))}
           </ul>

@@ -2,7 +2,7 @@
 // to the service goes through api.call; the store keeps the last answers.
 import { create } from 'zustand';
 import type { PackageRevision, Repository } from '../../src-shared/domain.ts';
-import type { RequestOf } from '../../src-shared/contract.ts';
+import type { QueuedApprovalView, RequestOf } from '../../src-shared/contract.ts';
 import { ApiError, call, decode, encode } from './api.ts';
 
 export interface OpenFile {
@@ -10,12 +10,7 @@ export interface OpenFile {
   text: string;
 }
 
-export interface QueuedApproval {
-  name: string;
-  namespace: string;
-  since: string;
-  lastError: string;
-}
+export type QueuedApproval = QueuedApprovalView;
 
 type View = 'repositories' | 'packages' | 'revision';
 
@@ -54,8 +49,9 @@ interface State {
   copy(workspace: string): Promise<void>;
   clone(into: { repository: string; name: string; workspace: string }): Promise<void>;
   upgrade(workspace: string): Promise<void>;
+  loadQueue(): Promise<void>;
   retryQueue(): Promise<void>;
-  cancelQueued(name: string): void;
+  cancelQueued(name: string): Promise<void>;
 }
 
 /**
@@ -70,15 +66,6 @@ export function registerFlusher(flush: () => Promise<void>): () => void {
 }
 const flushEdits = () => Promise.all([...flushers].map((f) => f()));
 
-const QUEUE_KEY = 'porchlight-approval-queue';
-const loadQueue = (): QueuedApproval[] => {
-  try {
-    return JSON.parse(localStorage.getItem(QUEUE_KEY) ?? '[]') as QueuedApproval[];
-  } catch {
-    return [];
-  }
-};
-const storeQueue = (q: QueuedApproval[]) => localStorage.setItem(QUEUE_KEY, JSON.stringify(q));
 
 const message = (e: unknown) => (e instanceof Error ? e.message : String(e));
 
@@ -107,7 +94,7 @@ export const useStore = create<State>((set, get) => {
     files: [],
     saving: false,
     gitOffline: false,
-    queue: loadQueue(),
+    queue: [],
     show: (view) => set({ view }),
     notify: (kind, text) => set({ notice: { kind, text } }),
     async loadRepositories() {
@@ -210,10 +197,9 @@ export const useStore = create<State>((set, get) => {
         await get().loadRevisions();
       } catch (e) {
         if (verb === 'approve' && e instanceof ApiError && e.code === 'UNAVAILABLE') {
-          // Offline: the approval waits in the queue and goes out when Git answers.
-          const queue = [...get().queue.filter((q) => q.name !== rev.metadata.name), { name: rev.metadata.name, namespace: ns(), since: new Date().toISOString(), lastError: e.message }];
-          storeQueue(queue);
-          set({ queue, gitOffline: true });
+          // Offline: the approval waits on the proposal in the database and goes out when Git answers.
+          const queue = await attempt(() => call('approvals.enqueue', { namespace: ns(), name: rev.metadata.name }));
+          if (queue) set({ queue, gitOffline: true });
           get().notify('info', `Git is unreachable: the approval of ${rev.metadata.name} is queued and goes out when Git answers`);
           return;
         }
@@ -250,29 +236,26 @@ export const useStore = create<State>((set, get) => {
         await get().open(created.metadata.name);
       }
     },
+    async loadQueue() {
+      const queue = await attempt(() => call('approvals.list', { namespace: ns() }));
+      if (queue) set({ queue });
+    },
     async retryQueue() {
-      for (const q of get().queue) {
-        try {
-          await call('revisions.lifecycle', { namespace: q.namespace, name: q.name, verb: 'approve' });
-          const queue = get().queue.filter((x) => x.name !== q.name);
-          storeQueue(queue);
-          set({ queue, gitOffline: false });
-          get().notify('info', `${q.name} approved (it was queued while Git was unreachable)`);
-          await get().loadRevisions();
-          if (get().revision?.metadata.name === q.name) await get().open(q.name);
-        } catch (e) {
-          const unreachable = e instanceof ApiError && e.code === 'UNAVAILABLE';
-          const queue = unreachable ? get().queue.map((x) => (x.name === q.name ? { ...x, lastError: message(e) } : x)) : get().queue.filter((x) => x.name !== q.name);
-          storeQueue(queue);
-          set({ queue, gitOffline: unreachable });
-          if (!unreachable) get().notify('error', `queued approval of ${q.name} failed: ${message(e)}`);
-        }
+      const out = await attempt(() => call('approvals.retry', {}));
+      if (!out) return;
+      await get().loadQueue();
+      const stillOffline = get().queue.some((q) => q.lastError?.startsWith('UNAVAILABLE'));
+      set({ gitOffline: stillOffline });
+      for (const name of out.approved) get().notify('info', `${name} approved (it was queued while Git was unreachable)`);
+      if (out.approved.length) {
+        await get().loadRevisions();
+        const open = get().revision?.metadata.name;
+        if (open && out.approved.includes(open)) await get().open(open);
       }
     },
-    cancelQueued(name) {
-      const queue = get().queue.filter((q) => q.name !== name);
-      storeQueue(queue);
-      set({ queue });
+    async cancelQueued(name) {
+      const queue = await attempt(() => call('approvals.cancel', { namespace: ns(), name }));
+      if (queue) set({ queue });
     },
   };
 });

@@ -145,6 +145,9 @@ describe.skipIf(!haveChromium)('browser mode in Chromium', () => {
       await expect.poll(() => page.locator('.banner.offline').count()).toBe(1);
       await shot('offline-queue');
       expect(await tags()).not.toContain('basens/v6');
+      // The queue lives in the service's database, not in the page: a reload still shows it.
+      await page.reload();
+      await expect.poll(() => page.getByLabel('approval queue').textContent(), { timeout: 20_000 }).toContain('approve test-blueprints.basens.edit2');
     } finally {
       await gitServer.resume();
     }

@@ -98,4 +98,24 @@ describe.each(testEngines())('offline drafts on $kind', (engine) => {
     await expect(wb.service.copyPackage({ source: 'simple.race.w1', workspace: 'w2' })).rejects.toThrow('source revision must be published');
     await expect(wb.service.copyPackage({ source: 'simple.basens.v1', workspace: 'v2' })).rejects.toThrow(/workspaceNames must be unique/);
   });
+
+  it('keeps an approval queued in the database while Git is down, across a restart, and publishes it when Git returns', async () => {
+    const draft = await wb.service.initPackage({ repository: 'simple', name: 'queued', workspace: 'w1' });
+    await wb.service.changeLifecycle({ name: draft.metadata.name, verb: 'propose' });
+    await wb.server.pause();
+    try {
+      expect((await wb.service.queueApproval({ name: draft.metadata.name })).map((q) => q.name)).toEqual([draft.metadata.name]);
+      expect(await wb.service.drainApprovalQueue()).toEqual({ approved: [], waiting: [draft.metadata.name] });
+      const service = await wb.restart();
+      const [queued] = await service.queuedApprovals({});
+      expect(queued).toMatchObject({ name: draft.metadata.name, lastError: expect.stringMatching(/^UNAVAILABLE: /) });
+    } finally {
+      await wb.server.resume();
+    }
+    expect(await wb.service.drainApprovalQueue()).toEqual({ approved: [draft.metadata.name], waiting: [] });
+    expect(await wb.service.queuedApprovals({})).toEqual([]);
+    expect((await wb.service.getPackageRevision({ name: draft.metadata.name })).spec).toMatchObject({ lifecycle: 'Published', revision: 1 });
+    // Only a proposal can wait for approval.
+    await expect(wb.service.queueApproval({ name: draft.metadata.name })).rejects.toThrow(/only a Proposed revision/);
+  });
 });
