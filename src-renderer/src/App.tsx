@@ -6,6 +6,7 @@ import { useStore } from './store.ts';
 import { RepositoriesView } from './views/RepositoriesView.tsx';
 import { PackagesView } from './views/PackagesView.tsx';
 import { RevisionView } from './views/RevisionView.tsx';
+import { CommandPalette } from './views/CommandPalette.tsx';
 
 /** How often queued approvals are tried again while Git is unreachable. */
 const RETRY_MS = 5_000;
@@ -37,7 +38,9 @@ export function App() {
           <button className={view === 'packages' ? 'active' : ''} onClick={() => show('packages')}>Packages</button>
         </nav>
         {progress && <span className="progress" role="status">{progress}</span>}
+        <span className="hint">Ctrl+K: commands</span>
       </header>
+      <CommandPalette />
       {gitOffline && (
         <div className="banner offline" role="alert">
           Git is unreachable. Drafts, edits, proposals and rejections keep working; approvals wait in the queue.

@@ -128,6 +128,11 @@ describe.skipIf(!haveChromium)('browser mode in Chromium', () => {
     await page.getByRole('button', { name: 'Clone' }).click();
     await expect.poll(() => page.locator('.revision-header h2').textContent()).toBe('test-blueprints.basens-clone.v1');
     await expect.poll(() => page.locator('.summary').textContent()).toContain('basens@basens/v5');
+    // The command palette opens any revision by name.
+    await page.keyboard.press('Control+K');
+    await page.getByLabel('Command', { exact: true }).fill('open basens edit1');
+    await page.keyboard.press('Enter');
+    await expect.poll(() => page.locator('.revision-header h2').textContent()).toBe('test-blueprints.basens.edit1');
     await page.getByRole('button', { name: 'Packages' }).click();
     await page.getByLabel('Latest only').uncheck();
     await shot('packages');
