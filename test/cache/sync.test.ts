@@ -136,6 +136,10 @@ describe.each(testEngines())('sync on $kind', (engine) => {
     expect(dump.rows.some((r) => r.t.includes(PASSWORD))).toBe(false);
     const stored = fs.statSync(path.join(wb.home, 'credentials.json'));
     expect(stored.mode & 0o077).toBe(0);
+    expect(fs.statSync(path.join(wb.home, 'credentials.key')).mode & 0o077).toBe(0);
+    // Not in plain text anywhere in the data home either: the credentials file is sealed.
+    expect(fs.readFileSync(path.join(wb.home, 'credentials.json'), 'utf8')).not.toContain(PASSWORD);
+    expect(fs.readFileSync(path.join(wb.home, 'credentials.json'), 'utf8')).not.toContain('alice');
   });
 
   it('refuses to unregister a repository holding drafts made here unless forced', async () => {
