@@ -27,6 +27,16 @@ export const CHANNELS = {
   'repositories.sync': { request: repositoryRefSchema.extend({ force: z.boolean().optional() }) },
   'repositories.unregister': { request: unregisterRepositorySchema },
   'revisions.list': { request: listRevisionsSchema.extend({ search: z.string().optional() }) },
+  'revisions.page': {
+    request: z.object({
+      namespace: z.string().optional(),
+      after: z.string().optional(),
+      limit: z.number().int().min(1).max(1000).optional(),
+      search: z.string().max(200).optional(),
+      lifecycle: z.enum(['', 'Draft', 'Proposed', 'Published', 'DeletionProposed']).optional(),
+      latestOnly: z.boolean().optional(),
+    }),
+  },
   'revisions.get': { request: revisionRef },
   'revisions.resources': { request: revisionRef },
   'revisions.save': {
@@ -58,6 +68,7 @@ export interface AnswerOf {
   'repositories.sync': SyncStats;
   'repositories.unregister': { draftsDestroyed: number };
   'revisions.list': PackageRevision[];
+  'revisions.page': { items: PackageRevision[]; next?: string };
   'revisions.get': PackageRevision;
   'revisions.resources': { revision: PackageRevision; files: WireFile[] };
   'revisions.save': PackageRevision;

@@ -246,3 +246,35 @@ export async function markRevisionsForDestruction(q: Queryable, repositoryId: nu
     [repositoryId, ids],
   );
 }
+
+export interface PageRequest {
+  namespace: string;
+  /** The last name of the previous page; absent for the first. */
+  after?: string;
+  limit: number;
+  search?: string;
+  lifecycle?: string;
+  latestOnly?: boolean;
+}
+
+/** One keyset page of revisions in name order, and the cursor for the next page. */
+export async function listRevisionsPage(q: Queryable, p: PageRequest): Promise<{ rows: RevisionRow[]; next?: string }> {
+  const clauses = [`pr.status = 'default'`, `pr.namespace = $1`];
+  const params: unknown[] = [p.namespace];
+  const add = (sql: string, value: unknown) => {
+    params.push(value);
+    clauses.push(sql.replaceAll('?', `$${params.length}`));
+  };
+  if (p.after !== undefined) add('pr.name > ?', p.after);
+  if (p.search) add(`(pr.name ILIKE ? OR pr.package_path ILIKE ?)`, `%${p.search.replace(/[\\%_]/g, (c) => `\\${c}`)}%`);
+  if (p.lifecycle) add('pr.lifecycle = ?', p.lifecycle);
+  if (p.latestOnly) clauses.push('pr.latest');
+  params.push(p.limit + 1);
+  const res = await q.query<RevisionRow>(
+    `SELECT ${REVISION_COLUMNS} ${FROM_LIVE} WHERE ${clauses.join(' AND ')} ORDER BY pr.name LIMIT $${params.length}`,
+    params,
+  );
+  const more = res.rows.length > p.limit;
+  const rows = more ? res.rows.slice(0, p.limit) : res.rows;
+  return { rows, ...(more ? { next: rows.at(-1)!.name } : {}) };
+}

@@ -40,6 +40,7 @@ function handlers(service: PorchlightService, emit: Emit): Handlers {
       const needle = search?.trim().toLowerCase();
       return needle ? all.filter((pr) => `${pr.metadata.name} ${pr.spec.packageName} ${pr.spec.workspaceName}`.toLowerCase().includes(needle)) : all;
     },
+    'revisions.page': (r) => service.pagePackageRevisions(req('revisions.page', r)),
     'revisions.get': (r) => service.getPackageRevision(req('revisions.get', r)),
     'revisions.resources': async (r) => {
       const { revision, resources } = await service.readResources(req('revisions.resources', r));

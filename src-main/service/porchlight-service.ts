@@ -46,7 +46,7 @@ import {
   toRepository,
   type RepositoryRow,
 } from '../cache/repository-store.ts';
-import { countDrafts, listRevisions, readResources, toPackageRevision } from '../cache/revision-store.ts';
+import { countDrafts, listRevisions, listRevisionsPage, readResources, toPackageRevision } from '../cache/revision-store.ts';
 import { cloneDirFor, syncRepository, type SyncContext } from '../cache/sync.ts';
 import { SyncManager, type SyncTarget } from '../cache/sync-manager.ts';
 import { CronExpressionParser } from 'cron-parser';
@@ -222,6 +222,14 @@ export class PorchlightService {
       workspace: r.workspace,
     });
     return rows.map(toPackageRevision);
+  }
+
+  /** One page of a namespace's revisions in name order (keyset: pass the previous page's `next`). */
+  async pagePackageRevisions(request: { namespace?: string; after?: string; limit?: number; search?: string; lifecycle?: string; latestOnly?: boolean }): Promise<{ items: PackageRevision[]; next?: string }> {
+    const namespace = parse(namespaceSchema.default('default'), request.namespace);
+    const limit = Math.min(Math.max(request.limit ?? 100, 1), 1000);
+    const { rows, next } = await listRevisionsPage(this.db, { namespace, after: request.after, limit, search: request.search?.trim() || undefined, lifecycle: request.lifecycle || undefined, latestOnly: request.latestOnly });
+    return { items: rows.map(toPackageRevision), ...(next ? { next } : {}) };
   }
 
   async getPackageRevision(request: { namespace?: string; name: string }): Promise<PackageRevision> {

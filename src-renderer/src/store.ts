@@ -19,6 +19,10 @@ interface State {
   namespace: string;
   repositories: Repository[];
   revisions: PackageRevision[];
+  /** Cursor of the next page of `revisions`, when there is one. */
+  next?: string;
+  /** The other revisions of the open revision's package, for the diff. */
+  siblings: PackageRevision[];
   search: string;
   lifecycle: string;
   latestOnly: boolean;
@@ -37,6 +41,7 @@ interface State {
   sync(name: string): Promise<void>;
   unregister(name: string, force: boolean): Promise<number | undefined>;
   loadRevisions(): Promise<void>;
+  loadMore(): Promise<void>;
   setSearch(search: string): void;
   setFilter(lifecycle: string, latestOnly: boolean): void;
   open(name: string): Promise<void>;
@@ -67,6 +72,9 @@ export function registerFlusher(flush: () => Promise<void>): () => void {
 const flushEdits = () => Promise.all([...flushers].map((f) => f()));
 
 
+/** Revisions per page of the list: keyset pages, so the thousandth page costs what the first does. */
+const PAGE = 100;
+
 const message = (e: unknown) => (e instanceof Error ? e.message : String(e));
 
 export const useStore = create<State>((set, get) => {
@@ -88,6 +96,7 @@ export const useStore = create<State>((set, get) => {
     namespace: 'default',
     repositories: [],
     revisions: [],
+    siblings: [],
     search: '',
     lifecycle: '',
     latestOnly: false,
@@ -134,22 +143,35 @@ export const useStore = create<State>((set, get) => {
       }
     },
     async loadRevisions() {
-      const revisions = await attempt(() => call('revisions.list', { namespace: ns(), search: get().search || undefined }));
-      if (revisions) set({ revisions });
+      const { search, lifecycle, latestOnly } = get();
+      const page = await attempt(() => call('revisions.page', { namespace: ns(), limit: PAGE, search: search || undefined, lifecycle: (lifecycle || undefined) as never, latestOnly }));
+      if (page) set({ revisions: page.items, next: page.next });
+    },
+    async loadMore() {
+      const { next, search, lifecycle, latestOnly } = get();
+      if (!next) return;
+      const page = await attempt(() => call('revisions.page', { namespace: ns(), limit: PAGE, after: next, search: search || undefined, lifecycle: (lifecycle || undefined) as never, latestOnly }));
+      if (page) set({ revisions: [...get().revisions, ...page.items], next: page.next });
     },
     setSearch(search) {
       set({ search });
       void get().loadRevisions();
     },
-    setFilter: (lifecycle, latestOnly) => set({ lifecycle, latestOnly }),
+    setFilter(lifecycle, latestOnly) {
+      set({ lifecycle, latestOnly });
+      void get().loadRevisions();
+    },
     async open(name) {
       const out = await attempt(() => call('revisions.resources', { namespace: ns(), name }));
       if (!out) return;
       const files = out.files.map((f) => ({ path: f.path, text: decode(f.base64) }));
+      const family = await attempt(() => call('revisions.list', { namespace: ns(), packageName: out.revision.spec.packageName }));
+      const siblings = (family ?? []).filter((r) => r.spec.repository === out.revision.spec.repository && r.metadata.name !== name);
       const current = get().activeFile;
       set({
         view: 'revision',
         revision: out.revision,
+        siblings,
         files,
         activeFile: files.some((f) => f.path === current) && get().revision?.metadata.name === name ? current : (files.find((f) => f.path === 'Kptfile')?.path ?? files[0]?.path),
       });

@@ -118,4 +118,25 @@ describe.each(testEngines())('offline drafts on $kind', (engine) => {
     // Only a proposal can wait for approval.
     await expect(wb.service.queueApproval({ name: draft.metadata.name })).rejects.toThrow(/only a Proposed revision/);
   });
+
+  it('pages through revisions by keyset, with search and filters applied in the database', async () => {
+    const all = (await wb.service.listPackageRevisions({})).map((r) => r.metadata.name).sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
+    const seen: string[] = [];
+    let after: string | undefined;
+    do {
+      const page = await wb.service.pagePackageRevisions({ limit: 3, after });
+      expect(page.items.length).toBeLessThanOrEqual(3);
+      seen.push(...page.items.map((r) => r.metadata.name));
+      after = page.next;
+    } while (after);
+    expect(seen).toEqual(all);
+    const basens = await wb.service.pagePackageRevisions({ search: 'basens', limit: 100 });
+    expect(basens.items.map((r) => r.metadata.name)).toEqual(all.filter((n) => n.includes('basens')));
+    const drafts = await wb.service.pagePackageRevisions({ lifecycle: 'Draft', limit: 100 });
+    expect(drafts.items.every((r) => r.spec.lifecycle === 'Draft')).toBe(true);
+    const latest = await wb.service.pagePackageRevisions({ latestOnly: true, limit: 100 });
+    expect(latest.items.every((r) => r.metadata.labels?.['kpt.dev/latest-revision'] === 'true')).toBe(true);
+    // A search is text, never a pattern: % and _ match themselves.
+    expect((await wb.service.pagePackageRevisions({ search: '%', limit: 100 })).items).toEqual([]);
+  });
 });

@@ -1,9 +1,27 @@
 // Package revisions: search as you type, lifecycle filter, latest only.
+import { useEffect, useRef } from 'react';
 import { useStore } from '../store.ts';
 
+/** Loads the next page when it scrolls into view; a button too, for keyboard users. */
+function LoadMore(props: { cursor: string; load: () => void }) {
+  const el = useRef<HTMLButtonElement>(null);
+  useEffect(() => {
+    const seen = new IntersectionObserver((entries) => entries.some((e) => e.isIntersecting) && props.load());
+    if (el.current) seen.observe(el.current);
+    return () => seen.disconnect();
+    // A new cursor is a new page to wait for.
+    // eslint-disable-next-line react-hooks/exhaustive-deps
+  }, [props.cursor]);
+  return (
+    <button className="more" ref={el} onClick={props.load}>
+      Load more
+    </button>
+  );
+}
+
 export function PackagesView() {
-  const { revisions, search, setSearch, lifecycle, latestOnly, setFilter, open } = useStore();
-  const shown = revisions.filter((r) => (!lifecycle || r.spec.lifecycle === lifecycle) && (!latestOnly || r.metadata.labels?.['kpt.dev/latest-revision'] === 'true'));
+  const { revisions, next, loadMore, search, setSearch, lifecycle, latestOnly, setFilter, open } = useStore();
+  const shown = revisions;
   return (
     <section>
       <h2>Package revisions</h2>
@@ -33,6 +51,7 @@ export function PackagesView() {
           ))}
         </tbody>
       </table>
+      {next && <LoadMore cursor={next} load={() => void loadMore()} />}
     </section>
   );
 }

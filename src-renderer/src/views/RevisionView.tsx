@@ -18,11 +18,10 @@ const ACTIONS: Record<string, { verb: Verb; label: string }[]> = {
 };
 
 export function RevisionView() {
-  const { revision, files, activeFile, select, save, saving, lifecycleAction, copy, clone, upgrade, addFile, removeFile, renameFile, revisions, repositories, namespace } = useStore();
+  const { revision, files, activeFile, select, save, saving, lifecycleAction, copy, clone, upgrade, addFile, removeFile, renameFile, siblings, repositories, namespace } = useStore();
   const [tab, setTab] = useState<'edit' | 'diff'>('edit');
   const [baseName, setBaseName] = useState('');
   const [base, setBase] = useState<OpenFile[]>([]);
-  const siblings = revisions.filter((r) => revision && r.spec.packageName === revision.spec.packageName && r.spec.repository === revision.spec.repository && r.metadata.name !== revision.metadata.name);
   useEffect(() => {
     const latest = siblings.find((r) => r.metadata.labels?.['kpt.dev/latest-revision'] === 'true') ?? siblings[0];
     setBaseName(latest?.metadata.name ?? '');
