@@ -53,6 +53,10 @@ export const CHANNELS = {
     request: z.object({ namespace: z.string().optional(), source: z.string().min(1), workspace: z.string().min(1), revision: z.number().int().optional(), strategy: z.string().optional() }),
   },
   'revisions.lifecycle': { request: revisionRef.extend({ verb: z.enum(['propose', 'reject', 'approve', 'propose-delete', 'delete']) }) },
+  'settings.get': { request: z.object({}) },
+  'settings.testDatabase': {
+    request: z.object({ url: z.string().regex(/^postgres(ql)?:\/\//i, 'a PostgreSQL URL starts with postgres:// or postgresql://') }),
+  },
   'approvals.list': { request: z.object({ namespace: z.string().optional() }) },
   'approvals.enqueue': { request: revisionRef },
   'approvals.cancel': { request: revisionRef },
@@ -77,10 +81,18 @@ export interface AnswerOf {
   'revisions.copy': PackageRevision;
   'revisions.upgrade': PackageRevision;
   'revisions.lifecycle': { outcome: string; revision?: PackageRevision };
+  'settings.get': ServiceInfo;
+  'settings.testDatabase': { serverVersion: string };
   'approvals.list': QueuedApprovalView[];
   'approvals.enqueue': QueuedApprovalView[];
   'approvals.cancel': QueuedApprovalView[];
   'approvals.retry': { approved: string[]; waiting: string[] };
+}
+
+/** Where this service keeps its data, as the settings screen shows it (no secrets). */
+export interface ServiceInfo {
+  dataHome: string;
+  database: { kind: 'pglite' | 'postgres'; location: string };
 }
 
 /** An approval waiting for Git, as the window shows it. */

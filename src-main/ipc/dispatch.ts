@@ -2,9 +2,10 @@
 // IPC, browser mode): the channel must be one the contract names, the payload
 // must pass its schema, and whatever happens the caller gets an Answer, never
 // an exception: a window must not be able to crash the service with a payload.
-import { CHANNELS, isChannel, type Answer, type AnswerOf, type Channel, type RequestOf, type ServiceEvent, type WireFile } from '../../src-shared/contract.ts';
+import { CHANNELS, isChannel, type Answer, type AnswerOf, type Channel, type RequestOf, type ServiceEvent, type ServiceInfo, type WireFile } from '../../src-shared/contract.ts';
 import { invalidArgument, isPorchlightError, type ErrorShape } from '../../src-shared/errors.ts';
 import type { PorchlightService } from '../service/porchlight-service.ts';
+import { testPostgres } from '../db/test-postgres.ts';
 import { parse } from '../service/validate.ts';
 
 const toWire = (f: { path: string; content: Uint8Array }): WireFile => ({ path: f.path, base64: Buffer.from(f.content).toString('base64') });
@@ -15,7 +16,7 @@ type Handlers = { [C in Channel]: (request: unknown) => Promise<AnswerOf[C]> };
 /** What the service tells every window while it works. */
 export type Emit = (event: ServiceEvent) => void;
 
-function handlers(service: PorchlightService, emit: Emit): Handlers {
+function handlers(service: PorchlightService, emit: Emit, info: ServiceInfo): Handlers {
   const progress = (repository: string) => (p: { phase: string; loaded: number; total?: number }) =>
     emit({ type: 'sync.progress', repository, phase: p.phase, loaded: p.loaded, ...(p.total ? { total: p.total } : {}) });
   const req = <C extends Channel>(c: C, r: unknown) => parse(CHANNELS[c].request, r) as never;
@@ -63,6 +64,14 @@ function handlers(service: PorchlightService, emit: Emit): Handlers {
       const revision = outcome === 'deleted' ? undefined : await service.getPackageRevision({ namespace: l.namespace, name: l.name });
       return { outcome, ...(revision ? { revision } : {}) };
     },
+    'settings.get': async (r) => {
+      req('settings.get', r);
+      return info;
+    },
+    'settings.testDatabase': async (r) => {
+      const { url } = req('settings.testDatabase', r) as { url: string };
+      return testPostgres(url);
+    },
     'approvals.list': async (r) => (await service.queuedApprovals(req('approvals.list', r))).map(view),
     'approvals.enqueue': async (r) => (await service.queueApproval(req('approvals.enqueue', r))).map(view),
     'approvals.cancel': async (r) => (await service.cancelQueuedApproval(req('approvals.cancel', r))).map(view),
@@ -90,8 +99,8 @@ export function errorShape(e: unknown): ErrorShape {
 
 export type Dispatch = (channel: unknown, payload: unknown) => Promise<Answer<unknown>>;
 
-export function createDispatcher(service: PorchlightService, emit: Emit = () => {}): Dispatch {
-  const table = handlers(service, emit);
+export function createDispatcher(service: PorchlightService, emit: Emit = () => {}, info: ServiceInfo = { dataHome: '', database: { kind: service.db.kind, location: '' } }): Dispatch {
+  const table = handlers(service, emit, info);
   return async (channel, payload) => {
     try {
       if (!isChannel(channel)) throw invalidArgument(`unknown channel ${JSON.stringify(channel)}; the contract (src-shared/contract.ts) lists the valid ones`);

@@ -7,6 +7,7 @@ import { RepositoriesView } from './views/RepositoriesView.tsx';
 import { PackagesView } from './views/PackagesView.tsx';
 import { RevisionView } from './views/RevisionView.tsx';
 import { CommandPalette } from './views/CommandPalette.tsx';
+import { SettingsView } from './views/SettingsView.tsx';
 
 /** How often queued approvals are tried again while Git is unreachable. */
 const RETRY_MS = 5_000;
@@ -36,6 +37,7 @@ export function App() {
         <nav>
           <button className={view === 'repositories' ? 'active' : ''} onClick={() => show('repositories')}>Repositories</button>
           <button className={view === 'packages' ? 'active' : ''} onClick={() => show('packages')}>Packages</button>
+          <button className={view === 'settings' ? 'active' : ''} onClick={() => show('settings')}>Settings</button>
         </nav>
         {progress && <span className="progress" role="status">{progress}</span>}
         <span className="hint">Ctrl+K: commands</span>
@@ -68,6 +70,7 @@ export function App() {
         {view === 'repositories' && <RepositoriesView />}
         {view === 'packages' && <PackagesView />}
         {view === 'revision' && <RevisionView />}
+        {view === 'settings' && <SettingsView />}
       </main>
     </div>
   );

@@ -12,7 +12,7 @@ export interface OpenFile {
 
 export type QueuedApproval = QueuedApprovalView;
 
-type View = 'repositories' | 'packages' | 'revision';
+type View = 'repositories' | 'packages' | 'revision' | 'settings';
 
 interface State {
   view: View;

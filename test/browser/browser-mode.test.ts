@@ -136,6 +136,9 @@ describe.skipIf(!haveChromium)('browser mode in Chromium', () => {
     await page.getByRole('button', { name: 'Packages' }).click();
     await page.getByLabel('Latest only').uncheck();
     await shot('packages');
+    await page.getByRole('button', { name: 'Settings' }).click();
+    await expect.poll(() => page.locator('.summary').textContent()).toContain('embedded PGlite');
+    await shot('settings');
   }, 120_000);
 
   it('queues an approval while Git is down and publishes it when Git returns', async () => {

@@ -74,6 +74,16 @@ describe('Electron relay (fake ipcMain/ipcRenderer)', () => {
     }
   });
 
+  it('tells where the data lives and tests a PostgreSQL URL without ever echoing its password', async () => {
+    expect(await page.invoke(CALL_CHANNEL, 'settings.get', {})).toMatchObject({ ok: true, value: { dataHome: work, database: { kind: 'pglite', location: path.join(work, 'db') } } });
+    const refused = (await page.invoke(CALL_CHANNEL, 'settings.testDatabase', { url: 'postgres://someone:hunter2-secret@127.0.0.1:1/nothing' })) as { ok: boolean; error: { code: string; message: string } };
+    expect(refused).toMatchObject({ ok: false, error: { code: 'UNAVAILABLE' } });
+    expect(refused.error.message).not.toContain('hunter2-secret');
+    expect(await page.invoke(CALL_CHANNEL, 'settings.testDatabase', { url: 'mysql://x' })).toMatchObject({ ok: false, error: { code: 'INVALID_ARGUMENT' } });
+    const pgUrl = process.env.PORCHLIGHT_TEST_PG_URL;
+    if (pgUrl) expect(await page.invoke(CALL_CHANNEL, 'settings.testDatabase', { url: pgUrl })).toMatchObject({ ok: true, value: { serverVersion: expect.stringMatching(/^\d+/) } });
+  });
+
   it('refuses calls from any other frame', async () => {
     const stranger = renderer('https://evil.example/');
     expect(await stranger.invoke(CALL_CHANNEL, 'repositories.list', {})).toMatchObject({ ok: false, error: { code: 'UNAUTHENTICATED' } });
