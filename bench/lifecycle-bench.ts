@@ -9,17 +9,16 @@
 // Options: --small N (100) --big N (10000) revisions; --saves N (30)
 //          --proposals N (15) --approvals N (7) --engines pglite,postgres
 import { execFile } from 'node:child_process';
-import { randomBytes } from 'node:crypto';
 import { mkdir, mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs, promisify } from 'node:util';
-import pg from 'pg';
 import { openDatabase } from '../src-main/db/open-database.ts';
 import { PorchlightService } from '../src-main/service/porchlight-service.ts';
 import { startGitServer, type GitServer } from '../test/support/git-server.ts';
 import { generateRepo } from './generate-repo.ts';
+import { benchAdminUrl, PgDatabases } from './pg-databases.ts';
 import { machineInfo, median, renderTable, round1, timed, writeJson, type ResultRow } from './measure.ts';
 
 const HERE = dirname(fileURLToPath(import.meta.url));
@@ -45,28 +44,11 @@ function log(message: string): void {
   process.stderr.write(`[bench lifecycle ${new Date().toISOString().slice(11, 19)}] ${message}\n`);
 }
 
-async function pgDatabase(adminUrl: string): Promise<{ url: string; drop: () => Promise<void> }> {
-  const name = `porchlight_bench_${randomBytes(6).toString('hex')}`;
-  const admin = async (sql: string) => {
-    const c = new pg.Client({ connectionString: adminUrl });
-    await c.connect();
-    try {
-      await c.query(sql);
-    } finally {
-      await c.end();
-    }
-  };
-  await admin(`CREATE DATABASE "${name}"`);
-  const url = new URL(adminUrl);
-  url.pathname = `/${name}`;
-  return { url: url.toString(), drop: () => admin(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`) };
-}
-
 const configMap = (i: number) => Buffer.from(`apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: edited\ndata:\n  value: "${i}"\n`);
 
-async function measureSize(engine: EngineKind, server: GitServer, repoName: string, work: string, adminUrl: string, counts: { saves: number; proposals: number; approvals: number }): Promise<SizeResult> {
+async function measureSize(engine: EngineKind, server: GitServer, repoName: string, work: string, pgdbs: PgDatabases | undefined, counts: { saves: number; proposals: number; approvals: number }): Promise<SizeResult> {
   const home = join(work, `${engine}-${repoName}`);
-  const pgdb = engine === 'postgres' ? await pgDatabase(adminUrl) : undefined;
+  const pgdb = engine === 'postgres' ? await pgdbs!.create() : undefined;
   const db = await openDatabase({ db: pgdb?.url ?? join(home, 'db'), env: {}, dataHome: home });
   const serverMs: number[] = [];
   const service = new PorchlightService({
@@ -107,7 +89,7 @@ async function measureSize(engine: EngineKind, server: GitServer, repoName: stri
     return { revisions, syncMs: sync.ms, saveMs, proposeMs, approveMs, serverMs: [...serverMs] };
   } finally {
     await service.close();
-    await pgdb?.drop().catch(() => {});
+    if (pgdb) await pgdbs!.drop(pgdb.name).catch(() => {});
   }
 }
 
@@ -126,7 +108,8 @@ export async function runLifecycleBench(argv: string[]): Promise<number> {
   });
   const counts = { saves: Number(values.saves), proposals: Number(values.proposals), approvals: Number(values.approvals) };
   const sizes = [Number(values.small), Number(values.big)];
-  const adminUrl = (process.env.PORCHLIGHT_BENCH_PG_URL ?? process.env.PORCHLIGHT_TEST_PG_URL ?? '').trim();
+  const adminUrl = benchAdminUrl();
+  const pgdbs = adminUrl ? new PgDatabases(adminUrl) : undefined;
   const engines = values.engines.split(',').map((s) => s.trim()) as EngineKind[];
   const warnings: string[] = [];
   if (engines.includes('postgres') && !adminUrl) {
@@ -155,7 +138,7 @@ export async function runLifecycleBench(argv: string[]): Promise<number> {
     server = await startGitServer({ root: srv, username: USER, password: PASSWORD });
     for (const engine of engines) {
       results[engine] = [];
-      for (const size of sizes) results[engine]!.push(await measureSize(engine, server, `${engine}-${size}`, work, adminUrl, counts));
+      for (const size of sizes) results[engine]!.push(await measureSize(engine, server, `${engine}-${size}`, work, pgdbs, counts));
     }
   } finally {
     await server?.stop();

@@ -9,14 +9,12 @@
 // Options: --packages N (1000) --small N (100) --revisions N (3) --files N (5)
 //          --engines pglite,postgres  --no-memory  --out bench/results/sync.json
 import { execFile, spawn } from 'node:child_process';
-import { randomBytes } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { cp, mkdir, mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs, promisify } from 'node:util';
-import pg from 'pg';
 import type { Database } from '../src-main/db/database.ts';
 import { openDatabase } from '../src-main/db/open-database.ts';
 import { PorchlightService } from '../src-main/service/porchlight-service.ts';
@@ -24,6 +22,7 @@ import type { SyncStats } from '../src-shared/domain.ts';
 import { startGitServer, type GitServer } from '../test/support/git-server.ts';
 import { lsRemote, measureFloor, mirrorFetch, type FloorTimes } from './floor.ts';
 import { addOneTag, generateRepo } from './generate-repo.ts';
+import { benchAdminUrl, PgDatabases } from './pg-databases.ts';
 import { machineInfo, MB, median, memory, renderTable, round1, timed, writeJson, type MachineInfo, type ResultRow } from './measure.ts';
 import type { ChildRequest, ChildResult } from './sync-child.ts';
 
@@ -65,47 +64,6 @@ interface EngineResult {
   newTagStats?: SyncStats[];
   revisionsAfterNewTags?: number;
   memory?: { small?: ChildResult; big?: ChildResult; error?: string };
-}
-
-/** A fresh PostgreSQL database per use, created and dropped through the admin URL. */
-class PgDatabases {
-  private readonly created: string[] = [];
-  constructor(readonly adminUrl: string) {}
-
-  private async admin(sql: string): Promise<string[]> {
-    const client = new pg.Client({ connectionString: this.adminUrl, connectionTimeoutMillis: 10_000 });
-    await client.connect();
-    try {
-      const res = await client.query(sql);
-      return res.rows.map((r: Record<string, unknown>) => String(Object.values(r)[0]));
-    } finally {
-      await client.end();
-    }
-  }
-
-  async version(): Promise<string> {
-    return (await this.admin('SHOW server_version'))[0] ?? 'unknown';
-  }
-
-  /** Returns the URL of a new, empty database. The name is hex only, so quoting it is safe. */
-  async create(): Promise<{ name: string; url: string }> {
-    const name = `porchlight_bench_${randomBytes(6).toString('hex')}`;
-    await this.admin(`CREATE DATABASE "${name}"`);
-    this.created.push(name);
-    const url = new URL(this.adminUrl);
-    url.pathname = `/${name}`;
-    return { name, url: url.toString() };
-  }
-
-  async drop(name: string): Promise<void> {
-    await this.admin(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`);
-    const i = this.created.indexOf(name);
-    if (i >= 0) this.created.splice(i, 1);
-  }
-
-  async dropAll(): Promise<void> {
-    for (const name of [...this.created]) await this.drop(name).catch(() => {});
-  }
 }
 
 function log(message: string): void {
@@ -424,7 +382,7 @@ export async function runSyncBench(argv: string[]): Promise<number> {
   const machine: MachineInfo = await machineInfo();
   const loadBefore = os.loadavg();
 
-  const adminUrl = (process.env.PORCHLIGHT_BENCH_PG_URL ?? process.env.PORCHLIGHT_TEST_PG_URL ?? '').trim();
+  const adminUrl = benchAdminUrl();
   const warnings: string[] = [];
   let pgdbs: PgDatabases | undefined;
   let pgVersion: string | undefined;

@@ -6,19 +6,18 @@
 //
 // Options: --packages N (1000) --revisions N (3) --engine pglite|postgres
 //   (postgres needs PORCHLIGHT_BENCH_PG_URL or PORCHLIGHT_TEST_PG_URL)
-import { randomBytes } from 'node:crypto';
 import { cp, mkdir, mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import git from 'isomorphic-git';
-import pg from 'pg';
 import type { Database, QueryResult, Queryable } from '../src-main/db/database.ts';
 import { openDatabase } from '../src-main/db/open-database.ts';
 import { ObjectReader } from '../src-main/git/object-reader.ts';
 import { PorchlightService } from '../src-main/service/porchlight-service.ts';
 import { startGitServer } from '../test/support/git-server.ts';
 import { addOneTag, generateRepo } from './generate-repo.ts';
+import { benchAdminUrl, PgDatabases } from './pg-databases.ts';
 
 interface Span {
   kind: 'sql' | 'tx' | 'git' | 'read';
@@ -242,17 +241,9 @@ export async function runSyncProfile(argv: string[]): Promise<number> {
   const work = await mkdtemp(join(os.tmpdir(), 'porchlight-sync-profile-'));
   const srv = join(work, 'srv');
   await mkdir(srv, { recursive: true });
-  const adminUrl = (process.env.PORCHLIGHT_BENCH_PG_URL ?? process.env.PORCHLIGHT_TEST_PG_URL ?? '').trim();
+  const adminUrl = benchAdminUrl();
+  const pgdbs = adminUrl ? new PgDatabases(adminUrl) : undefined;
   let pgName: string | undefined;
-  const admin = async (sql: string) => {
-    const c = new pg.Client({ connectionString: adminUrl });
-    await c.connect();
-    try {
-      await c.query(sql);
-    } finally {
-      await c.end();
-    }
-  };
   try {
     const repoDir = join(srv, 'p.git');
     const gen = await generateRepo({ dir: join(work, 'tpl.git'), packages: Number(values.packages), revisions: Number(values.revisions) });
@@ -260,12 +251,10 @@ export async function runSyncProfile(argv: string[]): Promise<number> {
     const server = await startGitServer({ root: srv, username: 'u', password: 'p' });
     let target = join(work, 'db');
     if (values.engine === 'postgres') {
-      if (!adminUrl) throw new Error('--engine postgres needs PORCHLIGHT_BENCH_PG_URL');
-      pgName = `porchlight_bench_${randomBytes(6).toString('hex')}`;
-      await admin(`CREATE DATABASE "${pgName}"`);
-      const u = new URL(adminUrl);
-      u.pathname = `/${pgName}`;
-      target = u.toString();
+      if (!pgdbs) throw new Error('--engine postgres needs PORCHLIGHT_BENCH_PG_URL');
+      const created = await pgdbs.create();
+      pgName = created.name;
+      target = created.url;
     }
     const db = await openDatabase({ db: target, dataHome: join(work, 'home') });
     const service = new PorchlightService({
@@ -303,7 +292,7 @@ export async function runSyncProfile(argv: string[]): Promise<number> {
       await server.stop();
     }
   } finally {
-    if (pgName) await admin(`DROP DATABASE IF EXISTS "${pgName}" WITH (FORCE)`).catch(() => {});
+    if (pgName) await pgdbs!.drop(pgName).catch(() => {});
     await rm(work, { recursive: true, force: true });
   }
   return 0;
