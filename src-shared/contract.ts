@@ -26,7 +26,7 @@ export const CHANNELS = {
   'repositories.register': { request: registerRepositorySchema },
   'repositories.sync': { request: repositoryRefSchema.extend({ force: z.boolean().optional() }) },
   'repositories.unregister': { request: unregisterRepositorySchema },
-  'revisions.list': { request: listRevisionsSchema.extend({ search: z.string().optional() }) },
+  'revisions.list': { request: listRevisionsSchema },
   'revisions.page': {
     request: z.object({
       namespace: z.string().optional(),

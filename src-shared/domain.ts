@@ -118,3 +118,8 @@ export interface ResourceFile {
   path: string;
   content: Uint8Array;
 }
+
+/** Porch's readiness rule: every gate's condition must be present and True. The gates not met, by condition type. */
+export function unmetReadinessGates(gates: readonly ReadinessGate[], conditions: readonly Pick<Condition, 'type' | 'status'>[]): string[] {
+  return gates.map((g) => g.conditionType).filter((type) => !conditions.some((c) => c.type === type && c.status === 'True'));
+}

@@ -2,6 +2,7 @@
 // browser mode) validates with these before anything reaches the service.
 import { z } from 'zod';
 import { isDns1123Label } from './names.ts';
+import { packageFilePathProblem } from './package-files.ts';
 
 const dnsLabel = (what: string) =>
   z.string().refine(isDns1123Label, {
@@ -74,23 +75,6 @@ export const initPackageSchema = z.object({
   site: z.string().optional(),
 });
 export type InitPackageRequest = z.input<typeof initPackageSchema>;
-
-/**
- * Why a file path cannot be a package file, or undefined if it can: relative,
- * '/'-separated, no '.', '..' or empty segments, no '.git', no backslashes or
- * control characters. Paths from Git, a directory or a ResourceList all pass
- * through this before they are stored or written.
- */
-export function packageFilePathProblem(p: string): string | undefined {
-  if (p === '') return 'the path is empty';
-  if (p.startsWith('/') || /^[A-Za-z]:/.test(p)) return 'absolute paths are not package files';
-  if (p.includes('\\')) return 'backslashes are not allowed; use "/"';
-  if (/[\u0000-\u001f]/.test(p)) return 'control characters are not allowed';
-  const segments = p.split('/');
-  if (segments.some((s) => s === '' || s === '.' || s === '..')) return 'the path must stay inside the package (no "", "." or ".." segments)';
-  if (segments.some((s) => s.toLowerCase() === '.git')) return '".git" is not a package file';
-  return undefined;
-}
 
 const packageFileSchema = z.object({
   path: z.string().superRefine((p, ctx) => {

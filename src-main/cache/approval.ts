@@ -12,8 +12,9 @@ import fs from 'node:fs';
 import git from 'isomorphic-git';
 import type { Queryable } from '../db/database.ts';
 import { failedPrecondition, notFound } from '../../src-shared/errors.ts';
+import { unmetReadinessGates } from '../../src-shared/domain.ts';
 import { joinPath, normaliseDirectory, revisionFromString } from '../git/porch-refs.ts';
-import { ensureLocalClone, fetchAll, localBranchHead, openLocalClone, openObjectReader, type LocalClone } from '../git/local-clone.ts';
+import { ensureLocalClone, fetchAll, localBranchHead, openObjectReader, type LocalClone } from '../git/local-clone.ts';
 import { listRemoteRefs, remoteVersion, type RemoteRef } from '../git/remote-refs.ts';
 import { useNativeGit } from '../git/native-fetch.ts';
 import { approvalCommitMessage, taskCommitMessage, writeCommit, writeEmptyTree, type CommitIdentity } from '../git/porch-commits.ts';
@@ -21,7 +22,7 @@ import { pushRefs, PushRejected, ZERO_OID, type RefUpdate } from '../git/push.ts
 import { spliceTree, writePackageTree } from '../git/tree-writer.ts';
 import { findRepository, type RepositoryRow } from './repository-store.ts';
 import { readResources } from './revision-store.ts';
-import { cloneDirFor, syncHoldingLease, withRepositoryLease, type SyncContext } from './sync.ts';
+import { cloneFor, syncHoldingLease, withRepositoryLease, type SyncContext } from './sync.ts';
 import { findRevisionForPublish, highestRevision, recordDeleted, recordPublished, type PublishableRevision } from './publish-store.ts';
 
 /** A push refused because the remote moved on is redone this many times. */
@@ -53,11 +54,7 @@ async function freshen(ctx: GitWriteContext, repoId: number, namespace: string, 
     repo = (await findRepository(ctx.db, namespace, name))!;
     inSync = true;
   }
-  let clone = ctx.clones?.get(repo.id);
-  if (!clone) {
-    clone = openLocalClone(cloneDirFor(ctx.clonesDir, repo.id), repo.spec.git.repo);
-    ctx.clones?.set(repo.id, clone);
-  }
+  const clone = cloneFor(ctx, repo);
   await ensureLocalClone(clone, repo.spec.git.branch);
   const head = refs.find((r) => r.ref === `refs/heads/${repo.spec.git.branch}`)?.oid;
   if (head && !(await hasObject(clone, head))) {
@@ -85,13 +82,6 @@ function refsAfter(refs: readonly RemoteRef[], updates: readonly RefUpdate[]): R
   return [...byRef.values()];
 }
 
-/** Porch's readiness gates: every gate's condition must be True in the Kptfile's status before approval. */
-export function unmetReadinessGates(rev: Pick<PublishableRevision, 'kptfile'>): string[] {
-  const gates = rev.kptfile?.readinessGates ?? [];
-  const conditions = rev.kptfile?.conditions ?? [];
-  return gates.map((g) => g.conditionType).filter((type) => !conditions.some((c) => c.type === type && c.status === 'True'));
-}
-
 /**
  * The first attempt trusts the clone's own idea of the branch head (from the
  * last fetch or our last push) and lists nothing: the push itself checks that
@@ -102,8 +92,7 @@ export function unmetReadinessGates(rev: Pick<PublishableRevision, 'kptfile'>): 
 async function optimistic(ctx: GitWriteContext, repoId: number, namespace: string, name: string): Promise<Fresh | undefined> {
   const repo = await findRepository(ctx.db, namespace, name);
   if (!repo || repo.id !== repoId || repo.conditions[0]?.status !== 'True') return undefined;
-  const clone = ctx.clones?.get(repo.id) ?? openLocalClone(cloneDirFor(ctx.clonesDir, repo.id), repo.spec.git.repo);
-  ctx.clones?.set(repo.id, clone);
+  const clone = cloneFor(ctx, repo);
   const head = await localBranchHead(clone, repo.spec.git.branch);
   if (!head || !(await hasObject(clone, head))) return undefined;
   return { repo, refs: [{ ref: `refs/heads/${repo.spec.git.branch}`, oid: head }], clone, inSync: false };
@@ -125,7 +114,7 @@ export async function approveRevision(ctx: GitWriteContext, repository: Reposito
       if (rev.lifecycle !== 'Proposed') {
         throw failedPrecondition(`cannot change approval from ${rev.lifecycle} to Published`, { name, lifecycle: rev.lifecycle });
       }
-      const unmet = unmetReadinessGates(rev);
+      const unmet = unmetReadinessGates(rev.kptfile?.readinessGates ?? [], rev.kptfile?.conditions ?? []);
       // porchctl's words; which gates are unmet travels in the error's data.
       if (unmet.length) throw failedPrecondition('readiness conditions not met', { name, unmet });
       try {

@@ -64,6 +64,16 @@ export function cloneDirFor(clonesDir: string, repositoryId: number): string {
   return path.join(clonesDir, `${repositoryId}.git`);
 }
 
+/** The repository's local clone, one per repository for the life of the process (its object cache with it). */
+export function cloneFor(ctx: SyncContext, repo: RepositoryRow): LocalClone {
+  let clone = ctx.clones?.get(repo.id);
+  if (!clone) {
+    clone = openLocalClone(cloneDirFor(ctx.clonesDir, repo.id), repo.spec.git.repo);
+    ctx.clones?.set(repo.id, clone);
+  }
+  return clone;
+}
+
 const ready = (status: Condition['status'], reason: string, message: string): Condition => ({
   type: 'Ready',
   status,
@@ -72,13 +82,9 @@ const ready = (status: Condition['status'], reason: string, message: string): Co
   lastTransitionTime: new Date().toISOString().replace(/\.\d{3}Z$/, 'Z'),
 });
 
-export async function syncRepository(ctx: SyncContext, repo: RepositoryRow, opts: SyncOptions = {}): Promise<SyncStats> {
-  if (!(await tryTakeSyncLease(ctx.db, repo.id, ctx.owner, LEASE_SECONDS))) throw await busy(ctx, repo, 'a sync');
-  try {
-    return await syncHoldingLease(ctx, repo, opts);
-  } finally {
-    await releaseSyncLease(ctx.db, repo.id, ctx.owner).catch(() => {});
-  }
+/** A sync that finds another one running fails at once, saying who holds the lease. */
+export function syncRepository(ctx: SyncContext, repo: RepositoryRow, opts: SyncOptions = {}): Promise<SyncStats> {
+  return withRepositoryLease(ctx, repo, 'a sync', () => syncHoldingLease(ctx, repo, opts), 0);
 }
 
 async function busy(ctx: SyncContext, repo: RepositoryRow, what: string): Promise<PorchlightError> {
@@ -186,11 +192,7 @@ async function syncLocked(ctx: SyncContext, repo: RepositoryRow, opts: SyncOptio
   }
   timer.done('listRefs');
 
-  let clone = ctx.clones?.get(repo.id);
-  if (!clone) {
-    clone = openLocalClone(cloneDirFor(ctx.clonesDir, repo.id), git.repo);
-    ctx.clones?.set(repo.id, clone);
-  }
+  const clone = cloneFor(ctx, repo);
   // Git and the database answer at the same time: the fetch runs in a child process.
   const [cached] = await Promise.all([
     listCachedPublished(ctx.db, repo.id),

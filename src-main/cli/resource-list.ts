@@ -3,8 +3,8 @@
 // annotated with the file and position it came from.
 import YAML from 'yaml';
 import type { PackageRevision } from '../../src-shared/domain.ts';
+import { isKrmFile } from '../../src-shared/package-files.ts';
 
-export const isKrmFile = (path: string) => path === 'Kptfile' || path.endsWith('/Kptfile') || /\.ya?ml$/.test(path);
 
 /** Where `rpkg pull DIR` keeps the revision's identity and resource version, as porchctl does. */
 export const REVISION_METADATA_FILE = '.KptRevisionMetadata';

@@ -7,9 +7,9 @@ import path from 'node:path';
 import YAML from 'yaml';
 import type { Command } from 'commander';
 import { invalidArgument, PorchlightError } from '../../src-shared/errors.ts';
-import { packageFilePathProblem } from '../../src-shared/requests.ts';
+import { isKrmFile, packageFilePathProblem } from '../../src-shared/package-files.ts';
 import type { CliContext } from './cli-context.ts';
-import { isKrmFile, LOCATION_ANNOTATIONS, REVISION_METADATA_FILE } from './resource-list.ts';
+import { LOCATION_ANNOTATIONS, REVISION_METADATA_FILE } from './resource-list.ts';
 
 interface PackageFile {
   path: string;

@@ -20,7 +20,7 @@ export function useNativeGit(env: NodeJS.ProcessEnv = process.env): Promise<bool
   return available;
 }
 
-export function runGit(args: string[], env: NodeJS.ProcessEnv, timeoutMs: number): Promise<{ code: number; stderr: string }> {
+function runGit(args: string[], env: NodeJS.ProcessEnv, timeoutMs: number): Promise<{ code: number; stderr: string }> {
   return new Promise((resolve) => {
     execFile('git', args, { env, timeout: timeoutMs, maxBuffer: 16 * 1024 * 1024, killSignal: 'SIGKILL' }, (error, _stdout, stderr) => {
       const code = error ? (typeof error.code === 'number' ? error.code : -1) : 0;
@@ -30,7 +30,7 @@ export function runGit(args: string[], env: NodeJS.ProcessEnv, timeoutMs: number
 }
 
 /** The environment for one git command talking to `auth`'s server: no prompts, no helpers, credentials as a header. */
-export function gitEnv(auth: BasicAuth | undefined, timeoutMs: number): NodeJS.ProcessEnv {
+function gitEnv(auth: BasicAuth | undefined, timeoutMs: number): NodeJS.ProcessEnv {
   const config: [string, string][] = [
     // Abort a transfer that stalls: below 1 byte/s for the timeout.
     ['http.lowSpeedLimit', '1'],
@@ -66,7 +66,7 @@ export async function nativeFetchAll(gitdir: string, url: string, opts: { auth?:
 }
 
 /** A failed git command as a PorchlightError that says what to do. */
-export function gitFailure(res: { code: number; stderr: string }, url: string, doing: string, what: string): PorchlightError {
+function gitFailure(res: { code: number; stderr: string }, url: string, doing: string, what: string): PorchlightError {
   const where = redactUrl(url);
   const message = res.stderr.trim().split('\n').pop() ?? '';
   if (res.code === -2) return new PorchlightError('UNAVAILABLE', `Git server at ${where} did not finish ${what} in time`, { url: where });

@@ -35,12 +35,8 @@ function handlers(service: PorchlightService, emit: Emit, info: ServiceInfo): Ha
       return stats;
     },
     'repositories.unregister': (r) => service.unregisterRepository(req('repositories.unregister', r)),
-    'revisions.list': async (r) => {
-      const { search, ...filter } = req('revisions.list', r) as { search?: string };
-      const all = await service.listPackageRevisions(filter);
-      const needle = search?.trim().toLowerCase();
-      return needle ? all.filter((pr) => `${pr.metadata.name} ${pr.spec.packageName} ${pr.spec.workspaceName}`.toLowerCase().includes(needle)) : all;
-    },
+    // Search happens in the database, on revisions.page.
+    'revisions.list': (r) => service.listPackageRevisions(req('revisions.list', r)),
     'revisions.page': (r) => service.pagePackageRevisions(req('revisions.page', r)),
     'revisions.get': (r) => service.getPackageRevision(req('revisions.get', r)),
     'revisions.resources': async (r) => {

@@ -5,6 +5,7 @@
 import YAML, { isMap, isScalar, type Document, type YAMLMap } from 'yaml';
 import type { UpstreamLock } from '../../src-shared/domain.ts';
 import { invalidArgument } from '../../src-shared/errors.ts';
+import { isKptfile, isKrmFile } from '../../src-shared/package-files.ts';
 import { builtinFor, fullImage, functionConfig, type FunctionResult } from './builtin-functions.ts';
 
 export interface PackageFile {
@@ -15,8 +16,6 @@ export interface PackageFile {
 const text = (f: PackageFile) => Buffer.from(f.content).toString('utf8');
 const bytes = (s: string) => Buffer.from(s, 'utf8');
 
-export const isKptfile = (p: string) => p === 'Kptfile' || p.endsWith('/Kptfile');
-export const isYamlResource = (p: string) => isKptfile(p) || /\.ya?ml$/.test(p);
 
 export function parseDocs(f: PackageFile): Document[] {
   const docs = YAML.parseAllDocuments(text(f), { keepSourceTokens: false });
@@ -83,7 +82,7 @@ export function mergeIdentity(doc: Document): { namespace: string; name: string 
  */
 export function addMergeKeys(files: readonly PackageFile[]): PackageFile[] {
   return files.map((f) => {
-    if (!isYamlResource(f.path)) return f;
+    if (!isKrmFile(f.path)) return f;
     const docs = parseDocs(f);
     let changed = false;
     for (const doc of docs) {
@@ -132,7 +131,7 @@ function runPipeline(files: readonly PackageFile[], kptfile: Document): { files:
     };
   }
   const byPath = new Map(files.map((f) => [f.path, f]));
-  const resources = files.filter((f) => isYamlResource(f.path) && !isKptfile(f.path)).map((f) => ({ path: f.path, docs: parseDocs(f) }));
+  const resources = files.filter((f) => isKrmFile(f.path) && !isKptfile(f.path)).map((f) => ({ path: f.path, docs: parseDocs(f) }));
   const results: FunctionResult[] = [];
   for (const fn of functions) {
     const image = String(fn.image);

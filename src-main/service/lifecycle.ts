@@ -34,6 +34,23 @@ export async function requireLiveRevision(db: Database, namespace: string, name:
   return rev;
 }
 
+/**
+ * Porch's rules for deleting, in its order: a published revision must be
+ * proposed for deletion first, and no revision another one was cloned or
+ * upgraded from may go.
+ */
+export async function assertDeletable(db: Database, rev: Pick<LiveRevision, 'lifecycle'>, namespace: string, name: string): Promise<void> {
+  if (rev.lifecycle === 'Published') {
+    throw failedPrecondition(
+      `packagerevisions.porch.kpt.dev "${name}" is forbidden: published PackageRevisions must be proposed for deletion by setting spec.lifecycle to 'DeletionProposed' prior to deletion`,
+    );
+  }
+  const downstream = await findDownstreamOf(db, namespace, name);
+  if (downstream) {
+    throw failedPrecondition(`packagerevisions.porch.kpt.dev "${name}" is forbidden: cannot delete package revision, it is referenced as upstream by: ${downstream}`, { downstream });
+  }
+}
+
 export async function applyLifecycleVerb(db: Database, verb: LifecycleVerb, namespace: string, name: string, by: string, found?: LiveRevision): Promise<LifecycleOutcome> {
   const rev = found ?? (await requireLiveRevision(db, namespace, name));
   const move = async (from: LiveRevision['lifecycle'], to: LiveRevision['lifecycle']) => {
@@ -63,17 +80,7 @@ export async function applyLifecycleVerb(db: Database, verb: LifecycleVerb, name
       await move('Published', 'DeletionProposed');
       return 'proposed for deletion';
     case 'delete':
-      if (rev.lifecycle === 'Published') {
-        throw failedPrecondition(
-          `packagerevisions.porch.kpt.dev "${name}" is forbidden: published PackageRevisions must be proposed for deletion by setting spec.lifecycle to 'DeletionProposed' prior to deletion`,
-        );
-      }
-      {
-        const downstream = await findDownstreamOf(db, namespace, name);
-        if (downstream) {
-          throw failedPrecondition(`packagerevisions.porch.kpt.dev "${name}" is forbidden: cannot delete package revision, it is referenced as upstream by: ${downstream}`, { downstream });
-        }
-      }
+      await assertDeletable(db, rev, namespace, name);
       // A revision proposed for deletion leaves Git first: the service does that (approval.ts).
       if (rev.lifecycle === 'DeletionProposed') throw new PorchlightError('INTERNAL', `deleting ${name} needs Git; the service handles it`);
       if (!(await markUnpublishedForDestruction(db, rev))) throw conflict(name);

@@ -60,8 +60,8 @@ export async function planUpgrade(db: Database, r: { namespace: string; source: 
   const oldUpstream = await revisionNamed(db, r.namespace, oldName);
   if (!oldUpstream) throw notFound(`upstream package revision ${oldName} no longer exists`);
   if (!published(oldUpstream.lifecycle)) throw failedPrecondition(`old upstream package revision ${oldName} is not published`);
-  const siblings = (await listRevisions(db, { namespace: r.namespace, packagePath: oldUpstream.package_path })).filter(
-    (x) => x.repository_id === oldUpstream.repository_id && published(x.lifecycle) && x.revision > 0,
+  const siblings = (await listRevisions(db, { namespace: r.namespace, repositoryId: oldUpstream.repository_id, packagePath: oldUpstream.package_path })).filter(
+    (x) => published(x.lifecycle) && x.revision > 0,
   );
   const newUpstream = r.revision
     ? siblings.find((x) => x.revision === r.revision)
@@ -109,7 +109,7 @@ interface Upstream {
 }
 
 /** The updates available to a revision, found through its upstream lock as porchctl does. */
-async function upstreamOf(pr: PackageRevision, all: readonly PackageRevision[], repositories: Awaited<ReturnType<typeof listRepositories>>): Promise<Upstream | undefined> {
+function upstreamOf(pr: PackageRevision, all: readonly PackageRevision[], repositories: Awaited<ReturnType<typeof listRepositories>>): Upstream | undefined {
   const lock = (pr.status.upstreamLock as { git?: { repo: string; ref: string } }).git;
   if (!lock) return undefined;
   const slash = lock.ref.lastIndexOf('/');
@@ -139,7 +139,7 @@ export async function discoverUpstream(db: Database, namespace: string | undefin
   const chosen = names.length ? names.map((n) => all.find((pr) => pr.metadata.name === n)!) : all;
   const rows: string[][] = [];
   for (const pr of chosen) {
-    const up = await upstreamOf(pr, all, repositories);
+    const up = upstreamOf(pr, all, repositories);
     rows.push([pr.metadata.name, up?.repository ?? '', up?.updates.length ? up.updates.map((u) => `v${u.revision}`).join(', ') : 'No update available']);
   }
   return rows;
@@ -150,7 +150,7 @@ export async function discoverDownstream(db: Database, namespace: string | undef
   const repositories = await listRepositories(db, undefined);
   const groups = new Map<string, string[][]>();
   for (const pr of all) {
-    const up = await upstreamOf(pr, all, repositories);
+    const up = upstreamOf(pr, all, repositories);
     if (!up) continue;
     const lock = (pr.status.upstreamLock as { git: { ref: string } }).git;
     const v = lock.ref.lastIndexOf('v');

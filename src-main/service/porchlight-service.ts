@@ -6,7 +6,7 @@ import os from 'node:os';
 import path from 'node:path';
 import type { HttpClient, ProgressCallback } from 'isomorphic-git';
 import type { Database } from '../db/database.ts';
-import type { PackageRevision, Repository, SyncStats } from '../../src-shared/domain.ts';
+import { unmetReadinessGates, type PackageRevision, type Repository, type SyncStats } from '../../src-shared/domain.ts';
 import { alreadyExists, failedPrecondition, invalidArgument, notFound, PorchlightError } from '../../src-shared/errors.ts';
 import {
   listRevisionsSchema,
@@ -32,9 +32,9 @@ import { readUpstreamPackage } from '../git/upstream-package.ts';
 import { discoverDownstream, discoverUpstream, planUpgrade, threePackages, upgradeTask } from './package-upgrade.ts';
 import { upgradeFiles } from './upgrade/strategies.ts';
 import { initPackageFiles } from './package-init.ts';
-import { applyLifecycleVerb, requireLiveRevision, type LifecycleOutcome, type LifecycleVerb } from './lifecycle.ts';
+import { applyLifecycleVerb, assertDeletable, requireLiveRevision, type LifecycleOutcome, type LifecycleVerb } from './lifecycle.ts';
 import { approveRevision, deletePublishedRevision, type GitWriteContext } from '../cache/approval.ts';
-import { findDownstreamOf, listQueuedApprovals, setQueuedApproval, type QueuedApproval } from '../cache/lifecycle-store.ts';
+import { listQueuedApprovals, setQueuedApproval, type QueuedApproval } from '../cache/lifecycle-store.ts';
 import { commitIdentity } from './commit-identity.ts';
 import { runCleanup, type CleanupResult } from '../cache/cleanup-worker.ts';
 import {
@@ -411,19 +411,15 @@ export class PorchlightService {
     const rev = await requireLiveRevision(this.db, r.namespace, r.name);
     if (request.verb === 'approve') {
       const pr = await this.getPackageRevision(r);
-      const conditions = pr.status.conditions ?? [];
-      const ready = (pr.spec.readinessGates ?? []).every((g) => conditions.some((c) => c.type === g.conditionType && c.status === 'True'));
-      if (!ready) throw failedPrecondition('readiness conditions not met', { name: r.name });
+      const unmet = unmetReadinessGates(pr.spec.readinessGates ?? [], pr.status.conditions ?? []);
+      if (unmet.length) throw failedPrecondition('readiness conditions not met', { name: r.name, unmet });
       if (rev.lifecycle === 'Proposed') {
         await approveRevision(this.sync, await this.repositoryOf(rev.repository_id), r.name);
         return 'approved';
       }
     }
     if (request.verb === 'delete' && rev.lifecycle === 'DeletionProposed') {
-      const downstream = await findDownstreamOf(this.db, r.namespace, r.name);
-      if (downstream) {
-        throw failedPrecondition(`packagerevisions.porch.kpt.dev "${r.name}" is forbidden: cannot delete package revision, it is referenced as upstream by: ${downstream}`, { downstream });
-      }
+      await assertDeletable(this.db, rev, r.namespace, r.name);
       await deletePublishedRevision(this.sync, await this.repositoryOf(rev.repository_id), r.name);
       await this.cleanup(rev.repository_id);
       return 'deleted';

@@ -12,8 +12,11 @@ import YAML from 'yaml';
 import { loadScript, PORCH_GITEA, runScript, type StepOverride } from './cli-e2e-runner.ts';
 
 const SCRIPTS_DIR = fileURLToPathSafe('../../../shared/porch/cli-e2e');
-/** The scripts that pass today; the rest need approval (Git publish) and come with the write side. */
-export const READ_SIDE_SCRIPTS = ['repo-register', 'rpkg-get', 'rpkg-init', 'rpkg-lifecycle', 'rpkg-push', 'rpkg-clone', 'rpkg-upgrade'];
+/**
+ * Porch's scripts Porchlight runs. The two left out (rpkg-push-on-render-failure,
+ * rpkg-unready) need KRM function images, as do two steps of rpkg-push (functionSteps).
+ */
+export const SCRIPTS = ['repo-register', 'rpkg-get', 'rpkg-init', 'rpkg-lifecycle', 'rpkg-push', 'rpkg-clone', 'rpkg-upgrade'];
 
 /**
  * Steps that run KRM function images, which Porchlight has no runtime for.
@@ -66,7 +69,7 @@ describe.each(testEngines())('porchctl e2e scripts on $kind', (engine) => {
     fs.rmSync(work, { recursive: true, force: true });
   });
 
-  it.each(READ_SIDE_SCRIPTS)('%s', async (name) => {
+  it.each(SCRIPTS)('%s', async (name) => {
     const script = loadScript(path.join(SCRIPTS_DIR, `${name}.config.yaml`));
     // The scripts pull into fixed directories under /tmp/porch-e2e; each run starts without them.
     fs.rmSync('/tmp/porch-e2e', { recursive: true, force: true });

@@ -3,7 +3,8 @@
 // force-delete-replace and copy-merge. Each returns the new package's files.
 import YAML, { isMap, type Document, type Node, type YAMLMap } from 'yaml';
 import { failedPrecondition } from '../../../src-shared/errors.ts';
-import { isKptfile, isYamlResource, joinDocs, mergeIdentity, parseDocs, type PackageFile } from '../kpt-files.ts';
+import { isKptfile, isKrmFile } from '../../../src-shared/package-files.ts';
+import { joinDocs, mergeIdentity, parseDocs, type PackageFile } from '../kpt-files.ts';
 import { inferNameKey, kubernetesMergeKeys, mergeNode } from './merge3.ts';
 
 export const STRATEGIES = ['resource-merge', 'fast-forward', 'force-delete-replace', 'copy-merge'] as const;
@@ -69,7 +70,7 @@ interface Resource {
 function resources(files: readonly PackageFile[]): Map<string, Resource> {
   const out = new Map<string, Resource>();
   for (const f of files) {
-    if (!isYamlResource(f.path) || isKptfile(f.path)) continue;
+    if (!isKrmFile(f.path) || isKptfile(f.path)) continue;
     parseDocs(f).forEach((doc, index) => {
       if (!isMap(doc.contents)) return;
       const apiVersion = String(doc.get('apiVersion') ?? '');
@@ -112,7 +113,7 @@ function mergeResources(pkgs: ThreePackages): PackageFile[] {
 
 /** Files that are not KRM: local edits and additions win, everything else follows upstream. */
 function mergeOtherFiles(pkgs: ThreePackages): PackageFile[] {
-  const isOther = (f: PackageFile) => !isYamlResource(f.path);
+  const isOther = (f: PackageFile) => !isKrmFile(f.path);
   const [o, u] = [byPath(pkgs.original), byPath(pkgs.updated)];
   const result = new Map<string, PackageFile>();
   const localWins = new Set<string>();
@@ -134,7 +135,7 @@ function localChanges(pkgs: ThreePackages): string[] {
   const [o, l] = [byPath(pkgs.original), byPath(pkgs.local)];
   const normalise = (f: PackageFile | undefined, localName?: string) => {
     if (!f) return undefined;
-    if (!isYamlResource(f.path)) return Buffer.from(f.content).toString('base64');
+    if (!isKrmFile(f.path)) return Buffer.from(f.content).toString('base64');
     try {
       const docs = parseDocs(f).map((d) => d.toJS() as Record<string, unknown>);
       if (isKptfile(f.path) && docs[0]) {

@@ -7,13 +7,14 @@ import { EditorState } from '@codemirror/state';
 import { yaml } from '@codemirror/lang-yaml';
 import { linter, type Diagnostic } from '@codemirror/lint';
 import YAML from 'yaml';
+import { isKrmFile } from '../../../src-shared/package-files.ts';
 import { registerFlusher } from '../store.ts';
 
 const AUTOSAVE_MS = 400;
 
 /** What the editor flags: YAML that does not parse, and KRM objects missing their basics. */
 export function checkYaml(path: string, text: string): Diagnostic[] {
-  if (!/\.ya?ml$|(^|\/)Kptfile$/.test(path)) return [];
+  if (!isKrmFile(path)) return [];
   const out: Diagnostic[] = [];
   for (const doc of YAML.parseAllDocuments(text)) {
     for (const err of doc.errors) out.push({ from: err.pos[0], to: Math.max(err.pos[1], err.pos[0] + 1), severity: 'error', message: err.message });
