@@ -3,7 +3,7 @@
 // must pass and the type of its answer. Both front doors (Electron IPC and
 // browser mode over HTTP) carry exactly these, and both validate on arrival.
 import { z } from 'zod';
-import type { PackageRevision, Repository, SyncStats } from './domain.ts';
+import type { PackageRevision, Repository, RevisionSummary, SyncStats } from './domain.ts';
 import type { ErrorShape } from './errors.ts';
 import {
   clonePackageSchema,
@@ -13,11 +13,14 @@ import {
   registerRepositorySchema,
   repositoryRefSchema,
   unregisterRepositorySchema,
+  updateRepositorySchema,
 } from './requests.ts';
 
 /** Resource contents cross the boundary as base64: JSON and structured clone both carry strings safely. */
 const fileSchema = z.object({ path: z.string(), base64: z.string() });
 export type WireFile = z.infer<typeof fileSchema>;
+
+const postgresUrl = z.string().regex(/^postgres(ql)?:\/\//i, 'a PostgreSQL URL starts with postgres:// or postgresql://');
 
 const revisionRef = z.object({ namespace: z.string().optional(), name: z.string().min(1) });
 
@@ -26,6 +29,7 @@ export const CHANNELS = {
   'repositories.register': { request: registerRepositorySchema },
   'repositories.sync': { request: repositoryRefSchema.extend({ force: z.boolean().optional() }) },
   'repositories.unregister': { request: unregisterRepositorySchema },
+  'repositories.update': { request: updateRepositorySchema },
   'revisions.list': { request: listRevisionsSchema },
   'revisions.page': {
     request: z.object({
@@ -35,10 +39,14 @@ export const CHANNELS = {
       search: z.string().max(200).optional(),
       lifecycle: z.enum(['', 'Draft', 'Proposed', 'Published', 'DeletionProposed']).optional(),
       latestOnly: z.boolean().optional(),
+      /** One repository's revisions (one partition), or every repository's. */
+      repository: z.string().min(1).optional(),
     }),
   },
   'revisions.get': { request: revisionRef },
   'revisions.resources': { request: revisionRef },
+  /** The files of the revision's upstream at its upstreamLock commit: a registered revision's, else read from Git. */
+  'revisions.upstreamResources': { request: revisionRef },
   'revisions.save': {
     request: revisionRef.extend({
       resourceVersion: z.string().min(1),
@@ -54,9 +62,9 @@ export const CHANNELS = {
   },
   'revisions.lifecycle': { request: revisionRef.extend({ verb: z.enum(['propose', 'reject', 'approve', 'propose-delete', 'delete']) }) },
   'settings.get': { request: z.object({}) },
-  'settings.testDatabase': {
-    request: z.object({ url: z.string().regex(/^postgres(ql)?:\/\//i, 'a PostgreSQL URL starts with postgres:// or postgresql://') }),
-  },
+  'settings.testDatabase': { request: z.object({ url: postgresUrl }) },
+  /** The database the next start opens (this one stays open until then). */
+  'settings.setDatabase': { request: z.discriminatedUnion('kind', [z.object({ kind: z.literal('pglite') }), z.object({ kind: z.literal('postgres'), url: postgresUrl })]) },
   'approvals.list': { request: z.object({ namespace: z.string().optional() }) },
   'approvals.enqueue': { request: revisionRef },
   'approvals.cancel': { request: revisionRef },
@@ -71,10 +79,12 @@ export interface AnswerOf {
   'repositories.register': { repository: Repository; sync: SyncStats | ErrorShape };
   'repositories.sync': SyncStats;
   'repositories.unregister': { draftsDestroyed: number };
+  'repositories.update': Repository;
   'revisions.list': PackageRevision[];
-  'revisions.page': { items: PackageRevision[]; next?: string };
+  'revisions.page': { items: RevisionSummary[]; next?: string };
   'revisions.get': PackageRevision;
   'revisions.resources': { revision: PackageRevision; files: WireFile[] };
+  'revisions.upstreamResources': { source: string; files: WireFile[] };
   'revisions.save': PackageRevision;
   'revisions.init': PackageRevision;
   'revisions.clone': PackageRevision;
@@ -83,6 +93,7 @@ export interface AnswerOf {
   'revisions.lifecycle': { outcome: string; revision?: PackageRevision };
   'settings.get': ServiceInfo;
   'settings.testDatabase': { serverVersion: string };
+  'settings.setDatabase': ServiceInfo;
   'approvals.list': QueuedApprovalView[];
   'approvals.enqueue': QueuedApprovalView[];
   'approvals.cancel': QueuedApprovalView[];
@@ -93,6 +104,10 @@ export interface AnswerOf {
 export interface ServiceInfo {
   dataHome: string;
   database: { kind: 'pglite' | 'postgres'; location: string };
+  /** What the next start opens, when the settings chose another database (a restart applies it). */
+  next?: { kind: 'pglite' | 'postgres'; location: string };
+  /** Set by PORCHLIGHT_DB or --db: the saved choice does not apply while it is. */
+  overriddenBy?: string;
 }
 
 /** An approval waiting for Git, as the window shows it. */
@@ -108,7 +123,10 @@ export type Answer<T> = { ok: true; value: T } | { ok: false; error: ErrorShape 
 
 /** Events the service pushes to every window. */
 export type ServiceEvent =
-  | { type: 'sync.progress'; repository: string; phase: string; loaded: number; total?: number }
+  /** A long operation's progress: sync (and a registration's first clone) per repository, publish per revision. */
+  | { type: 'progress'; operation: 'sync' | 'publish'; subject: string; phase: string; loaded: number; total?: number }
+  /** Something that finished in the background (a scheduled sync, a queued approval) and the user should hear of. */
+  | { type: 'notification'; level: 'info' | 'error'; source: 'sync' | 'approval'; subject: string; message: string }
   | { type: 'repository.status'; repository: Repository }
   | { type: 'revision.changed'; name: string; namespace: string }
   | { type: 'git.reachable'; reachable: boolean };

@@ -77,6 +77,29 @@ export interface PackageRevision {
   };
 }
 
+/** A row of a package list: what a table shows, a small fraction of a whole PackageRevision. */
+export interface RevisionSummary {
+  name: string;
+  packageName: string;
+  workspaceName: string;
+  revision: number;
+  latest: boolean;
+  lifecycle: Lifecycle;
+  repository: string;
+}
+
+export function summarizeRevision(r: PackageRevision): RevisionSummary {
+  return {
+    name: r.metadata.name,
+    packageName: r.spec.packageName,
+    workspaceName: r.spec.workspaceName,
+    revision: r.spec.revision ?? 0,
+    latest: r.metadata.labels?.['kpt.dev/latest-revision'] === 'true',
+    lifecycle: r.spec.lifecycle,
+    repository: r.spec.repository,
+  };
+}
+
 export interface RepositoryGitSpec {
   repo: string;
   branch: string;
@@ -100,6 +123,8 @@ export interface Repository {
     conditions?: Condition[];
     lastFullSyncTime?: string;
     syncStats?: SyncStats;
+    /** Porchlight's own: seconds between scheduled syncs when there is no cron schedule (0: none). */
+    syncIntervalSeconds?: number;
   };
 }
 

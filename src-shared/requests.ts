@@ -46,6 +46,14 @@ export const repositoryRefSchema = z.object({
   name: z.string().min(1),
 });
 
+/** How often a repository is synced: an interval (0 turns scheduled syncs off) or a cron schedule, which wins. */
+export const updateRepositorySchema = repositoryRefSchema.extend({
+  syncIntervalSeconds: z.number().int().min(0).max(7 * 24 * 3600).optional(),
+  /** A 5-field cron expression; null goes back to the interval. */
+  syncSchedule: z.string().min(1).nullable().optional(),
+});
+export type UpdateRepositoryRequest = z.input<typeof updateRepositorySchema>;
+
 export const unregisterRepositorySchema = repositoryRefSchema.extend({
   force: z.boolean().default(false),
 });

@@ -98,10 +98,16 @@ async function optimistic(ctx: GitWriteContext, repoId: number, namespace: strin
   return { repo, refs: [{ ref: `refs/heads/${repo.spec.git.branch}`, oid: head }], clone, inSync: false };
 }
 
-export async function approveRevision(ctx: GitWriteContext, repository: RepositoryRow, name: string): Promise<void> {
+/** Where an approval is, for a progress bar: one step per phase. */
+export type ApprovalProgress = (p: { phase: string; loaded: number; total: number }) => void;
+const APPROVAL_STEPS = 4;
+
+export async function approveRevision(ctx: GitWriteContext, repository: RepositoryRow, name: string, onProgress?: ApprovalProgress): Promise<void> {
+  const step = (phase: string, loaded: number) => onProgress?.({ phase, loaded, total: APPROVAL_STEPS });
   await withRepositoryLease(ctx, repository, 'approval', async () => {
     for (let attempt = 1; ; attempt++) {
       const started = performance.now();
+      step(attempt === 1 ? 'Checking the remote' : 'The remote moved on: fetching', 0);
       const fresh =
         (attempt === 1 ? await optimistic(ctx, repository.id, repository.namespace, repository.name) : undefined) ??
         (await freshen(ctx, repository.id, repository.namespace, repository.name, true));
@@ -118,7 +124,8 @@ export async function approveRevision(ctx: GitWriteContext, repository: Reposito
       // porchctl's words; which gates are unmet travels in the error's data.
       if (unmet.length) throw failedPrecondition('readiness conditions not met', { name, unmet });
       try {
-        await publish(ctx, fresh, rev);
+        await publish(ctx, fresh, rev, step);
+        step('Published', APPROVAL_STEPS);
         ctx.log?.('approval done', { name, ms: Math.round(performance.now() - started) });
         return;
       } catch (e) {
@@ -129,7 +136,7 @@ export async function approveRevision(ctx: GitWriteContext, repository: Reposito
   });
 }
 
-async function publish(ctx: GitWriteContext, fresh: Fresh, rev: PublishableRevision): Promise<void> {
+async function publish(ctx: GitWriteContext, fresh: Fresh, rev: PublishableRevision, step: (phase: string, loaded: number) => void): Promise<void> {
   const { repo, refs, clone } = fresh;
   const branch = repo.spec.git.branch;
   const fullPath = joinPath(normaliseDirectory(repo.spec.git.directory), rev.package_path);
@@ -145,6 +152,7 @@ async function publish(ctx: GitWriteContext, fresh: Fresh, rev: PublishableRevis
   }
   const head = refs.find((r) => r.ref === `refs/heads/${branch}`)?.oid;
   const author = await ctx.identity();
+  step('Writing the commits', 1);
   const reader = await openObjectReader(clone);
   const written = new Set<string>();
   let commit: string;
@@ -169,12 +177,14 @@ async function publish(ctx: GitWriteContext, fresh: Fresh, rev: PublishableRevis
     { ref: `refs/heads/${branch}`, old: head ?? ZERO_OID, oid: commit },
     { ref: tag, old: ZERO_OID, oid: commit },
   ];
+  step('Pushing', 2);
   const pushStarted = performance.now();
   const { serverMs } = await pushRefs(clone.gitdir, repo.spec.git.repo, updates, { http: ctx.http, auth: await ctx.credentials(repo), objects: [...written] });
   ctx.log?.('approval: pushed', { name: rev.name, ms: Math.round(performance.now() - pushStarted), serverMs: Math.round(serverMs) });
   await keepLocalRefs(clone, updates);
   await ctx.afterPush?.(updates);
 
+  step('Recording', 3);
   const recorded = await ctx.db.transaction(async (tx) => {
     const ok = await recordPublished(tx, rev, {
       revision,

@@ -43,8 +43,19 @@ export function toRepository(row: RepositoryRow): Repository {
       ...(row.last_sync_at ? { lastFullSyncTime: row.last_sync_at.toISOString().replace(/\.\d{3}Z$/, 'Z') } : {}),
       // Porchlight's own: what the last sync found (Porch logs these; we keep them).
       ...(row.sync_stats ? { syncStats: row.sync_stats } : {}),
+      syncIntervalSeconds: row.sync_interval_s,
     },
   };
+}
+
+/** A new sync interval and schedule (the schedule lives in spec.sync, as Porch keeps it). */
+export async function updateRepositorySync(q: Queryable, id: number, r: { syncIntervalS: number; spec: Repository['spec']; updatedBy: string }): Promise<RepositoryRow | undefined> {
+  const res = await q.query<RepositoryRow>(
+    `UPDATE repositories SET sync_interval_s = $2, spec = $3, updated_by = $4, updated_at = now()
+     WHERE id = $1 AND status = 'default' RETURNING ${COLUMNS}`,
+    [id, r.syncIntervalS, r.spec, r.updatedBy],
+  );
+  return res.rows[0];
 }
 
 export async function insertRepository(

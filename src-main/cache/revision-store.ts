@@ -255,6 +255,8 @@ export interface PageRequest {
   search?: string;
   lifecycle?: string;
   latestOnly?: boolean;
+  /** One repository's revisions: the page reads one partition. */
+  repositoryId?: number;
 }
 
 /** One keyset page of revisions in name order, and the cursor for the next page. */
@@ -266,6 +268,7 @@ export async function listRevisionsPage(q: Queryable, p: PageRequest): Promise<{
     clauses.push(sql.replaceAll('?', `$${params.length}`));
   };
   if (p.after !== undefined) add('pr.name > ?', p.after);
+  if (p.repositoryId !== undefined) add('pr.repository_id = ?', p.repositoryId);
   if (p.search) add(`(pr.name ILIKE ? OR pr.package_path ILIKE ?)`, `%${p.search.replace(/[\\%_]/g, (c) => `\\${c}`)}%`);
   if (p.lifecycle) add('pr.lifecycle = ?', p.lifecycle);
   if (p.latestOnly) clauses.push('pr.latest');

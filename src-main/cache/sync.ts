@@ -222,6 +222,8 @@ async function syncLocked(ctx: SyncContext, repo: RepositoryRow, opts: SyncOptio
     const blobMemo = new Map<string, Uint8Array>();
     const ref = { id: repo.id, namespace: repo.namespace, name: repo.name };
     let size = 25;
+    const report = (loaded: number) => opts.onProgress?.({ phase: 'Reading packages', loaded, total: toInsert.length });
+    if (toInsert.length) report(0);
     for (let i = 0; i < toInsert.length; ) {
       // Let a window's call in between batches.
       await new Promise<void>((resolve) => setImmediate(resolve));
@@ -236,6 +238,7 @@ async function syncLocked(ctx: SyncContext, repo: RepositoryRow, opts: SyncOptio
       const took = performance.now() - began;
       timer.done('insert');
       size = Math.round(Math.min(BATCH_MAX, Math.max(BATCH_MIN, (size * BATCH_TARGET_MS) / Math.max(took, 1))));
+      report(i);
     }
     // PGlite runs no autovacuum, so nothing else would ever give the planner
     // statistics: without them a lookup by name in a big repository was a

@@ -1,6 +1,7 @@
 // What every command needs: the service over the database the user chose, and
 // the streams to write to. Opening is lazy, so `--help` never touches a database.
 import { openDatabase, resolveDataHome } from '../db/open-database.ts';
+import { databaseToOpen } from '../service/database-choice.ts';
 import { PorchlightService } from '../service/porchlight-service.ts';
 
 export interface CliIo {
@@ -20,7 +21,9 @@ export class CliContext {
   open(): Promise<PorchlightService> {
     this.service ??= (async () => {
       const dataHome = resolveDataHome(this.io.env);
-      const db = await openDatabase({ db: this.dbOption(), env: this.io.env, dataHome });
+      // The CLI opens what the window opens: --db, PORCHLIGHT_DB, else the database chosen in the settings.
+      const { db: target } = await databaseToOpen(dataHome, this.dbOption(), this.io.env);
+      const db = await openDatabase({ db: target, env: this.io.env, dataHome });
       return new PorchlightService({
         db,
         dataHome,

@@ -36,9 +36,7 @@ export async function fetchAll(
   opts: { http: HttpClient; branch: string; auth?: BasicAuth; onProgress?: ProgressCallback; timeoutMs?: number },
 ): Promise<void> {
   if (await useNativeGit()) {
-    opts.onProgress?.({ phase: 'Fetching', loaded: 0, total: 1 });
-    await nativeFetchAll(clone.gitdir, clone.url, { auth: opts.auth, timeoutMs: opts.timeoutMs ?? DEFAULT_GIT_TIMEOUT_MS });
-    opts.onProgress?.({ phase: 'Fetching', loaded: 1, total: 1 });
+    await nativeFetchAll(clone.gitdir, clone.url, { auth: opts.auth, timeoutMs: opts.timeoutMs ?? DEFAULT_GIT_TIMEOUT_MS, onProgress: opts.onProgress });
     return;
   }
   await ensureLocalClone(clone, opts.branch);

@@ -20,13 +20,27 @@ export function useNativeGit(env: NodeJS.ProcessEnv = process.env): Promise<bool
   return available;
 }
 
-function runGit(args: string[], env: NodeJS.ProcessEnv, timeoutMs: number): Promise<{ code: number; stderr: string }> {
+function runGit(args: string[], env: NodeJS.ProcessEnv, timeoutMs: number, onStderr?: (chunk: string) => void): Promise<{ code: number; stderr: string }> {
   return new Promise((resolve) => {
-    execFile('git', args, { env, timeout: timeoutMs, maxBuffer: 16 * 1024 * 1024, killSignal: 'SIGKILL' }, (error, _stdout, stderr) => {
+    const child = execFile('git', args, { env, timeout: timeoutMs, maxBuffer: 16 * 1024 * 1024, killSignal: 'SIGKILL' }, (error, _stdout, stderr) => {
       const code = error ? (typeof error.code === 'number' ? error.code : -1) : 0;
       resolve({ code: (error as { killed?: boolean } | null)?.killed ? -2 : code, stderr });
     });
+    if (onStderr) child.stderr?.on('data', (chunk: Buffer | string) => onStderr(String(chunk)));
   });
+}
+
+/** What git prints with --progress ("Receiving objects:  45% (123/270)"), as isomorphic-git's progress events. */
+export type FetchProgress = (p: { phase: string; loaded: number; total: number }) => void;
+
+const PROGRESS_LINE = /(Counting objects|Compressing objects|Receiving objects|Resolving deltas):\s+\d+% \((\d+)\/(\d+)\)/g;
+
+export function progressParser(onProgress: FetchProgress): (chunk: string) => void {
+  return (chunk) => {
+    let last: RegExpExecArray | undefined;
+    for (const m of chunk.matchAll(PROGRESS_LINE)) last = m as RegExpExecArray;
+    if (last) onProgress({ phase: last[1]!, loaded: Number(last[2]), total: Number(last[3]) });
+  };
 }
 
 /** The environment for one git command talking to `auth`'s server: no prompts, no helpers, credentials as a header. */
@@ -50,16 +64,19 @@ function gitEnv(auth: BasicAuth | undefined, timeoutMs: number): NodeJS.ProcessE
   };
 }
 
-export async function nativeFetchAll(gitdir: string, url: string, opts: { auth?: BasicAuth; timeoutMs: number }): Promise<void> {
+export async function nativeFetchAll(gitdir: string, url: string, opts: { auth?: BasicAuth; timeoutMs: number; onProgress?: FetchProgress }): Promise<void> {
   const env = gitEnv(opts.auth, opts.timeoutMs);
   // Reading goes by the remote's own ref names and object ids, so the clone is a
   // plain mirror: the first time a `clone --mirror` (one pack, packed refs), then
   // fetches that move only what changed.
   const first = !fs.existsSync(`${gitdir}/config`);
   if (first) await fs.promises.mkdir(path.dirname(gitdir), { recursive: true });
+  // With a listener, git reports its progress (it does only when asked, stderr not being a terminal).
+  const verbosity = opts.onProgress ? '--progress' : '--quiet';
+  const onStderr = opts.onProgress && progressParser(opts.onProgress);
   const res = first
-    ? await runGit(['clone', '--quiet', '--mirror', '--no-hardlinks', url, gitdir], env, opts.timeoutMs * 10)
-    : await runGit(['--git-dir', gitdir, 'fetch', '--quiet', '--prune', '--no-write-fetch-head', url, '+refs/*:refs/*'], env, opts.timeoutMs * 10);
+    ? await runGit(['clone', verbosity, '--mirror', '--no-hardlinks', url, gitdir], env, opts.timeoutMs * 10, onStderr)
+    : await runGit(['--git-dir', gitdir, 'fetch', verbosity, '--prune', '--no-write-fetch-head', url, '+refs/*:refs/*'], env, opts.timeoutMs * 10, onStderr);
   if (res.code !== 0 && first) await fs.promises.rm(gitdir, { recursive: true, force: true });
   if (res.code === 0) return;
   throw gitFailure(res, url, 'fetching', 'the fetch');
@@ -68,7 +85,8 @@ export async function nativeFetchAll(gitdir: string, url: string, opts: { auth?:
 /** A failed git command as a PorchlightError that says what to do. */
 function gitFailure(res: { code: number; stderr: string }, url: string, doing: string, what: string): PorchlightError {
   const where = redactUrl(url);
-  const message = res.stderr.trim().split('\n').pop() ?? '';
+  // The last line that says something: progress lines (\r-separated) are not the reason.
+  const message = res.stderr.split(/[\r\n]+/).filter((l) => l.trim() && !/^(remote: )?(Counting|Compressing|Receiving|Resolving|Enumerating|Total) /.test(l)).pop()?.trim() ?? '';
   if (res.code === -2) return new PorchlightError('UNAVAILABLE', `Git server at ${where} did not finish ${what} in time`, { url: where });
   if (/could not read Username|Authentication failed|returned error: 40[13]/.test(res.stderr)) {
     return new PorchlightError('UNAUTHENTICATED', `${doing}: ${where} refused the credentials; check --repo-basic-username and --repo-basic-password`, { url: where });

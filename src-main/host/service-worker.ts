@@ -3,8 +3,9 @@
 // process, browser mode's HTTP server) must never freeze. Messages in:
 // { id, channel, payload }. Out: { id, answer }, { event }, { ready } or { fatal }.
 import { parentPort, workerData } from 'node:worker_threads';
-import { openDatabase, resolveDatabaseTarget } from '../db/open-database.ts';
-import { redactUrl } from '../git/http-client.ts';
+import { openDatabase } from '../db/open-database.ts';
+import type { ServiceEvent } from '../../src-shared/contract.ts';
+import { databaseSettings, databaseToOpen } from '../service/database-choice.ts';
 import { PorchlightService } from '../service/porchlight-service.ts';
 import { createDispatcher, errorShape } from '../ipc/dispatch.ts';
 
@@ -20,15 +21,12 @@ async function main(): Promise<void> {
   const data = workerData as ServiceWorkerData;
   const port = parentPort!;
   try {
-    const db = await openDatabase({ db: data.db, env: data.env, dataHome: data.dataHome });
+    const opened = await databaseToOpen(data.dataHome, data.db, data.env);
+    const db = await openDatabase({ db: opened.db, env: data.env, dataHome: data.dataHome });
     const log = data.env.PORCHLIGHT_LOG ? (m: string, f?: Record<string, unknown>) => process.stderr.write(`${new Date().toISOString()} ${m} ${JSON.stringify(f ?? {})}\n`) : undefined;
-    const service = new PorchlightService({ db, dataHome: data.dataHome, log });
-    const target = resolveDatabaseTarget({ db: data.db, env: data.env, dataHome: data.dataHome });
-    const info = {
-      dataHome: data.dataHome,
-      database: target.kind === 'postgres' ? { kind: 'postgres' as const, location: redactUrl(target.url) } : { kind: 'pglite' as const, location: target.dir },
-    };
-    const dispatch = createDispatcher(service, (event) => port.postMessage({ event }), info);
+    const emit = (event: ServiceEvent) => port.postMessage({ event });
+    const service = new PorchlightService({ db, dataHome: data.dataHome, log, onEvent: emit });
+    const dispatch = createDispatcher(service, emit, databaseSettings(data.dataHome, opened));
     port.on('message', async (m: { id: number; channel: unknown; payload: unknown } | { close: true }) => {
       if ('close' in m) {
         await service.close().catch(() => {});

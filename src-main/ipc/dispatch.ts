@@ -3,6 +3,7 @@
 // must pass its schema, and whatever happens the caller gets an Answer, never
 // an exception: a window must not be able to crash the service with a payload.
 import { CHANNELS, isChannel, type Answer, type AnswerOf, type Channel, type RequestOf, type ServiceEvent, type ServiceInfo, type WireFile } from '../../src-shared/contract.ts';
+import { summarizeRevision } from '../../src-shared/domain.ts';
 import { invalidArgument, isPorchlightError, type ErrorShape } from '../../src-shared/errors.ts';
 import type { PorchlightService } from '../service/porchlight-service.ts';
 import { testPostgres } from '../db/test-postgres.ts';
@@ -16,32 +17,50 @@ type Handlers = { [C in Channel]: (request: unknown) => Promise<AnswerOf[C]> };
 /** What the service tells every window while it works. */
 export type Emit = (event: ServiceEvent) => void;
 
-function handlers(service: PorchlightService, emit: Emit, info: ServiceInfo): Handlers {
-  const progress = (repository: string) => (p: { phase: string; loaded: number; total?: number }) =>
-    emit({ type: 'sync.progress', repository, phase: p.phase, loaded: p.loaded, ...(p.total ? { total: p.total } : {}) });
+/** The settings screen's door to what this process opened and what the next start opens. */
+export interface SettingsDoor {
+  info(): Promise<ServiceInfo>;
+  setDatabase(choice: RequestOf<'settings.setDatabase'>): Promise<ServiceInfo>;
+}
+
+function handlers(service: PorchlightService, emit: Emit, settings: SettingsDoor): Handlers {
+  const progress = (operation: 'sync' | 'publish', subject: string) => (p: { phase: string; loaded: number; total?: number }) =>
+    emit({ type: 'progress', operation, subject, phase: p.phase, loaded: p.loaded, ...(p.total ? { total: p.total } : {}) });
   const req = <C extends Channel>(c: C, r: unknown) => parse(CHANNELS[c].request, r) as never;
   return {
     'repositories.list': (r) => service.listRepositories(req('repositories.list', r)),
     'repositories.register': async (r) => {
       const request = req('repositories.register', r) as RequestOf<'repositories.register'>;
-      const { repository, sync } = await service.registerRepository(request, progress(request.name));
+      const { repository, sync } = await service.registerRepository(request, progress('sync', request.name));
       emit({ type: 'repository.status', repository });
       return { repository, sync: sync instanceof Error ? sync.toJSON() : sync };
     },
     'repositories.sync': async (r) => {
       const request = req('repositories.sync', r) as { namespace?: string; name: string };
-      const stats = await service.syncRepository(request, progress(request.name));
+      const stats = await service.syncRepository(request, progress('sync', request.name));
       emit({ type: 'repository.status', repository: await service.getRepository(request) });
       return stats;
     },
     'repositories.unregister': (r) => service.unregisterRepository(req('repositories.unregister', r)),
+    'repositories.update': async (r) => {
+      const repository = await service.updateRepository(req('repositories.update', r));
+      emit({ type: 'repository.status', repository });
+      return repository;
+    },
     // Search happens in the database, on revisions.page.
     'revisions.list': (r) => service.listPackageRevisions(req('revisions.list', r)),
-    'revisions.page': (r) => service.pagePackageRevisions(req('revisions.page', r)),
+    'revisions.page': async (r) => {
+      const page = await service.pagePackageRevisions(req('revisions.page', r));
+      return { items: page.items.map(summarizeRevision), ...(page.next ? { next: page.next } : {}) };
+    },
     'revisions.get': (r) => service.getPackageRevision(req('revisions.get', r)),
     'revisions.resources': async (r) => {
       const { revision, resources } = await service.readResources(req('revisions.resources', r));
       return { revision, files: resources.map(toWire) };
+    },
+    'revisions.upstreamResources': async (r) => {
+      const { source, files } = await service.upstreamResources(req('revisions.upstreamResources', r));
+      return { source, files: files.map(toWire) };
     },
     'revisions.save': async (r) => {
       const s = req('revisions.save', r) as { namespace?: string; name: string; resourceVersion: string; files: WireFile[]; remove: string[] };
@@ -55,15 +74,16 @@ function handlers(service: PorchlightService, emit: Emit, info: ServiceInfo): Ha
     'revisions.upgrade': (r) => service.upgradePackage(req('revisions.upgrade', r)),
     'revisions.lifecycle': async (r) => {
       const l = req('revisions.lifecycle', r) as { namespace?: string; name: string; verb: 'propose' | 'reject' | 'approve' | 'propose-delete' | 'delete' };
-      const outcome = await service.changeLifecycle(l);
+      const outcome = await service.changeLifecycle(l, progress('publish', l.name));
       emit({ type: 'revision.changed', name: l.name, namespace: l.namespace ?? 'default' });
       const revision = outcome === 'deleted' ? undefined : await service.getPackageRevision({ namespace: l.namespace, name: l.name });
       return { outcome, ...(revision ? { revision } : {}) };
     },
     'settings.get': async (r) => {
       req('settings.get', r);
-      return info;
+      return settings.info();
     },
+    'settings.setDatabase': async (r) => settings.setDatabase(req('settings.setDatabase', r)),
     'settings.testDatabase': async (r) => {
       const { url } = req('settings.testDatabase', r) as { url: string };
       return testPostgres(url);
@@ -73,9 +93,7 @@ function handlers(service: PorchlightService, emit: Emit, info: ServiceInfo): Ha
     'approvals.cancel': async (r) => (await service.cancelQueuedApproval(req('approvals.cancel', r))).map(view),
     'approvals.retry': async (r) => {
       req('approvals.retry', r);
-      const out = await service.drainApprovalQueue();
-      for (const name of out.approved) emit({ type: 'revision.changed', name, namespace: 'default' });
-      return out;
+      return service.drainApprovalQueue();
     },
   };
 }
@@ -95,8 +113,15 @@ export function errorShape(e: unknown): ErrorShape {
 
 export type Dispatch = (channel: unknown, payload: unknown) => Promise<Answer<unknown>>;
 
-export function createDispatcher(service: PorchlightService, emit: Emit = () => {}, info: ServiceInfo = { dataHome: '', database: { kind: service.db.kind, location: '' } }): Dispatch {
-  const table = handlers(service, emit, info);
+const fixedSettings = (info: ServiceInfo): SettingsDoor => ({
+  info: async () => info,
+  setDatabase: async () => {
+    throw invalidArgument('this front door cannot change the database; start Porchlight with --db instead');
+  },
+});
+
+export function createDispatcher(service: PorchlightService, emit: Emit = () => {}, settings: SettingsDoor = fixedSettings({ dataHome: '', database: { kind: service.db.kind, location: '' } })): Dispatch {
+  const table = handlers(service, emit, settings);
   return async (channel, payload) => {
     try {
       if (!isChannel(channel)) throw invalidArgument(`unknown channel ${JSON.stringify(channel)}; the contract (src-shared/contract.ts) lists the valid ones`);

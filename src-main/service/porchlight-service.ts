@@ -6,8 +6,9 @@ import os from 'node:os';
 import path from 'node:path';
 import type { HttpClient, ProgressCallback } from 'isomorphic-git';
 import type { Database } from '../db/database.ts';
-import { unmetReadinessGates, type PackageRevision, type Repository, type SyncStats } from '../../src-shared/domain.ts';
-import { alreadyExists, failedPrecondition, invalidArgument, notFound, PorchlightError } from '../../src-shared/errors.ts';
+import { unmetReadinessGates, type PackageRevision, type Repository, type ResourceFile, type SyncStats } from '../../src-shared/domain.ts';
+import type { ServiceEvent } from '../../src-shared/contract.ts';
+import { alreadyExists, failedPrecondition, invalidArgument, isPorchlightError, notFound, PorchlightError } from '../../src-shared/errors.ts';
 import {
   listRevisionsSchema,
   registerRepositorySchema,
@@ -15,6 +16,7 @@ import {
   unregisterRepositorySchema,
   initPackageSchema,
   namespaceSchema,
+  updateRepositorySchema,
   updateResourcesSchema,
   clonePackageSchema,
   copyPackageSchema,
@@ -24,12 +26,13 @@ import {
   type UpdateResourcesRequest,
   type ListRevisionsRequest,
   type RegisterRepositoryRequest,
+  type UpdateRepositoryRequest,
 } from '../../src-shared/requests.ts';
 import { writeDraftResources } from '../cache/draft-store.ts';
 import { createDraft } from './package-create.ts';
 import { addMergeKeys, render, withDeploymentContext, withUpstream, type RenderOutcome } from './kpt-files.ts';
 import { readUpstreamPackage } from '../git/upstream-package.ts';
-import { discoverDownstream, discoverUpstream, planUpgrade, threePackages, upgradeTask } from './package-upgrade.ts';
+import { discoverDownstream, discoverUpstream, oldUpstreamOf, planUpgrade, threePackages, upgradeTask } from './package-upgrade.ts';
 import { upgradeFiles } from './upgrade/strategies.ts';
 import { initPackageFiles } from './package-init.ts';
 import { applyLifecycleVerb, assertDeletable, requireLiveRevision, type LifecycleOutcome, type LifecycleVerb } from './lifecycle.ts';
@@ -44,6 +47,7 @@ import {
   listRepositories,
   markRepositoryForDestruction,
   toRepository,
+  updateRepositorySync,
   type RepositoryRow,
 } from '../cache/repository-store.ts';
 import { countDrafts, listRevisions, listRevisionsPage, readResources, toPackageRevision } from '../cache/revision-store.ts';
@@ -61,7 +65,12 @@ export interface ServiceOptions {
   log?: SyncContext['log'];
   /** Between a push Git accepted and the database write; tests simulate a crash there. */
   afterPush?: GitWriteContext['afterPush'];
+  /** Hears what happens in the background (scheduled syncs, queued approvals): the window shows it. */
+  onEvent?: (event: ServiceEvent) => void;
 }
+
+/** Progress of a long operation, as isomorphic-git and native git report it. */
+export type Progress = (p: { phase: string; loaded: number; total?: number }) => void;
 
 /** How often queued approvals are tried again by a long-lived front door. */
 const APPROVAL_RETRY_MS = 10_000;
@@ -74,8 +83,11 @@ export class PorchlightService {
   /** Background syncs; started only by long-lived front doors (window, browser mode). */
   readonly syncManager: SyncManager;
 
+  private readonly emit: (event: ServiceEvent) => void;
+
   constructor(opts: ServiceOptions) {
     this.db = opts.db;
+    this.emit = opts.onEvent ?? (() => {});
     this.dataHome = opts.dataHome;
     this.credentials = new CredentialStore(path.join(opts.dataHome, 'credentials.json'));
     this.sync = {
@@ -95,12 +107,49 @@ export class PorchlightService {
       sync: async (t) => {
         const row = await findRepository(this.db, t.namespace, t.name);
         if (!row || row.id !== t.id) throw notFound(`repository ${t.namespace}/${t.name} is gone`);
-        const stats = await syncRepository(this.sync, row);
+        const stats = await syncRepository(this.sync, row, { onProgress: this.progressOf('sync', t.name) });
         await this.cleanup(row.id);
         return stats;
       },
-      onResult: (t, r) => opts.log?.(r instanceof Error ? 'background sync failed' : 'background sync', { repository: `${t.namespace}/${t.name}`, ...(r instanceof Error ? { error: r.message } : r) }),
+      onResult: (t, r) => {
+        opts.log?.(r instanceof Error ? 'background sync failed' : 'background sync', { repository: `${t.namespace}/${t.name}`, ...(r instanceof Error ? { error: r.message } : r) });
+        void this.backgroundSyncFinished(t, r);
+      },
     });
+  }
+
+  /** Progress events for one operation on one subject (a repository's sync, a revision's publish). */
+  progressOf(operation: 'sync' | 'publish', subject: string): Progress {
+    return (p) => this.emit({ type: 'progress', operation, subject, phase: p.phase, loaded: p.loaded, ...(p.total ? { total: p.total } : {}) });
+  }
+
+  /** Last background-sync outcome per repository: a failure is told once, not every interval, and so is the recovery. */
+  private readonly lastBackgroundFailure = new Map<number, string>();
+
+  private async backgroundSyncFinished(t: SyncTarget, r: SyncStats | Error): Promise<void> {
+    const repository = await findRepository(this.db, t.namespace, t.name).catch(() => undefined);
+    if (repository?.id === t.id) this.emit({ type: 'repository.status', repository: toRepository(repository) });
+    const failed = this.lastBackgroundFailure.get(t.id);
+    if (r instanceof Error) {
+      if (isPorchlightError(r) && r.code === 'UNAVAILABLE') this.emit({ type: 'git.reachable', reachable: false });
+      if (failed === r.message) return;
+      this.lastBackgroundFailure.set(t.id, r.message);
+      this.emit({ type: 'notification', level: 'error', source: 'sync', subject: t.name, message: `background sync of ${t.name} failed: ${r.message}` });
+      return;
+    }
+    this.lastBackgroundFailure.delete(t.id);
+    this.emit({ type: 'git.reachable', reachable: true });
+    const changed = r.externalOnly + r.cachedOnly;
+    if (changed || failed !== undefined) {
+      this.emit({
+        type: 'notification',
+        level: 'info',
+        source: 'sync',
+        subject: t.name,
+        message: `${t.name} synced${failed !== undefined ? ' again' : ''}: ${r.externalOnly} new, ${r.cachedOnly} removed package revisions`,
+      });
+    }
+    if (changed) this.emit({ type: 'revision.changed', name: '', namespace: t.namespace });
   }
 
   private managerStarted = false;
@@ -173,6 +222,20 @@ export class PorchlightService {
     return toRepository(await this.requireRepository(r.namespace, r.name));
   }
 
+  /** A new sync interval or cron schedule; the background schedule follows at once. */
+  async updateRepository(request: UpdateRepositoryRequest): Promise<Repository> {
+    const r = parse(updateRepositorySchema, request);
+    const row = await this.requireRepository(r.namespace, r.name);
+    if (r.syncSchedule) checkCron(r.syncSchedule);
+    const { sync: _old, ...rest } = row.spec;
+    const schedule = r.syncSchedule === undefined ? row.spec.sync?.schedule : (r.syncSchedule ?? undefined);
+    const spec: Repository['spec'] = { ...rest, ...(schedule ? { sync: { ...row.spec.sync, schedule } } : {}) };
+    const updated = await updateRepositorySync(this.db, row.id, { syncIntervalS: r.syncIntervalSeconds ?? row.sync_interval_s, spec, updatedBy: this.updatedBy });
+    if (!updated) throw notFound(`repository "${r.name}" was unregistered meanwhile`);
+    if (this.managerStarted) this.syncManager.schedule(syncTargetOf(updated));
+    return toRepository(updated);
+  }
+
   async syncRepository(request: { namespace?: string; name: string; force?: boolean }, onProgress?: ProgressCallback): Promise<SyncStats> {
     const r = parse(repositoryRefSchema, request);
     const row = await this.requireRepository(r.namespace, r.name);
@@ -225,10 +288,11 @@ export class PorchlightService {
   }
 
   /** One page of a namespace's revisions in name order (keyset: pass the previous page's `next`). */
-  async pagePackageRevisions(request: { namespace?: string; after?: string; limit?: number; search?: string; lifecycle?: string; latestOnly?: boolean }): Promise<{ items: PackageRevision[]; next?: string }> {
+  async pagePackageRevisions(request: { namespace?: string; after?: string; limit?: number; search?: string; lifecycle?: string; latestOnly?: boolean; repository?: string }): Promise<{ items: PackageRevision[]; next?: string }> {
     const namespace = parse(namespaceSchema.default('default'), request.namespace);
     const limit = Math.min(Math.max(request.limit ?? 100, 1), 1000);
-    const { rows, next } = await listRevisionsPage(this.db, { namespace, after: request.after, limit, search: request.search?.trim() || undefined, lifecycle: request.lifecycle || undefined, latestOnly: request.latestOnly });
+    const repositoryId = request.repository ? (await this.requireRepository(namespace, request.repository)).id : undefined;
+    const { rows, next } = await listRevisionsPage(this.db, { namespace, after: request.after, limit, search: request.search?.trim() || undefined, lifecycle: request.lifecycle || undefined, latestOnly: request.latestOnly, repositoryId });
     return { items: rows.map(toPackageRevision), ...(next ? { next } : {}) };
   }
 
@@ -244,6 +308,31 @@ export class PorchlightService {
     const row = (await listRevisions(this.db, { namespace: r.namespace, name: r.name }))[0];
     if (!row) throw notFound(`package revision "${r.name}" not found in namespace "${r.namespace}"`, { namespace: r.namespace, name: r.name });
     return { revision: toPackageRevision(row), resources: await readResources(this.db, row.repository_id, row.id) };
+  }
+
+  /**
+   * What the revision was cloned or last upgraded from, for a diff: the
+   * registered upstream revision's files when the cache has it (offline), else
+   * the package read from Git at the upstreamLock's ref.
+   */
+  async upstreamResources(request: { namespace?: string; name: string }): Promise<{ source: string; files: ResourceFile[] }> {
+    const r = parse(repositoryRefSchema, request);
+    const row = (await listRevisions(this.db, { namespace: r.namespace, name: r.name }))[0];
+    if (!row) throw notFound(`package revision "${r.name}" not found in namespace "${r.namespace}"`, { namespace: r.namespace, name: r.name });
+    const upstream = await oldUpstreamOf(this.db, r.namespace, row);
+    const registered = upstream && (await listRevisions(this.db, { namespace: r.namespace, name: upstream }))[0];
+    if (registered) return { source: registered.name, files: await readResources(this.db, registered.repository_id, registered.id) };
+    const lock = row.upstream_lock?.git;
+    if (!lock?.repo || !lock.ref) throw failedPrecondition(`${r.name} has no upstream: it was not cloned from another package`);
+    const pkg = await readUpstreamPackage({
+      http: this.sync.http,
+      cacheDir: path.join(this.dataHome, 'upstreams'),
+      url: lock.repo,
+      ref: lock.ref,
+      directory: lock.directory || '/',
+      auth: await this.credentialsForUrl(r.namespace, lock.repo),
+    });
+    return { source: `${lock.repo} ${lock.directory || '/'}@${lock.ref}`, files: pkg.files };
   }
 
   /** A new package as a Draft, in the database only (Porch's init task); no Git traffic. */
@@ -406,7 +495,7 @@ export class PorchlightService {
    * as in Porch's DB cache; approving a proposal and deleting a published
    * revision write to Git first (approval.ts).
    */
-  async changeLifecycle(request: { namespace?: string; name: string; verb: LifecycleVerb }): Promise<LifecycleOutcome> {
+  async changeLifecycle(request: { namespace?: string; name: string; verb: LifecycleVerb }, onProgress?: Progress): Promise<LifecycleOutcome> {
     const r = parse(repositoryRefSchema, request);
     const rev = await requireLiveRevision(this.db, r.namespace, r.name);
     if (request.verb === 'approve') {
@@ -414,7 +503,7 @@ export class PorchlightService {
       const unmet = unmetReadinessGates(pr.spec.readinessGates ?? [], pr.status.conditions ?? []);
       if (unmet.length) throw failedPrecondition('readiness conditions not met', { name: r.name, unmet });
       if (rev.lifecycle === 'Proposed') {
-        await approveRevision(this.sync, await this.repositoryOf(rev.repository_id), r.name);
+        await approveRevision(this.sync, await this.repositoryOf(rev.repository_id), r.name, onProgress);
         return 'approved';
       }
     }
@@ -463,13 +552,19 @@ export class PorchlightService {
         continue;
       }
       try {
-        await this.changeLifecycle({ namespace: q.namespace, name: q.name, verb: 'approve' });
+        await this.changeLifecycle({ namespace: q.namespace, name: q.name, verb: 'approve' }, this.progressOf('publish', q.name));
         await setQueuedApproval(this.db, q, undefined);
         approved.push(q.name);
+        this.emit({ type: 'git.reachable', reachable: true });
+        this.emit({ type: 'revision.changed', name: q.name, namespace: q.namespace });
+        this.emit({ type: 'notification', level: 'info', source: 'approval', subject: q.name, message: `${q.name} approved: it waited in the queue until Git answered` });
       } catch (e) {
         const err = e instanceof PorchlightError ? e : new PorchlightError('INTERNAL', String(e));
         await setQueuedApproval(this.db, q, { since: q.since, by: q.by, lastError: `${err.code}: ${err.message}` });
         waiting.push(q.name);
+        // Git still away: that is what the queue is for, and the banner says it. Anything else stops the approval until someone looks.
+        if (err.code === 'UNAVAILABLE') this.emit({ type: 'git.reachable', reachable: false });
+        else this.emit({ type: 'notification', level: 'error', source: 'approval', subject: q.name, message: `the queued approval of ${q.name} failed: ${err.message}; it stays in the queue until you cancel it` });
       }
     }
     return { approved, waiting };

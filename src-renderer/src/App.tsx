@@ -1,34 +1,50 @@
-// The window: a header with the views, the offline banner and the approval
-// queue, and the current view.
-import { useEffect } from 'react';
-import { onServiceEvent } from './api.ts';
+// The window: a header with the views, the namespace and what is running; the
+// offline banner and the approval queue; notifications; the current view.
+import { useEffect, useState } from 'react';
+import { call, onServiceEvent } from './api.ts';
 import { useStore } from './store.ts';
 import { RepositoriesView } from './views/RepositoriesView.tsx';
 import { PackagesView } from './views/PackagesView.tsx';
 import { RevisionView } from './views/RevisionView.tsx';
 import { CommandPalette } from './views/CommandPalette.tsx';
 import { SettingsView } from './views/SettingsView.tsx';
+import { ProgressBar } from './views/ProgressBar.tsx';
 
-/** How often queued approvals are tried again while Git is unreachable. */
+/** How often the window asks the service to try queued approvals while Git is unreachable (the service also tries every 10 s). */
 const RETRY_MS = 5_000;
 
+function NamespacePicker() {
+  const { namespace, setNamespace } = useStore();
+  const [known, setKnown] = useState<string[]>([]);
+  const refresh = () =>
+    void call('repositories.list', { allNamespaces: true }).then(
+      (all) => setKnown([...new Set(['default', ...all.map((r) => r.metadata.namespace)])].sort()),
+      () => {},
+    );
+  return (
+    <label className="namespace">
+      Namespace{' '}
+      <select aria-label="Namespace" value={namespace} onFocus={refresh} onChange={(e) => setNamespace(e.target.value)}>
+        {[...new Set([namespace, ...known])].map((n) => <option key={n}>{n}</option>)}
+      </select>
+    </label>
+  );
+}
+
 export function App() {
-  const { view, show, notice, gitOffline, queue, progress, retryQueue, cancelQueued } = useStore();
+  const { view, show, toasts, dismiss, gitOffline, queue, running, retryQueue, cancelQueued } = useStore();
   useEffect(() => {
     void useStore.getState().loadRepositories();
     void useStore.getState().loadRevisions();
     void useStore.getState().loadQueue();
-    return onServiceEvent((e) => {
-      if (e.type === 'sync.progress') useStore.setState({ progress: `${e.repository}: ${e.phase}${e.total ? ` ${Math.round((100 * e.loaded) / e.total)}%` : ''}` });
-      if (e.type === 'repository.status') void useStore.getState().loadRepositories();
-      if (e.type === 'revision.changed') void useStore.getState().loadRevisions();
-    });
+    return onServiceEvent((e) => useStore.getState().onEvent(e));
   }, []);
   useEffect(() => {
     if (!queue.length) return;
     const t = setInterval(() => void retryQueue(), RETRY_MS);
     return () => clearInterval(t);
   }, [queue.length, retryQueue]);
+  const under = Object.entries(running);
 
   return (
     <div className="app">
@@ -39,13 +55,18 @@ export function App() {
           <button className={view === 'packages' ? 'active' : ''} onClick={() => show('packages')}>Packages</button>
           <button className={view === 'settings' ? 'active' : ''} onClick={() => show('settings')}>Settings</button>
         </nav>
-        {progress && <span className="progress" role="status">{progress}</span>}
+        <NamespacePicker />
+        <span className="running" aria-label="Running">
+          {under.map(([key, r]) => (
+            <span key={key} className="running-item">{r.operation === 'sync' ? 'Sync' : 'Publish'} <ProgressBar running={r} /></span>
+          ))}
+        </span>
         <span className="hint">Ctrl+K: commands</span>
       </header>
       <CommandPalette />
       {gitOffline && (
         <div className="banner offline" role="alert">
-          Git is unreachable. Drafts, edits, proposals and rejections keep working; approvals wait in the queue.
+          Git is unreachable. Drafts, edits, proposals and rejections keep working; approvals wait in the queue and go out when Git answers.
         </div>
       )}
       {queue.length > 0 && (
@@ -61,11 +82,13 @@ export function App() {
           </ul>
         </div>
       )}
-      {notice && (
-        <div className={`notice ${notice.kind}`} role={notice.kind === 'error' ? 'alert' : 'status'}>
-          {notice.text} <button onClick={() => useStore.setState({ notice: undefined })}>×</button>
-        </div>
-      )}
+      <div className="toasts" aria-live="polite">
+        {toasts.map((t) => (
+          <div key={t.id} className={`notice ${t.level}`} role={t.level === 'error' ? 'alert' : 'status'}>
+            {t.text} <button aria-label="Dismiss" onClick={() => dismiss(t.id)}>×</button>
+          </div>
+        ))}
+      </div>
       <main>
         {view === 'repositories' && <RepositoriesView />}
         {view === 'packages' && <PackagesView />}

@@ -1,9 +1,10 @@
 // The window's state: what it shows and what it is waiting for. Every change
 // to the service goes through api.call; the store keeps the last answers.
 import { create } from 'zustand';
-import type { PackageRevision, Repository } from '../../src-shared/domain.ts';
-import type { QueuedApprovalView, RequestOf } from '../../src-shared/contract.ts';
+import type { PackageRevision, Repository, RevisionSummary } from '../../src-shared/domain.ts';
+import type { QueuedApprovalView, RequestOf, ServiceEvent } from '../../src-shared/contract.ts';
 import { ApiError, call, decode, encode } from './api.ts';
+import { unparsableFiles } from './yaml-check.ts';
 
 export interface OpenFile {
   path: string;
@@ -14,36 +15,63 @@ export type QueuedApproval = QueuedApprovalView;
 
 type View = 'repositories' | 'packages' | 'revision' | 'settings';
 
+/** A notification: info goes away by itself, an error stays until closed. */
+export interface Toast {
+  id: number;
+  level: 'info' | 'error';
+  text: string;
+}
+
+/** A long operation under way, for its progress bar. */
+export interface Running {
+  operation: 'sync' | 'publish';
+  subject: string;
+  phase: string;
+  loaded: number;
+  total?: number;
+}
+
+export const runningKey = (operation: Running['operation'], subject: string) => `${operation}:${subject}`;
+
 interface State {
   view: View;
   namespace: string;
   repositories: Repository[];
-  revisions: PackageRevision[];
+  revisions: RevisionSummary[];
   /** Cursor of the next page of `revisions`, when there is one. */
   next?: string;
-  /** The other revisions of the open revision's package, for the diff. */
+  loadingMore: boolean;
+  /** Something changed since a long list was read; it keeps its place until refreshed. */
+  listStale: boolean;
+  /** The other revisions of the open revision's package: its history, and what a diff compares with. */
   siblings: PackageRevision[];
   search: string;
   lifecycle: string;
   latestOnly: boolean;
+  /** Only this repository's revisions ('' for all). */
+  repository: string;
   revision?: PackageRevision;
   files: OpenFile[];
   activeFile?: string;
   saving: boolean;
-  notice?: { kind: 'error' | 'info'; text: string };
+  toasts: Toast[];
   gitOffline: boolean;
   queue: QueuedApproval[];
-  progress?: string;
+  running: Record<string, Running>;
   show(view: View): void;
-  notify(kind: 'error' | 'info', text: string): void;
+  setNamespace(namespace: string): void;
+  notify(level: Toast['level'], text: string): void;
+  dismiss(id: number): void;
+  onEvent(e: ServiceEvent): void;
   loadRepositories(): Promise<void>;
-  register(r: RequestOf<'repositories.register'>): Promise<void>;
+  register(r: RequestOf<'repositories.register'>): Promise<boolean>;
   sync(name: string): Promise<void>;
   unregister(name: string, force: boolean): Promise<number | undefined>;
+  updateSync(r: Omit<RequestOf<'repositories.update'>, 'namespace'>): Promise<boolean>;
   loadRevisions(): Promise<void>;
   loadMore(): Promise<void>;
   setSearch(search: string): void;
-  setFilter(lifecycle: string, latestOnly: boolean): void;
+  setFilter(f: { lifecycle?: string; latestOnly?: boolean; repository?: string }): void;
   open(name: string): Promise<void>;
   select(path: string): void;
   save(path: string, text: string): Promise<void>;
@@ -52,8 +80,9 @@ interface State {
   renameFile(from: string, to: string): Promise<void>;
   lifecycleAction(verb: RequestOf<'revisions.lifecycle'>['verb']): Promise<void>;
   copy(workspace: string): Promise<void>;
-  clone(into: { repository: string; name: string; workspace: string }): Promise<void>;
-  upgrade(workspace: string): Promise<void>;
+  clone(request: Omit<RequestOf<'revisions.clone'>, 'namespace'>): Promise<boolean>;
+  init(request: Omit<RequestOf<'revisions.init'>, 'namespace'>): Promise<boolean>;
+  upgrade(request: { workspace: string; revision?: number; strategy?: string }): Promise<void>;
   loadQueue(): Promise<void>;
   retryQueue(): Promise<void>;
   cancelQueued(name: string): Promise<void>;
@@ -71,18 +100,21 @@ export function registerFlusher(flush: () => Promise<void>): () => void {
 }
 const flushEdits = () => Promise.all([...flushers].map((f) => f()));
 
-
 /** Revisions per page of the list: keyset pages, so the thousandth page costs what the first does. */
 const PAGE = 100;
+/** How long an info notification stays. */
+const TOAST_MS = 6_000;
 
 const message = (e: unknown) => (e instanceof Error ? e.message : String(e));
+let toastIds = 0;
+/** Answers to an older query of the list are dropped: typing fast must not show a stale page. */
+let listGeneration = 0;
 
 export const useStore = create<State>((set, get) => {
-  /** Runs a service call; a failure becomes the notice, and Git being unreachable turns the banner on. */
+  /** Runs a service call; a failure becomes a notification, and Git being unreachable turns the banner on. */
   async function attempt<T>(fn: () => Promise<T>): Promise<T | undefined> {
     try {
-      const value = await fn();
-      return value;
+      return await fn();
     } catch (e) {
       if (e instanceof ApiError && e.code === 'UNAVAILABLE') set({ gitOffline: true });
       get().notify('error', message(e));
@@ -90,39 +122,96 @@ export const useStore = create<State>((set, get) => {
     }
   }
   const ns = () => get().namespace;
+  const stopRunning = (key: string) => {
+    const { [key]: _done, ...rest } = get().running;
+    set({ running: rest });
+  };
+  const pageQuery = () => {
+    const { search, lifecycle, latestOnly, repository } = get();
+    return { namespace: ns(), limit: PAGE, search: search || undefined, lifecycle: (lifecycle || undefined) as RequestOf<'revisions.page'>['lifecycle'], latestOnly, repository: repository || undefined };
+  };
 
   return {
     view: 'packages',
     namespace: 'default',
     repositories: [],
     revisions: [],
+    loadingMore: false,
+    listStale: false,
     siblings: [],
     search: '',
     lifecycle: '',
     latestOnly: false,
+    repository: '',
     files: [],
     saving: false,
+    toasts: [],
     gitOffline: false,
     queue: [],
+    running: {},
     show: (view) => set({ view }),
-    notify: (kind, text) => set({ notice: { kind, text } }),
+    setNamespace(namespace) {
+      set({ namespace, repository: '', revision: undefined, view: get().view === 'revision' ? 'packages' : get().view });
+      void get().loadRepositories();
+      void get().loadRevisions();
+      void get().loadQueue();
+    },
+    notify(level, text) {
+      const id = ++toastIds;
+      // The same words twice in a row are one notification.
+      set({ toasts: [...get().toasts.filter((t) => t.text !== text), { id, level, text }].slice(-5) });
+      if (level === 'info') setTimeout(() => get().dismiss(id), TOAST_MS);
+    },
+    dismiss: (id) => set({ toasts: get().toasts.filter((t) => t.id !== id) }),
+    onEvent(e) {
+      switch (e.type) {
+        case 'progress': {
+          const key = runningKey(e.operation, e.subject);
+          set({ running: { ...get().running, [key]: { operation: e.operation, subject: e.subject, phase: e.phase, loaded: e.loaded, total: e.total } } });
+          break;
+        }
+        case 'repository.status':
+          stopRunning(runningKey('sync', e.repository.metadata.name));
+          set({ repositories: get().repositories.map((r) => (r.metadata.name === e.repository.metadata.name && r.metadata.namespace === e.repository.metadata.namespace ? e.repository : r)) });
+          break;
+        case 'revision.changed':
+          // A list of one page is simply read again; a longer one keeps its place and offers a refresh.
+          if (get().revisions.length <= PAGE) void get().loadRevisions();
+          else set({ listStale: true });
+          break;
+        case 'git.reachable':
+          set({ gitOffline: !e.reachable });
+          break;
+        case 'notification':
+          if (e.source === 'approval') {
+            stopRunning(runningKey('publish', e.subject));
+            void get().loadQueue();
+            if (get().revision?.metadata.name === e.subject) void get().open(e.subject);
+          }
+          get().notify(e.level, e.message);
+          break;
+      }
+    },
     async loadRepositories() {
       const repositories = await attempt(() => call('repositories.list', { namespace: ns() }));
       if (repositories) set({ repositories });
     },
     async register(r) {
-      set({ progress: `registering ${r.name}…` });
+      const key = runningKey('sync', r.name);
+      set({ running: { ...get().running, [key]: { operation: 'sync', subject: r.name, phase: 'Registering', loaded: 0 } } });
       const out = await attempt(() => call('repositories.register', r));
-      set({ progress: undefined });
-      if (!out) return;
+      stopRunning(key);
+      if (!out) return false;
       if ('code' in out.sync) get().notify('error', `registered ${r.name}, but its first sync failed: ${out.sync.message}`);
       else get().notify('info', `registered ${r.name}: ${out.sync.externalOnly} package revisions`);
       await Promise.all([get().loadRepositories(), get().loadRevisions()]);
+      return true;
     },
     async sync(name) {
-      set({ progress: `syncing ${name}…` });
+      const key = runningKey('sync', name);
+      set({ running: { ...get().running, [key]: { operation: 'sync', subject: name, phase: 'Listing refs', loaded: 0 } } });
       const stats = await attempt(() => call('repositories.sync', { namespace: ns(), name }));
-      set({ progress: undefined });
+      stopRunning(key);
       if (stats) {
         set({ gitOffline: false });
         get().notify('info', `${name} synced: ${stats.externalOnly} new, ${stats.cachedOnly} removed`);
@@ -142,23 +231,33 @@ export const useStore = create<State>((set, get) => {
         return undefined;
       }
     },
+    async updateSync(r) {
+      const updated = await attempt(() => call('repositories.update', { namespace: ns(), ...r }));
+      if (!updated) return false;
+      set({ repositories: get().repositories.map((x) => (x.metadata.name === updated.metadata.name ? updated : x)) });
+      get().notify('info', `${r.name}: sync ${updated.spec.sync?.schedule ? `on cron ${updated.spec.sync.schedule}` : updated.status.syncIntervalSeconds ? `every ${updated.status.syncIntervalSeconds} s` : 'on demand only'}`);
+      return true;
+    },
     async loadRevisions() {
-      const { search, lifecycle, latestOnly } = get();
-      const page = await attempt(() => call('revisions.page', { namespace: ns(), limit: PAGE, search: search || undefined, lifecycle: (lifecycle || undefined) as never, latestOnly }));
-      if (page) set({ revisions: page.items, next: page.next });
+      const generation = ++listGeneration;
+      const page = await attempt(() => call('revisions.page', pageQuery()));
+      if (page && generation === listGeneration) set({ revisions: page.items, next: page.next, loadingMore: false, listStale: false });
     },
     async loadMore() {
-      const { next, search, lifecycle, latestOnly } = get();
-      if (!next) return;
-      const page = await attempt(() => call('revisions.page', { namespace: ns(), limit: PAGE, after: next, search: search || undefined, lifecycle: (lifecycle || undefined) as never, latestOnly }));
-      if (page) set({ revisions: [...get().revisions, ...page.items], next: page.next });
+      const { next, loadingMore } = get();
+      if (!next || loadingMore) return;
+      const generation = listGeneration;
+      set({ loadingMore: true });
+      const page = await attempt(() => call('revisions.page', { ...pageQuery(), after: next }));
+      if (generation !== listGeneration) return;
+      set({ loadingMore: false, ...(page ? { revisions: [...get().revisions, ...page.items], next: page.next } : {}) });
     },
     setSearch(search) {
       set({ search });
       void get().loadRevisions();
     },
-    setFilter(lifecycle, latestOnly) {
-      set({ lifecycle, latestOnly });
+    setFilter(f) {
+      set(f);
       void get().loadRevisions();
     },
     async open(name) {
@@ -166,7 +265,9 @@ export const useStore = create<State>((set, get) => {
       if (!out) return;
       const files = out.files.map((f) => ({ path: f.path, text: decode(f.base64) }));
       const family = await attempt(() => call('revisions.list', { namespace: ns(), packageName: out.revision.spec.packageName }));
-      const siblings = (family ?? []).filter((r) => r.spec.repository === out.revision.spec.repository && r.metadata.name !== name);
+      const siblings = (family ?? [])
+        .filter((r) => r.spec.repository === out.revision.spec.repository && r.metadata.name !== name)
+        .sort((a, b) => (b.spec.revision ?? 0) - (a.spec.revision ?? 0) || a.metadata.name.localeCompare(b.metadata.name));
       const current = get().activeFile;
       set({
         view: 'revision',
@@ -179,7 +280,8 @@ export const useStore = create<State>((set, get) => {
     select: (path) => set({ activeFile: path }),
     async save(path, text) {
       const rev = get().revision;
-      if (!rev || rev.spec.lifecycle !== 'Draft') return;
+      // A file renamed or deleted meanwhile is not brought back by a late autosave.
+      if (!rev || rev.spec.lifecycle !== 'Draft' || !get().files.some((f) => f.path === path)) return;
       set({ saving: true, files: get().files.map((f) => (f.path === path ? { ...f, text } : f)) });
       const saved = await attempt(() =>
         call('revisions.save', { namespace: ns(), name: rev.metadata.name, resourceVersion: rev.metadata.resourceVersion!, files: [{ path, base64: encode(text) }] }),
@@ -187,20 +289,28 @@ export const useStore = create<State>((set, get) => {
       set({ saving: false, ...(saved ? { revision: saved } : {}) });
     },
     async addFile(path) {
-      if (get().files.some((f) => f.path === path)) return get().notify('error', `${path} exists already`);
+      if (get().files.some((f) => f.path === path)) return get().notify('error', `${path} exists already; pick another name`);
+      await flushEdits();
+      const version = get().revision?.metadata.resourceVersion;
+      set({ files: [...get().files, { path, text: '' }] });
       await get().save(path, '');
-      set({ files: [...get().files.filter((f) => f.path !== path), { path, text: '' }], activeFile: path });
+      // Refused (a bad name, say): the service said why, and the file is not shown as if it existed.
+      if (get().revision?.metadata.resourceVersion === version) set({ files: get().files.filter((f) => f.path !== path) });
+      else set({ activeFile: path });
     },
     async removeFile(path) {
+      await flushEdits();
       const rev = get().revision;
       if (!rev) return;
       const saved = await attempt(() => call('revisions.save', { namespace: ns(), name: rev.metadata.name, resourceVersion: rev.metadata.resourceVersion!, remove: [path] }));
       if (saved) set({ revision: saved, files: get().files.filter((f) => f.path !== path), activeFile: undefined });
     },
     async renameFile(from, to) {
+      await flushEdits();
       const rev = get().revision;
       const file = get().files.find((f) => f.path === from);
       if (!rev || !file) return;
+      if (get().files.some((f) => f.path === to)) return get().notify('error', `${to} exists already; pick another name`);
       const saved = await attempt(() =>
         call('revisions.save', { namespace: ns(), name: rev.metadata.name, resourceVersion: rev.metadata.resourceVersion!, files: [{ path: to, base64: encode(file.text) }], remove: [from] }),
       );
@@ -210,9 +320,13 @@ export const useStore = create<State>((set, get) => {
       await flushEdits();
       const rev = get().revision;
       if (!rev) return;
+      const broken = verb === 'propose' ? unparsableFiles(get().files) : [];
+      if (broken.length) return get().notify('error', `${rev.metadata.name} is saved but cannot be proposed: fix the YAML in ${broken.join(', ')} first`);
+      const key = runningKey('publish', rev.metadata.name);
+      if (verb === 'approve') set({ running: { ...get().running, [key]: { operation: 'publish', subject: rev.metadata.name, phase: 'Starting', loaded: 0, total: 4 } } });
       try {
         const out = await call('revisions.lifecycle', { namespace: ns(), name: rev.metadata.name, verb });
-        set({ gitOffline: false });
+        if (verb === 'approve' || verb === 'delete') set({ gitOffline: false });
         get().notify('info', `${rev.metadata.name} ${out.outcome}`);
         if (out.revision) set({ revision: out.revision });
         else set({ view: 'packages', revision: undefined });
@@ -226,6 +340,8 @@ export const useStore = create<State>((set, get) => {
           return;
         }
         get().notify('error', message(e));
+      } finally {
+        stopRunning(key);
       }
     },
     async copy(workspace) {
@@ -238,20 +354,27 @@ export const useStore = create<State>((set, get) => {
         await get().open(created.metadata.name);
       }
     },
-    async clone(into) {
+    async clone(request) {
       await flushEdits();
-      const rev = get().revision;
-      if (!rev) return;
-      const created = await attempt(() => call('revisions.clone', { namespace: ns(), repository: into.repository, name: into.name, workspace: into.workspace, source: { kind: 'revision', name: rev.metadata.name } }));
-      if (created) {
-        await get().loadRevisions();
-        await get().open(created.metadata.name);
-      }
+      const created = await attempt(() => call('revisions.clone', { namespace: ns(), ...request }));
+      if (!created) return false;
+      get().notify('info', `cloned into ${created.metadata.name}`);
+      await get().loadRevisions();
+      await get().open(created.metadata.name);
+      return true;
     },
-    async upgrade(workspace) {
+    async init(request) {
+      const created = await attempt(() => call('revisions.init', { namespace: ns(), ...request }));
+      if (!created) return false;
+      get().notify('info', `created ${created.metadata.name}`);
+      await get().loadRevisions();
+      await get().open(created.metadata.name);
+      return true;
+    },
+    async upgrade({ workspace, revision, strategy }) {
       const rev = get().revision;
       if (!rev) return;
-      const created = await attempt(() => call('revisions.upgrade', { namespace: ns(), source: rev.metadata.name, workspace }));
+      const created = await attempt(() => call('revisions.upgrade', { namespace: ns(), source: rev.metadata.name, workspace, revision, strategy }));
       if (created) {
         get().notify('info', `${rev.metadata.name} upgraded to ${created.metadata.name}`);
         await get().loadRevisions();
@@ -268,7 +391,6 @@ export const useStore = create<State>((set, get) => {
       await get().loadQueue();
       const stillOffline = get().queue.some((q) => q.lastError?.startsWith('UNAVAILABLE'));
       set({ gitOffline: stillOffline });
-      for (const name of out.approved) get().notify('info', `${name} approved (it was queued while Git was unreachable)`);
       if (out.approved.length) {
         await get().loadRevisions();
         const open = get().revision?.metadata.name;

@@ -46,8 +46,9 @@ describe.skipIf(!haveChromium)('browser mode in Chromium', () => {
     const row = page.locator('table.revisions tbody tr', { hasText: 'Published' }).first();
     await expect.poll(() => row.count()).toBe(1);
     await row.click();
-    promptAnswers.push(workspace);
     await page.getByRole('button', { name: 'New revision' }).click();
+    await page.getByLabel('Workspace name').fill(workspace);
+    await page.getByRole('button', { name: 'Create draft' }).click();
     const name = `test-blueprints.basens.${workspace}`;
     await expect.poll(() => page.locator('.revision-header h2').textContent()).toBe(name);
     return name;
@@ -114,9 +115,9 @@ describe.skipIf(!haveChromium)('browser mode in Chromium', () => {
     await shot('diff');
 
     await page.getByRole('button', { name: 'Propose' }).click();
-    await expect.poll(() => page.locator('.lifecycle').textContent()).toBe('Proposed');
+    await expect.poll(() => page.locator('.revision-header .lifecycle').textContent()).toBe('Proposed');
     await page.getByRole('button', { name: 'Approve' }).click();
-    await expect.poll(() => page.locator('.lifecycle').textContent(), { timeout: 20_000 }).toBe('Published');
+    await expect.poll(() => page.locator('.revision-header .lifecycle').textContent(), { timeout: 20_000 }).toBe('Published');
     await shot('published');
     expect(await tags()).toContain('basens/v5');
     expect(await git(served, ['show', 'basens/v5:basens/namespace.yaml'])).toContain('name: edited-by-the-browser');
@@ -124,8 +125,10 @@ describe.skipIf(!haveChromium)('browser mode in Chromium', () => {
     expect(name).toBe('test-blueprints.basens.edit1');
 
     // Clone the published revision into a new package: kpt's upstream lock shows.
-    promptAnswers.push('test-blueprints', 'basens-clone');
     await page.getByRole('button', { name: 'Clone' }).click();
+    const cloneDialog = page.getByRole('dialog', { name: /^Clone / });
+    await cloneDialog.getByLabel('Name of the new package').fill('basens-clone');
+    await cloneDialog.getByRole('button', { name: 'Clone' }).click();
     await expect.poll(() => page.locator('.revision-header h2').textContent()).toBe('test-blueprints.basens-clone.v1');
     await expect.poll(() => page.locator('.summary').textContent()).toContain('basens@basens/v5');
     // The command palette opens any revision by name.
@@ -145,7 +148,7 @@ describe.skipIf(!haveChromium)('browser mode in Chromium', () => {
     await newRevisionOfBasens('edit2');
     await editNamespace('edited-offline');
     await page.getByRole('button', { name: 'Propose' }).click();
-    await expect.poll(() => page.locator('.lifecycle').textContent()).toBe('Proposed');
+    await expect.poll(() => page.locator('.revision-header .lifecycle').textContent()).toBe('Proposed');
     await gitServer.pause();
     try {
       await page.getByRole('button', { name: 'Approve' }).click();
@@ -160,7 +163,82 @@ describe.skipIf(!haveChromium)('browser mode in Chromium', () => {
       await gitServer.resume();
     }
     await expect.poll(() => page.getByLabel('approval queue').count(), { timeout: 30_000 }).toBe(0);
+    // The service tells the window the queued approval went out.
+    await expect.poll(() => page.locator('.toasts').textContent(), { timeout: 10_000 }).toContain('test-blueprints.basens.edit2 approved');
     expect(await tags()).toContain('basens/v6');
     expect(await git(served, ['show', 'basens/v6:basens/namespace.yaml'])).toContain('name: edited-offline');
+  }, 120_000);
+
+  it('moves through the list by keyboard, filters by repository, diffs against the upstream, undoes, renames, and changes the sync schedule', async () => {
+    await page.getByRole('button', { name: 'Packages' }).click();
+    await page.getByLabel('Search').fill('');
+    await page.getByLabel('Latest only').uncheck();
+    await page.getByLabel('Repository').selectOption('test-blueprints');
+    const scroller = page.getByTestId('revisions-scroller');
+    await expect.poll(() => scroller.getAttribute('data-loaded')).not.toBe('0');
+    // From the search box, arrow down into the list; Enter opens the row under the cursor.
+    await page.getByLabel('Search').focus();
+    await page.keyboard.press('ArrowDown');
+    await page.keyboard.press('ArrowDown');
+    await page.keyboard.press('ArrowDown');
+    const second = await page.locator('tr.cursor td').first().textContent();
+    expect(await page.locator('tr.cursor').getAttribute('data-index')).toBe('2');
+    await page.keyboard.press('Enter');
+    await expect.poll(() => page.locator('.revision-header h2').textContent()).toBe(second);
+    // '/' goes back to the search box from anywhere but a text field.
+    await page.getByRole('button', { name: 'Packages' }).click();
+    await page.locator('body').press('/');
+    expect(await page.evaluate(() => document.activeElement?.getAttribute('aria-label'))).toBe('Search');
+
+    // The clone against its upstream: what kpt wrote into the Kptfile is the difference.
+    await page.getByLabel('Search').fill('basens-clone');
+    await page.locator('table.revisions tbody tr', { hasText: 'basens-clone' }).first().click();
+    await page.getByRole('button', { name: 'Diff' }).click();
+    await page.getByLabel('Compare with').selectOption({ label: 'upstream (basens@basens/v5)' });
+    await expect.poll(() => page.getByTestId('patch').textContent()).toContain('+upstream:');
+    expect(await page.locator('.diff-toolbar').textContent()).toContain('upstream test-blueprints.basens.');
+    await page.getByRole('button', { name: 'Side by side' }).click();
+    await expect.poll(() => page.locator('.cm-mergeView').count()).toBeGreaterThan(0);
+    await shot('diff-upstream');
+
+    // Undo survives switching files; a rename goes through a dialog and is saved.
+    await page.getByRole('button', { name: 'Files' }).click();
+    await page.locator('.files button', { hasText: 'namespace.yaml' }).click();
+    const editor = page.locator('.cm-content');
+    const before = await editor.textContent();
+    await editor.click();
+    await page.keyboard.press('Control+End');
+    await page.keyboard.insertText('# a comment to undo\n');
+    await expect.poll(() => editor.textContent()).toContain('a comment to undo');
+    await page.locator('.files button', { hasText: 'Kptfile' }).click();
+    await page.locator('.files button', { hasText: 'namespace.yaml' }).click();
+    await page.getByRole('button', { name: 'Undo' }).click();
+    await expect.poll(() => editor.textContent()).toBe(before);
+    await page.getByRole('button', { name: 'Rename namespace.yaml' }).click();
+    await page.getByLabel('New name').fill('ns.yaml');
+    await page.getByRole('dialog').getByRole('button', { name: 'Rename' }).click();
+    await expect.poll(() => page.locator('.files').textContent()).toContain('ns.yaml');
+    await expect.poll(async () => (await page.locator('.saving').count()) === 0).toBe(true);
+    const files = await page.evaluate(async () => {
+      const token = sessionStorage.getItem('porchlight-token');
+      const res = await fetch('/api/call', { method: 'POST', headers: { 'Content-Type': 'application/json', Authorization: `Bearer ${token}` }, body: JSON.stringify({ channel: 'revisions.resources', payload: { name: 'test-blueprints.basens-clone.v1' } }) });
+      return ((await res.json()) as { value: { files: { path: string }[] } }).value.files.map((f) => f.path);
+    });
+    expect(files).toContain('ns.yaml');
+    expect(files).not.toContain('namespace.yaml');
+
+    // A YAML error: saved, but Propose is refused until it parses.
+    await page.locator('.files button', { hasText: 'ns.yaml' }).click();
+    await editor.click();
+    await page.keyboard.press('Control+End');
+    await page.keyboard.insertText('broken: [\n');
+    await expect.poll(() => page.getByRole('button', { name: 'Propose' }).isDisabled(), { timeout: 10_000 }).toBe(true);
+
+    // The schedule: every 5 minutes, from the repositories screen.
+    await page.getByRole('button', { name: 'Repositories' }).click();
+    await page.getByRole('button', { name: 'Schedule…' }).click();
+    await page.getByLabel('Every (minutes, 0 for on demand only)').fill('5');
+    await page.getByRole('dialog').getByRole('button', { name: 'Save' }).click();
+    await expect.poll(() => page.locator('table.repositories').textContent()).toContain('every 5 min');
   }, 120_000);
 });

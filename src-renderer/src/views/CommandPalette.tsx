@@ -8,11 +8,22 @@ interface Action {
   run: () => void;
 }
 
+type Verb = 'propose' | 'reject' | 'approve' | 'propose-delete';
+
+/** Moves offered by name (deleting stays a button, behind its confirmation). */
+function lifecycleVerbs(lifecycle: string): Verb[] {
+  if (lifecycle === 'Draft') return ['propose'];
+  if (lifecycle === 'Proposed') return ['approve', 'reject'];
+  if (lifecycle === 'Published') return ['propose-delete'];
+  if (lifecycle === 'DeletionProposed') return ['reject'];
+  return [];
+}
+
 export function CommandPalette() {
   const [open, setOpen] = useState(false);
   const [text, setText] = useState('');
   const [index, setIndex] = useState(0);
-  const { repositories, revisions, show, sync, open: openRevision, retryQueue } = useStore();
+  const { repositories, revisions, show, sync, open: openRevision, retryQueue, revision, lifecycleAction } = useStore();
   useEffect(() => {
     const onKey = (e: KeyboardEvent) => {
       if ((e.ctrlKey || e.metaKey) && e.key.toLowerCase() === 'k') {
@@ -29,11 +40,14 @@ export function CommandPalette() {
     () => [
       { label: 'Go to Repositories', run: () => show('repositories') },
       { label: 'Go to Packages', run: () => show('packages') },
+      { label: 'Go to Settings', run: () => show('settings') },
       { label: 'Retry queued approvals', run: () => void retryQueue() },
+      // The open revision's lifecycle moves, by name.
+      ...(revision ? lifecycleVerbs(revision.spec.lifecycle).map((verb) => ({ label: `${verb} ${revision.metadata.name}`, run: () => void lifecycleAction(verb) })) : []),
       ...repositories.map((r) => ({ label: `Sync ${r.metadata.name}`, run: () => void sync(r.metadata.name) })),
-      ...revisions.map((r) => ({ label: `Open ${r.metadata.name}`, run: () => void openRevision(r.metadata.name) })),
+      ...revisions.map((r) => ({ label: `Open ${r.name}`, run: () => void openRevision(r.name) })),
     ],
-    [repositories, revisions, show, sync, openRevision, retryQueue],
+    [repositories, revisions, show, sync, openRevision, retryQueue, revision, lifecycleAction],
   );
   const words = text.toLowerCase().split(/\s+/).filter(Boolean);
   const shown = actions.filter((a) => words.every((w) => a.label.toLowerCase().includes(w))).slice(0, 12);

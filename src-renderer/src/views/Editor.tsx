@@ -1,38 +1,31 @@
 // CodeMirror 6 with YAML highlighting and live checks (parse errors, and
 // apiVersion, kind and metadata.name on every resource). Every edit is saved
 // to the database shortly after typing stops: nothing is lost on a crash.
-import { useEffect, useRef } from 'react';
+// Each file keeps its editor state (and so its undo history) while the
+// revision is open: switching files and back still undoes.
+import { useEffect, useRef, useState } from 'react';
 import { basicSetup, EditorView } from 'codemirror';
-import { EditorState } from '@codemirror/state';
+import { EditorState, StateEffect } from '@codemirror/state';
+import { redo, redoDepth, undo, undoDepth } from '@codemirror/commands';
 import { yaml } from '@codemirror/lang-yaml';
-import { linter, type Diagnostic } from '@codemirror/lint';
-import YAML from 'yaml';
-import { isKrmFile } from '../../../src-shared/package-files.ts';
+import { linter } from '@codemirror/lint';
+import { checkYaml } from '../yaml-check.ts';
 import { registerFlusher } from '../store.ts';
 
 const AUTOSAVE_MS = 400;
 
-/** What the editor flags: YAML that does not parse, and KRM objects missing their basics. */
-export function checkYaml(path: string, text: string): Diagnostic[] {
-  if (!isKrmFile(path)) return [];
-  const out: Diagnostic[] = [];
-  for (const doc of YAML.parseAllDocuments(text)) {
-    for (const err of doc.errors) out.push({ from: err.pos[0], to: Math.max(err.pos[1], err.pos[0] + 1), severity: 'error', message: err.message });
-    if (doc.errors.length) continue;
-    const value = doc.toJS() as Record<string, unknown> | null;
-    if (!value || typeof value !== 'object') continue;
-    const range = doc.range ?? [0, 0];
-    const missing = ['apiVersion', 'kind'].filter((k) => !value[k]);
-    if (!(value.metadata as { name?: unknown } | undefined)?.name) missing.push('metadata.name');
-    if (missing.length) out.push({ from: range[0], to: Math.max(range[0] + 1, Math.min(range[1], text.length)), severity: 'warning', message: `a KRM resource needs ${missing.join(', ')}` });
-  }
-  return out;
+/** Editor states of the open revision's files, by `<revision>/<path>`; a state is reused only if its text is still the file's. */
+const kept = new Map<string, EditorState>();
+export function forgetEditorStates(revision: string): void {
+  for (const key of kept.keys()) if (key.startsWith(`${revision}/`)) kept.delete(key);
 }
 
-export function Editor(props: { path: string; text: string; editable: boolean; onSave: (text: string) => Promise<void> | void }) {
+export function Editor(props: { revision: string; path: string; text: string; editable: boolean; onSave: (text: string) => Promise<void> | void }) {
   const host = useRef<HTMLDivElement>(null);
+  const view = useRef<EditorView>(undefined);
   const save = useRef(props.onSave);
   save.current = props.onSave;
+  const [depth, setDepth] = useState({ undo: 0, redo: 0 });
   useEffect(() => {
     let timer: ReturnType<typeof setTimeout> | undefined;
     let pending: string | undefined;
@@ -43,32 +36,53 @@ export function Editor(props: { path: string; text: string; editable: boolean; o
       if (text !== undefined) await save.current(text);
     };
     const unregister = registerFlusher(flush);
-    const view = new EditorView({
-      parent: host.current!,
-      state: EditorState.create({
-        doc: props.text,
-        extensions: [
-          basicSetup,
-          yaml(),
-          linter((v) => checkYaml(props.path, v.state.doc.toString()), { delay: 200 }),
-          EditorView.editable.of(props.editable),
-          EditorState.readOnly.of(!props.editable),
-          EditorView.updateListener.of((u) => {
-            if (!u.docChanged) return;
-            pending = u.state.doc.toString();
-            clearTimeout(timer);
-            timer = setTimeout(() => void flush(), AUTOSAVE_MS);
-          }),
-        ],
+    const key = `${props.revision}/${props.path}`;
+    const extensions = [
+      basicSetup,
+      yaml(),
+      linter((v) => checkYaml(props.path, v.state.doc.toString()), { delay: 200 }),
+      EditorView.editable.of(props.editable),
+      EditorState.readOnly.of(!props.editable),
+      EditorView.updateListener.of((u) => {
+        setDepth({ undo: undoDepth(u.state), redo: redoDepth(u.state) });
+        if (!u.docChanged) return;
+        pending = u.state.doc.toString();
+        clearTimeout(timer);
+        timer = setTimeout(() => void flush(), AUTOSAVE_MS);
       }),
-    });
+    ];
+    const previous = kept.get(key);
+    // A kept state gets this mount's listeners; basicSetup is the same instance, so its undo history carries over.
+    const state =
+      props.editable && previous?.doc.toString() === props.text
+        ? previous.update({ effects: StateEffect.reconfigure.of(extensions) }).state
+        : EditorState.create({ doc: props.text, extensions });
+    const editor = new EditorView({ parent: host.current!, state });
+    view.current = editor;
+    setDepth({ undo: undoDepth(state), redo: redoDepth(state) });
     return () => {
       unregister();
       void flush();
-      view.destroy();
+      if (props.editable) kept.set(key, editor.state);
+      editor.destroy();
+      view.current = undefined;
     };
     // A new file or a lifecycle change gets a new editor; typing does not.
     // eslint-disable-next-line react-hooks/exhaustive-deps
-  }, [props.path, props.editable]);
-  return <div className="editor" ref={host} data-testid="editor" />;
+  }, [props.revision, props.path, props.editable]);
+  const run = (command: typeof undo) => {
+    if (view.current) command(view.current);
+    view.current?.focus();
+  };
+  return (
+    <div className="editor-frame">
+      {props.editable && (
+        <div className="editor-toolbar">
+          <button onClick={() => run(undo)} disabled={!depth.undo} title="Undo (Ctrl+Z)">Undo</button>
+          <button onClick={() => run(redo)} disabled={!depth.redo} title="Redo (Ctrl+Shift+Z or Ctrl+Y)">Redo</button>
+        </div>
+      )}
+      <div className="editor" ref={host} data-testid="editor" />
+    </div>
+  );
 }
