@@ -3,6 +3,7 @@
 // only are editable) and the diff against its base, its upstream or any other
 // revision of the package.
 import { useEffect, useState } from 'react';
+import YAML from 'yaml';
 import type { RequestOf } from '../../../src-shared/contract.ts';
 import type { PackageRevision, Task } from '../../../src-shared/domain.ts';
 import { call, decode } from '../api.ts';
@@ -72,6 +73,7 @@ export function RevisionView() {
   const published = revision.spec.lifecycle === 'Published' && revision.spec.revision !== -1;
   const current = files.find((f) => f.path === activeFile);
   const problems = unparsableFiles(files);
+  const upstream = kptfileUpstream(files);
   const lock = (revision.status.upstreamLock as { git?: { repo: string; directory: string; ref: string; commit: string } }).git;
   const publishing = running[runningKey('publish', revision.metadata.name)];
   const cloned = revision.spec.tasks?.some((t) => t.type === 'clone' || t.type === 'upgrade' || t.type === 'edit');
@@ -103,7 +105,8 @@ export function RevisionView() {
       {draft && problems.length > 0 && <p className="bad">Saved, but it cannot be proposed until {problems.join(', ')} parse{problems.length === 1 ? 's' : ''}.</p>}
       <dl className="summary">
         <dt>Package</dt><dd>{revision.spec.packageName} in {revision.spec.repository}</dd>
-        {lock && (<><dt>Upstream</dt><dd>{lock.repo} {lock.directory}@{lock.ref} ({lock.commit.slice(0, 12)})</dd></>)}
+        {upstream?.git && (<><dt>Upstream</dt><dd>{upstream.git.repo} {upstream.git.directory}@{upstream.git.ref}{upstream.updateStrategy ? `, ${upstream.updateStrategy}` : ''}</dd></>)}
+        {lock && (<><dt>Upstream lock</dt><dd>{lock.repo} {lock.directory}@{lock.ref} ({lock.commit.slice(0, 12)})</dd></>)}
         {revision.spec.readinessGates?.length ? (<><dt>Readiness gates</dt><dd>{revision.spec.readinessGates.map((g) => g.conditionType).join(', ')}</dd></>) : null}
         {revision.status.conditions?.length ? (
           <><dt>Conditions</dt><dd>{revision.status.conditions.map((c) => <span key={c.type} className={`condition ${c.status}`} title={c.message}>{c.type}={c.status}</span>)}</dd></>
@@ -145,9 +148,10 @@ export function RevisionView() {
       </div>
       <div className="workspace">
         <ul className="files" aria-label="Files">
-          {files.map((f) => (
-            <li key={f.path} className={f.path === activeFile ? 'active' : ''}>
-              <button onClick={() => select(f.path)}>{f.path}</button>
+          {fileTree(files).map(({ file: f, dirs, depth }) => (
+            <li key={f.path} className={f.path === activeFile ? 'active' : ''} style={{ paddingLeft: `${depth}rem` }}>
+              {dirs.map((d) => <span key={d.path} className="dir" style={{ marginLeft: `${d.depth - depth}rem` }}>{d.name}/</span>)}
+              <button onClick={() => select(f.path)} title={f.path}>{f.path.split('/').pop()}</button>
               {draft && f.path !== 'Kptfile' && (
                 <>
                   <button aria-label={`Rename ${f.path}`} className="small" onClick={() => setDialog({ rename: f.path })}>rename</button>
@@ -234,4 +238,37 @@ function describeTask(t: Task): string {
   const body = rest[t.type] ?? rest;
   const text = JSON.stringify(body);
   return text === '{}' ? '' : text;
+}
+
+interface TreeRow {
+  file: OpenFile;
+  depth: number;
+  /** Directories that start just above this file: shown once, before their first file. */
+  dirs: { path: string; name: string; depth: number }[];
+}
+
+/** Files in path order, as a tree: each directory named once, above its first file. */
+export function fileTree(files: readonly OpenFile[]): TreeRow[] {
+  const seen = new Set<string>();
+  return [...files]
+    .sort((a, b) => (a.path === 'Kptfile' ? -1 : b.path === 'Kptfile' ? 1 : a.path.localeCompare(b.path)))
+    .map((file) => {
+      const parts = file.path.split('/').slice(0, -1);
+      const dirs = parts
+        .map((name, i) => ({ path: parts.slice(0, i + 1).join('/'), name, depth: i }))
+        .filter((d) => !seen.has(d.path));
+      for (const d of dirs) seen.add(d.path);
+      return { file, depth: parts.length, dirs };
+    });
+}
+
+/** The Kptfile's upstream (where the package comes from and how it upgrades), as written in the file. */
+function kptfileUpstream(files: readonly OpenFile[]): { git?: { repo: string; directory: string; ref: string }; updateStrategy?: string } | undefined {
+  const text = files.find((f) => f.path === 'Kptfile')?.text;
+  if (!text) return undefined;
+  try {
+    return (YAML.parse(text) as { upstream?: { git?: { repo: string; directory: string; ref: string }; updateStrategy?: string } } | null)?.upstream;
+  } catch {
+    return undefined;
+  }
 }
