@@ -14,6 +14,7 @@ import {
   repositoryRefSchema,
   unregisterRepositorySchema,
   updateRepositorySchema,
+  setCleanupPolicySchema,
 } from './requests.ts';
 
 /** Resource contents cross the boundary as base64: JSON and structured clone both carry strings safely. */
@@ -66,6 +67,10 @@ export const CHANNELS = {
   /** The database the next start opens (this one stays open until then). */
   'settings.setDatabase': { request: z.discriminatedUnion('kind', [z.object({ kind: z.literal('pglite') }), z.object({ kind: z.literal('postgres'), url: postgresUrl })]) },
   'approvals.list': { request: z.object({ namespace: z.string().optional() }) },
+  'cache.stats': { request: z.object({ namespace: z.string().optional() }) },
+  'cache.setPolicy': { request: setCleanupPolicySchema },
+  /** Runs the namespace's cleanup policy now. */
+  'cache.runPolicy': { request: z.object({ namespace: z.string().optional() }) },
   'approvals.enqueue': { request: revisionRef },
   'approvals.cancel': { request: revisionRef },
   'approvals.retry': { request: z.object({}) },
@@ -98,6 +103,9 @@ export interface AnswerOf {
   'approvals.enqueue': QueuedApprovalView[];
   'approvals.cancel': QueuedApprovalView[];
   'approvals.retry': { approved: string[]; waiting: string[] };
+  'cache.stats': CacheStatsView;
+  'cache.setPolicy': CacheStatsView['policy'];
+  'cache.runPolicy': CacheStatsView['lastRuns'];
 }
 
 /** Where this service keeps its data, as the settings screen shows it (no secrets). */
@@ -108,6 +116,17 @@ export interface ServiceInfo {
   next?: { kind: 'pglite' | 'postgres'; location: string };
   /** Set by PORCHLIGHT_DB or --db: the saved choice does not apply while it is. */
   overriddenBy?: string;
+}
+
+/** What the cache holds in a namespace, its cleanup policy and what the last runs freed. */
+export interface CacheStatsView {
+  namespace: string;
+  policy: { namespace: string; enabled: boolean; evictAfterDays: number; saved: boolean };
+  revisions: number;
+  evictedRevisions: number;
+  pendingRows: number;
+  resourceBytes: number;
+  lastRuns: { namespace: string; startedAt: string; finishedAt?: string; revisionsEvicted: number; rowsFreed: number; bytesFreed: number; error?: string }[];
 }
 
 /** An approval waiting for Git, as the window shows it. */
@@ -126,7 +145,7 @@ export type ServiceEvent =
   /** A long operation's progress: sync (and a registration's first clone) per repository, publish per revision. */
   | { type: 'progress'; operation: 'sync' | 'publish'; subject: string; phase: string; loaded: number; total?: number }
   /** Something that finished in the background (a scheduled sync, a queued approval) and the user should hear of. */
-  | { type: 'notification'; level: 'info' | 'error'; source: 'sync' | 'approval'; subject: string; message: string }
+  | { type: 'notification'; level: 'info' | 'error'; source: 'sync' | 'approval' | 'cleanup'; subject: string; message: string }
   | { type: 'repository.status'; repository: Repository }
   | { type: 'revision.changed'; name: string; namespace: string }
   | { type: 'git.reachable'; reachable: boolean };

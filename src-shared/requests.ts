@@ -135,3 +135,11 @@ export const copyPackageSchema = z.object({
   workspace: dnsLabel('workspace name'),
 });
 export type CopyPackageRequest = z.input<typeof copyPackageSchema>;
+
+/** A namespace's cleanup policy: evict the resources of published revisions not read for this many days. */
+export const setCleanupPolicySchema = z.object({
+  namespace: namespaceSchema.default('default'),
+  enabled: z.boolean().default(true),
+  evictAfterDays: z.number().int().min(1, 'evict after at least 1 day').max(3650, 'evict after at most 3650 days (ten years)').default(30),
+});
+export type SetCleanupPolicyRequest = z.input<typeof setCleanupPolicySchema>;

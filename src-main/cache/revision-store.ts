@@ -28,6 +28,8 @@ export interface RevisionRow {
   published_by: string | null;
   published_at: Date | null;
   resource_version: number;
+  /** A cleanup policy took its resources out of the database; Git (the local clone) still has them. */
+  resources_evicted: boolean;
   created_at: Date;
   updated_at: Date;
   repository_name: string;
@@ -37,7 +39,7 @@ export interface RevisionRow {
 
 const REVISION_COLUMNS = `pr.repository_id, pr.id, pr.package_id, pr.namespace, pr.name, pr.package_path,
   pr.workspace, pr.revision, pr.lifecycle, pr.latest, pr.meta, pr.spec, pr.tasks, pr.upstream_lock, pr.kptfile,
-  pr.git_ref, pr.git_commit, pr.tree_id, pr.published_by, pr.published_at, pr.resource_version, pr.created_at,
+  pr.git_ref, pr.git_commit, pr.tree_id, pr.published_by, pr.published_at, pr.resource_version, pr.resources_evicted, pr.created_at,
   pr.updated_at, r.name AS repository_name, r.spec->'git'->>'repo' AS repository_url, r.deployment`;
 
 const FROM_LIVE = `FROM package_revisions pr

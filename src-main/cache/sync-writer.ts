@@ -51,12 +51,12 @@ async function allocateIds(q: Queryable, n: number): Promise<number[]> {
   return res.rows.map((r) => Number(r.id));
 }
 
-/** Live revisions of this repository by tree id: the ones whose resources can be copied. */
+/** Live revisions of this repository by tree id whose resources are in the database (not evicted): the ones that can be copied. */
 async function cachedTrees(q: Queryable, repositoryId: number, trees: readonly string[]): Promise<Map<string, { id: number; kptfile: unknown }>> {
   if (trees.length === 0) return new Map();
   const res = await q.query<{ tree_id: string; id: number; kptfile: unknown }>(
     `SELECT DISTINCT ON (tree_id) tree_id, id, kptfile FROM package_revisions
-      WHERE repository_id = $1 AND status = 'default' AND tree_id = ANY($2::text[])
+      WHERE repository_id = $1 AND status = 'default' AND NOT resources_evicted AND tree_id = ANY($2::text[])
       ORDER BY tree_id, id`,
     [repositoryId, [...new Set(trees)]],
   );

@@ -10,6 +10,7 @@ import { addRpkgDraftCommands, addRpkgLifecycleCommands } from './rpkg-draft-com
 import { addRpkgPush } from './rpkg-push.ts';
 import { addRpkgCloneCopy } from './rpkg-clone-copy.ts';
 import { addRpkgUpgrade } from './rpkg-upgrade.ts';
+import { addCacheCommands } from './cache-commands.ts';
 
 export function buildProgram(ctx: CliContext): Command {
   const program = new Command('porchlight')
@@ -32,7 +33,9 @@ export function buildProgram(ctx: CliContext): Command {
   addRpkgCloneCopy(rpkg, ctx);
   addRpkgUpgrade(rpkg, ctx);
   addRpkgLifecycleCommands(rpkg, ctx);
-  for (const cmd of [program, ...program.commands, ...program.commands.flatMap((c) => c.commands)]) {
+  addCacheCommands(program, ctx);
+  const everyCommand = (c: Command): Command[] => [c, ...c.commands.flatMap(everyCommand)];
+  for (const cmd of everyCommand(program)) {
     cmd.exitOverride().configureOutput({ writeOut: (s) => ctx.io.stdout(s), writeErr: (s) => ctx.io.stderr(s) });
   }
   return program;

@@ -91,6 +91,12 @@ function handlers(service: PorchlightService, emit: Emit, settings: SettingsDoor
     'approvals.list': async (r) => (await service.queuedApprovals(req('approvals.list', r))).map(view),
     'approvals.enqueue': async (r) => (await service.queueApproval(req('approvals.enqueue', r))).map(view),
     'approvals.cancel': async (r) => (await service.cancelQueuedApproval(req('approvals.cancel', r))).map(view),
+    'cache.stats': (r) => service.cacheStats(req('cache.stats', r)),
+    'cache.setPolicy': (r) => service.setCleanupPolicy(req('cache.setPolicy', r)),
+    'cache.runPolicy': async (r) => {
+      const { namespace } = req('cache.runPolicy', r) as { namespace?: string };
+      return service.runCleanupPolicies({ namespace: namespace ?? 'default' });
+    },
     'approvals.retry': async (r) => {
       req('approvals.retry', r);
       return service.drainApprovalQueue();

@@ -2,7 +2,7 @@
 // which packages can move (porchctl rpkg upgrade, docs/porch-upgrade.md §3–4).
 // Everything is read from the database: an upgrade works offline.
 import type { Database } from '../db/database.ts';
-import type { PackageRevision, Task } from '../../src-shared/domain.ts';
+import type { PackageRevision, ResourceFile, Task } from '../../src-shared/domain.ts';
 import { failedPrecondition, invalidArgument, notFound } from '../../src-shared/errors.ts';
 import { listRepositories } from '../cache/repository-store.ts';
 import { listRevisions, readResources, toPackageRevision, type RevisionRow } from '../cache/revision-store.ts';
@@ -76,8 +76,8 @@ export async function planUpgrade(db: Database, r: { namespace: string; source: 
   return { local, oldUpstream, newUpstream, strategy: (r.strategy || 'resource-merge') as Strategy };
 }
 
-export async function threePackages(db: Database, plan: UpgradePlan) {
-  const read = (row: RevisionRow) => readResources(db, row.repository_id, row.id);
+/** The three packages of a merge, read through `read` (which brings evicted files back from Git). */
+export async function threePackages(plan: UpgradePlan, read: (row: RevisionRow) => Promise<ResourceFile[]>) {
   return { original: await read(plan.oldUpstream), updated: await read(plan.newUpstream), local: await read(plan.local) };
 }
 

@@ -18,6 +18,8 @@ import {
   namespaceSchema,
   updateRepositorySchema,
   updateResourcesSchema,
+  setCleanupPolicySchema,
+  type SetCleanupPolicyRequest,
   clonePackageSchema,
   copyPackageSchema,
   type ClonePackageRequest,
@@ -50,8 +52,11 @@ import {
   updateRepositorySync,
   type RepositoryRow,
 } from '../cache/repository-store.ts';
-import { countDrafts, listRevisions, listRevisionsPage, readResources, toPackageRevision } from '../cache/revision-store.ts';
-import { cloneDirFor, syncRepository, type SyncContext } from '../cache/sync.ts';
+import { countDrafts, listRevisions, listRevisionsPage, readResources, toPackageRevision, type RevisionRow } from '../cache/revision-store.ts';
+import { cloneDirFor, cloneFor, syncRepository, type SyncContext } from '../cache/sync.ts';
+import { cacheStats, evictAll, evictNamespace, getPolicy, ReadTracker, restoreEvicted, setPolicy, type CacheStats, type CleanupPolicy, type EvictionRun } from '../cache/eviction.ts';
+import { fetchAll, openObjectReader } from '../git/local-clone.ts';
+import { readPackageTrees } from '../cache/sync-writer.ts';
 import { SyncManager, type SyncTarget } from '../cache/sync-manager.ts';
 import { CronExpressionParser } from 'cron-parser';
 import { createHttpClient } from '../git/http-client.ts';
@@ -74,6 +79,10 @@ export type Progress = (p: { phase: string; loaded: number; total?: number }) =>
 
 /** How often queued approvals are tried again by a long-lived front door. */
 const APPROVAL_RETRY_MS = 10_000;
+/** How often last-read times are written (and the policy clock looked at). */
+const HOUSEKEEPING_MS = 60_000;
+/** How often cleanup policies run in a long-lived front door. */
+const POLICY_EVERY_MS = 3_600_000;
 
 export class PorchlightService {
   readonly db: Database;
@@ -84,6 +93,8 @@ export class PorchlightService {
   readonly syncManager: SyncManager;
 
   private readonly emit: (event: ServiceEvent) => void;
+  /** Last-read times, written in batches (cleanup policies evict what nobody reads). */
+  private readonly reads = new ReadTracker();
 
   constructor(opts: ServiceOptions) {
     this.db = opts.db;
@@ -161,6 +172,50 @@ export class PorchlightService {
     // Queued approvals go out by themselves once Git answers.
     this.queueTimer = setInterval(() => void this.drainApprovalQueue().catch(() => {}), APPROVAL_RETRY_MS);
     this.queueTimer.unref();
+    // Last-read times go out now and then; cleanup policies run hourly.
+    this.policyTimer = setInterval(() => void this.housekeeping().catch(() => {}), HOUSEKEEPING_MS);
+    this.policyTimer.unref();
+  }
+
+  private policyTimer?: NodeJS.Timeout;
+  private lastPolicyRun = 0;
+
+  private async housekeeping(): Promise<void> {
+    await this.reads.flush(this.db);
+    if (Date.now() - this.lastPolicyRun < POLICY_EVERY_MS) return;
+    this.lastPolicyRun = Date.now();
+    await this.runCleanupPolicies();
+  }
+
+  /** Runs the cleanup policy of one namespace, or of every namespace, now; the worker deletes what it marked. */
+  async runCleanupPolicies(request: { namespace?: string } = {}, now?: Date): Promise<EvictionRun[]> {
+    // Reads since the last flush count: a revision read a minute ago is not evicted.
+    await this.reads.flush(this.db);
+    const runs = request.namespace ? [await evictNamespace(this.db, parse(namespaceSchema, request.namespace), { now })] : await evictAll(this.db, { now });
+    if (runs.some((r) => r.rowsFreed > 0)) await this.cleanup();
+    for (const run of runs) {
+      if (run.error) this.emit({ type: 'notification', level: 'error', source: 'cleanup', subject: run.namespace, message: `the cleanup policy of ${run.namespace} failed: ${run.error}` });
+    }
+    return runs;
+  }
+
+  /** Writes the reads counted in memory as last-read times (done by itself every minute and on close). */
+  flushReadTimes(): Promise<number> {
+    return this.reads.flush(this.db);
+  }
+
+  async cleanupPolicy(request: { namespace?: string }): Promise<CleanupPolicy> {
+    return getPolicy(this.db, parse(namespaceSchema.default('default'), request.namespace));
+  }
+
+  async setCleanupPolicy(request: SetCleanupPolicyRequest): Promise<CleanupPolicy> {
+    const r = parse(setCleanupPolicySchema, request);
+    return setPolicy(this.db, { namespace: r.namespace, enabled: r.enabled, evictAfterDays: r.evictAfterDays, updatedBy: this.updatedBy });
+  }
+
+  async cacheStats(request: { namespace?: string }): Promise<CacheStats> {
+    await this.reads.flush(this.db);
+    return cacheStats(this.db, parse(namespaceSchema.default('default'), request.namespace));
   }
 
   private queueTimer?: NodeJS.Timeout;
@@ -307,7 +362,39 @@ export class PorchlightService {
     const r = parse(repositoryRefSchema, request);
     const row = (await listRevisions(this.db, { namespace: r.namespace, name: r.name }))[0];
     if (!row) throw notFound(`package revision "${r.name}" not found in namespace "${r.namespace}"`, { namespace: r.namespace, name: r.name });
-    return { revision: toPackageRevision(row), resources: await readResources(this.db, row.repository_id, row.id) };
+    return { revision: toPackageRevision(row), resources: await this.filesOf(row) };
+  }
+
+  /**
+   * A revision's files: from the database, or, when a cleanup policy evicted
+   * them, from the local clone (fetched first if it lacks the tree), put back
+   * in the database for the next read. Every read is noted (in memory) as
+   * the revision's last read.
+   */
+  async filesOf(row: RevisionRow): Promise<ResourceFile[]> {
+    this.reads.note(row.repository_id, row.id);
+    if (!row.resources_evicted || !row.tree_id) return readResources(this.db, row.repository_id, row.id);
+    const repo = await this.repositoryOf(row.repository_id);
+    const clone = cloneFor(this.sync, repo);
+    const readTree = async () => {
+      const reader = await openObjectReader(clone);
+      try {
+        return (await readPackageTrees(reader, [row.tree_id!])).get(row.tree_id!)!;
+      } finally {
+        reader.close();
+      }
+    };
+    let files: ResourceFile[];
+    try {
+      files = await readTree();
+    } catch {
+      // Not in the clone (a new machine on a shared PostgreSQL, a clone removed by hand): fetch, then read.
+      await fetchAll(clone, { http: this.sync.http, branch: repo.spec.git.branch, auth: await this.sync.credentials(repo) });
+      files = await readTree();
+    }
+    await restoreEvicted(this.db, repo.id, row.id, files);
+    // Read back from the database: the same order and bytes as any other read.
+    return readResources(this.db, row.repository_id, row.id);
   }
 
   /**
@@ -321,7 +408,7 @@ export class PorchlightService {
     if (!row) throw notFound(`package revision "${r.name}" not found in namespace "${r.namespace}"`, { namespace: r.namespace, name: r.name });
     const upstream = await oldUpstreamOf(this.db, r.namespace, row);
     const registered = upstream && (await listRevisions(this.db, { namespace: r.namespace, name: upstream }))[0];
-    if (registered) return { source: registered.name, files: await readResources(this.db, registered.repository_id, registered.id) };
+    if (registered) return { source: registered.name, files: await this.filesOf(registered) };
     const lock = row.upstream_lock?.git;
     if (!lock?.repo || !lock.ref) throw failedPrecondition(`${r.name} has no upstream: it was not cloned from another package`);
     const pkg = await readUpstreamPackage({
@@ -379,7 +466,7 @@ export class PorchlightService {
       throw failedPrecondition(`upstream revision ${name} is a ${row.lifecycle} that exists only in Porchlight's database, so there is no commit to lock to; approve it first, or clone a published revision`);
     }
     return {
-      files: await readResources(this.db, row.repository_id, row.id),
+      files: await this.filesOf(row),
       lock: pr.status.selfLock,
       task: { type: 'clone', clone: { upstreamRef: { upstreamRef: { name } } } },
     };
@@ -419,7 +506,7 @@ export class PorchlightService {
     if (row.revision === -1) throw failedPrecondition(`source revision may not be the placeholder package revision ${row.repository_name}/${r.source}`);
     if (row.lifecycle !== 'Published' && row.lifecycle !== 'DeletionProposed') throw failedPrecondition('source revision must be published', { lifecycle: row.lifecycle });
     const repo = await this.repositoryOf(row.repository_id);
-    const files = render(await readResources(this.db, row.repository_id, row.id)).files;
+    const files = render(await this.filesOf(row)).files;
     const name = await createDraft(this.db, repo, {
       kind: 'edit',
       packagePath: row.package_path,
@@ -442,7 +529,7 @@ export class PorchlightService {
     const plan = await planUpgrade(this.db, { namespace, source: request.source, revision: request.revision, strategy: request.strategy });
     const lock = toPackageRevision(plan.newUpstream).status.selfLock;
     if (!lock) throw failedPrecondition(`upstream revision ${plan.newUpstream.name} has no commit in Git to lock to`);
-    const merged = upgradeFiles(plan.strategy, await threePackages(this.db, plan));
+    const merged = upgradeFiles(plan.strategy, await threePackages(plan, (row) => this.filesOf(row)));
     const kptfile = merged.find((f) => f.path === 'Kptfile');
     if (!kptfile) throw failedPrecondition(`failed to apply upstream lock to package "${plan.local.package_path}": package is missing Kptfile`);
     const leaf = plan.local.package_path.split('/').pop()!;
@@ -578,7 +665,9 @@ export class PorchlightService {
 
   async close(): Promise<void> {
     if (this.queueTimer) clearInterval(this.queueTimer);
+    if (this.policyTimer) clearInterval(this.policyTimer);
     this.syncManager.stop();
+    await this.reads.flush(this.db).catch(() => {});
     await this.db.close();
   }
 }

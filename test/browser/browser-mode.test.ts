@@ -140,7 +140,14 @@ describe.skipIf(!haveChromium)('browser mode in Chromium', () => {
     await page.getByLabel('Latest only').uncheck();
     await shot('packages');
     await page.getByRole('button', { name: 'Settings' }).click();
-    await expect.poll(() => page.locator('.summary').textContent()).toContain('embedded PGlite');
+    await expect.poll(() => page.locator('.summary').first().textContent()).toContain('embedded PGlite');
+    // The cleanup policy: saved for the namespace, and a run reports what it freed.
+    await page.getByLabel('Days without a read').fill('7');
+    await page.getByRole('button', { name: 'Save policy' }).click();
+    await expect.poll(() => page.locator('.toasts').textContent()).toContain('evict after 7 days without a read');
+    await page.getByRole('button', { name: 'Run now' }).click();
+    await expect.poll(() => page.locator('.toasts').textContent()).toContain('cleanup freed 0 rows');
+    await expect.poll(() => page.getByLabel('Cache statistics').textContent()).toMatch(/Package revisions\d+ \(0 with files evicted\)/);
     await shot('settings');
   }, 120_000);
 

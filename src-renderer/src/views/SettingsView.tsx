@@ -1,13 +1,15 @@
 // Where Porchlight keeps its data: the embedded directory or a PostgreSQL a
 // team shares (tested before it is saved; the password goes to the sealed
 // credential store), applied at the next start because an open database is
-// never swapped under running work. And how often each repository syncs.
+// never swapped under running work. How often each repository syncs, and
+// the cleanup policy.
 import { useEffect, useState, type FormEvent } from 'react';
 import type { Repository } from '../../../src-shared/domain.ts';
 import type { ServiceInfo } from '../../../src-shared/contract.ts';
 import { call } from '../api.ts';
 import { useStore } from '../store.ts';
 import { describeSchedule, ScheduleDialog } from './RepositoriesView.tsx';
+import { CleanupSettings } from './CleanupSettings.tsx';
 
 export function SettingsView() {
   const [info, setInfo] = useState<ServiceInfo>();
@@ -83,6 +85,7 @@ export function SettingsView() {
         </tbody>
       </table>
       {scheduling && <ScheduleDialog repository={scheduling} onClose={() => setScheduling(undefined)} />}
+      <CleanupSettings />
     </section>
   );
 }
