@@ -38,6 +38,8 @@ export const CHANNELS = {
       after: z.string().optional(),
       limit: z.number().int().min(1).max(1000).optional(),
       search: z.string().max(200).optional(),
+      /** Only revisions holding a file whose path contains this. */
+      filePath: z.string().max(200).optional(),
       lifecycle: z.enum(['', 'Draft', 'Proposed', 'Published', 'DeletionProposed']).optional(),
       latestOnly: z.boolean().optional(),
       /** One repository's revisions (one partition), or every repository's. */

@@ -259,6 +259,13 @@ export interface PageRequest {
   latestOnly?: boolean;
   /** One repository's revisions: the page reads one partition. */
   repositoryId?: number;
+  /** Only revisions with a file whose path contains this. */
+  filePath?: string;
+}
+
+/** `%text%` with LIKE's own characters taken literally: a search for "a_b" finds "a_b", not "axb". */
+function likePattern(text: string): string {
+  return `%${text.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
 }
 
 /** One keyset page of revisions in name order, and the cursor for the next page. */
@@ -271,7 +278,14 @@ export async function listRevisionsPage(q: Queryable, p: PageRequest): Promise<{
   };
   if (p.after !== undefined) add('pr.name > ?', p.after);
   if (p.repositoryId !== undefined) add('pr.repository_id = ?', p.repositoryId);
-  if (p.search) add(`(pr.name ILIKE ? OR pr.package_path ILIKE ?)`, `%${p.search.replace(/[\\%_]/g, (c) => `\\${c}`)}%`);
+  if (p.search) add(`(pr.name ILIKE ? OR pr.package_path ILIKE ?)`, likePattern(p.search));
+  // Packages holding a file whose path matches: a semi-join through the trigram index on resources.path.
+  if (p.filePath) {
+    add(
+      `EXISTS (SELECT 1 FROM resources rs WHERE rs.repository_id = pr.repository_id AND rs.package_revision_id = pr.id AND rs.status = 'default' AND rs.path ILIKE ?)`,
+      likePattern(p.filePath),
+    );
+  }
   if (p.lifecycle) add('pr.lifecycle = ?', p.lifecycle);
   if (p.latestOnly) clauses.push('pr.latest');
   params.push(p.limit + 1);

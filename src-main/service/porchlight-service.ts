@@ -343,11 +343,20 @@ export class PorchlightService {
   }
 
   /** One page of a namespace's revisions in name order (keyset: pass the previous page's `next`). */
-  async pagePackageRevisions(request: { namespace?: string; after?: string; limit?: number; search?: string; lifecycle?: string; latestOnly?: boolean; repository?: string }): Promise<{ items: PackageRevision[]; next?: string }> {
+  async pagePackageRevisions(request: {
+    namespace?: string;
+    after?: string;
+    limit?: number;
+    search?: string;
+    filePath?: string;
+    lifecycle?: string;
+    latestOnly?: boolean;
+    repository?: string;
+  }): Promise<{ items: PackageRevision[]; next?: string }> {
     const namespace = parse(namespaceSchema.default('default'), request.namespace);
     const limit = Math.min(Math.max(request.limit ?? 100, 1), 1000);
     const repositoryId = request.repository ? (await this.requireRepository(namespace, request.repository)).id : undefined;
-    const { rows, next } = await listRevisionsPage(this.db, { namespace, after: request.after, limit, search: request.search?.trim() || undefined, lifecycle: request.lifecycle || undefined, latestOnly: request.latestOnly, repositoryId });
+    const { rows, next } = await listRevisionsPage(this.db, { namespace, after: request.after, limit, search: request.search?.trim() || undefined, lifecycle: request.lifecycle || undefined, latestOnly: request.latestOnly, repositoryId, filePath: request.filePath?.trim() || undefined });
     return { items: rows.map(toPackageRevision), ...(next ? { next } : {}) };
   }
 

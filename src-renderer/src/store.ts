@@ -46,6 +46,8 @@ interface State {
   /** The other revisions of the open revision's package: its history, and what a diff compares with. */
   siblings: PackageRevision[];
   search: string;
+  /** What the search box searches: package names and paths, or the paths of the files in packages. */
+  searchIn: 'name' | 'file';
   lifecycle: string;
   latestOnly: boolean;
   /** Only this repository's revisions ('' for all). */
@@ -71,7 +73,7 @@ interface State {
   loadRevisions(): Promise<void>;
   loadMore(): Promise<void>;
   setSearch(search: string): void;
-  setFilter(f: { lifecycle?: string; latestOnly?: boolean; repository?: string }): void;
+  setFilter(f: { lifecycle?: string; latestOnly?: boolean; repository?: string; searchIn?: 'name' | 'file' }): void;
   open(name: string): Promise<void>;
   select(path: string): void;
   save(path: string, text: string): Promise<void>;
@@ -127,8 +129,9 @@ export const useStore = create<State>((set, get) => {
     set({ running: rest });
   };
   const pageQuery = () => {
-    const { search, lifecycle, latestOnly, repository } = get();
-    return { namespace: ns(), limit: PAGE, search: search || undefined, lifecycle: (lifecycle || undefined) as RequestOf<'revisions.page'>['lifecycle'], latestOnly, repository: repository || undefined };
+    const { search, searchIn, lifecycle, latestOnly, repository } = get();
+    const text = search || undefined;
+    return { namespace: ns(), limit: PAGE, ...(searchIn === 'file' ? { filePath: text } : { search: text }), lifecycle: (lifecycle || undefined) as RequestOf<'revisions.page'>['lifecycle'], latestOnly, repository: repository || undefined };
   };
 
   return {
@@ -140,6 +143,7 @@ export const useStore = create<State>((set, get) => {
     listStale: false,
     siblings: [],
     search: '',
+    searchIn: 'name',
     lifecycle: '',
     latestOnly: false,
     repository: '',

@@ -72,6 +72,18 @@ describe('the service as the window sees it', () => {
     const next = await ok<{ items: { name: string }[] }>('revisions.page', { limit: 3, repository: 'second', after: first.next });
     expect(next.items.map((r) => r.name)).toEqual(one.items.slice(3, 6).map((r) => r.name));
     expect((await dispatch('revisions.page', { repository: 'nope' })) as Answer<unknown>).toMatchObject({ ok: false, error: { code: 'NOT_FOUND' } });
+    // By the path of a file inside: exactly the revisions that hold one.
+    const withQuota = await ok<{ items: { name: string }[] }>('revisions.page', { limit: 1000, repository: 'second', filePath: 'QUOTA.y' });
+    const holding: string[] = [];
+    for (const r of one.items) {
+      const files = await ok<{ files: { path: string }[] }>('revisions.resources', { name: r.name });
+      if (files.files.some((f) => f.path.toLowerCase().includes('quota.y'))) holding.push(r.name);
+    }
+    expect(holding.length).toBeGreaterThan(0);
+    expect(holding.length).toBeLessThan(one.items.length);
+    expect(withQuota.items.map((r) => r.name)).toEqual(holding);
+    // LIKE's own characters are plain text.
+    expect((await ok<{ items: unknown[] }>('revisions.page', { filePath: '%' })).items).toEqual([]);
     await ok('repositories.unregister', { name: 'second' });
   });
 

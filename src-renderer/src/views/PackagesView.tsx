@@ -14,7 +14,7 @@ const ROW_PX = 30;
 const PREFETCH_ROWS = 40;
 
 export function PackagesView() {
-  const { revisions, next, loadMore, loadingMore, listStale, loadRevisions, search, setSearch, lifecycle, latestOnly, repository, setFilter, open, repositories } = useStore();
+  const { revisions, next, loadMore, loadingMore, listStale, loadRevisions, search, searchIn, setSearch, lifecycle, latestOnly, repository, setFilter, open, repositories } = useStore();
   const [cursor, setCursor] = useState(0);
   const [dialog, setDialog] = useState<'clone' | 'init'>();
   const scroller = useRef<HTMLDivElement>(null);
@@ -27,7 +27,7 @@ export function PackagesView() {
     if (next && !loadingMore && last >= revisions.length - PREFETCH_ROWS) void loadMore();
   }, [last, next, loadingMore, revisions.length, loadMore]);
   // A new query starts at the top.
-  useEffect(() => setCursor(0), [search, lifecycle, latestOnly, repository]);
+  useEffect(() => setCursor(0), [search, searchIn, lifecycle, latestOnly, repository]);
   useEffect(() => {
     const onKey = (e: globalThis.KeyboardEvent) => {
       if (e.key === '/' && !(e.target instanceof HTMLInputElement || e.target instanceof HTMLTextAreaElement || (e.target as HTMLElement).isContentEditable)) {
@@ -75,6 +75,10 @@ export function PackagesView() {
           onKeyDown={(e) => e.key === 'ArrowDown' && (e.preventDefault(), scroller.current?.focus(), move(0))}
           autoFocus
         />
+        <select aria-label="Search in" value={searchIn} onChange={(e) => setFilter({ searchIn: e.target.value as 'name' | 'file' })}>
+          <option value="name">package names</option>
+          <option value="file">file paths</option>
+        </select>
         <select aria-label="Repository" value={repository} onChange={(e) => setFilter({ repository: e.target.value })}>
           <option value="">All repositories</option>
           {repositories.map((r) => <option key={r.metadata.name} value={r.metadata.name}>{r.metadata.name}</option>)}
