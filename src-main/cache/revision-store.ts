@@ -105,6 +105,9 @@ export interface RevisionFilter {
   packagePath?: string;
   revision?: number;
   workspace?: string;
+  /** Keyset: rows after this (namespace, name), in that order. */
+  after?: { namespace: string; name: string };
+  limit?: number;
 }
 
 /** Builds a parameterised WHERE clause; values never reach the SQL text. */
@@ -121,6 +124,10 @@ function where(filter: RevisionFilter): { sql: string; params: unknown[] } {
   if (filter.packagePath !== undefined) add('pr.package_path = ?', filter.packagePath);
   if (filter.revision !== undefined) add('pr.revision = ?', filter.revision);
   if (filter.workspace !== undefined) add('pr.workspace = ?', filter.workspace);
+  if (filter.after) {
+    params.push(filter.after.namespace, filter.after.name);
+    clauses.push(`(pr.namespace, pr.name) > ($${params.length - 1}, $${params.length})`);
+  }
   return { sql: clauses.join(' AND '), params };
 }
 
@@ -141,10 +148,8 @@ export async function listRevisions(q: Queryable, filter: RevisionFilter): Promi
     filter = { ...filter, repositoryId };
   }
   const w = where(filter);
-  const res = await q.query<RevisionRow>(
-    `SELECT ${REVISION_COLUMNS} ${FROM_LIVE} WHERE ${w.sql} ORDER BY pr.namespace, pr.name`,
-    w.params,
-  );
+  const limit = filter.limit === undefined ? '' : ` LIMIT $${w.params.push(filter.limit)}`;
+  const res = await q.query<RevisionRow>(`SELECT ${REVISION_COLUMNS} ${FROM_LIVE} WHERE ${w.sql} ORDER BY pr.namespace, pr.name${limit}`, w.params);
   return res.rows;
 }
 

@@ -29,6 +29,7 @@ interface GetOptions {
   revision?: string;
   workspace?: string;
   showKptfile?: boolean;
+  chunkSize?: string;
 }
 
 function checkShowKptfile(names: readonly string[], o: GetOptions, allNamespaces: boolean): void {
@@ -56,6 +57,7 @@ export function addRpkgGet(rpkg: Command, ctx: CliContext): void {
     .option('--revision <n>', 'Revision of the packages to get. Any package whose revision matches this value will be included in the results.')
     .option('--workspace <workspace>', 'WorkspaceName of the packages to get. Any package whose workspaceName matches this value will be included in the results.')
     .option('--show-kptfile', 'Show the Kptfile of the package revision', false)
+    .option('--chunk-size <n>', 'Return large lists in chunks of this many revisions (keyset pages), as kubectl does', '500')
     .action(async (names: string[], o: GetOptions, cmd: Command) => {
       const g = cmd.optsWithGlobals();
       const namespace: string | undefined = g.namespace;
@@ -77,34 +79,41 @@ export function addRpkgGet(rpkg: Command, ctx: CliContext): void {
         if (!Number.isInteger(revision)) throw invalidArgument(`invalid argument "${o.revision}" for "--revision" flag: it must be an integer`);
       }
       const service = await ctx.open();
-      let revisions: PackageRevision[];
+      const noHeaders = o.headers === false && (format.kind === 'table' || format.kind === 'custom-columns');
+      const print = (revisions: readonly PackageRevision[], first: boolean) => {
+        const table = () => revisionTable(revisions);
+        const text = render(format, revisions, g.allNamespaces ? () => withNamespaceColumn(table(), revisions.map((r) => r.metadata.namespace)) : table);
+        // Chunks after the first continue the listing: no second header, YAML documents still separated.
+        if (!text) return;
+        ctx.io.stdout(first ? withoutHeader(text, noHeaders) : format.kind === 'yaml' ? `---\n${text}` : withoutHeader(text, format.kind === 'table' || format.kind === 'custom-columns'));
+      };
       if (names.length) {
-        revisions = await Promise.all(
+        const revisions = await Promise.all(
           names.map((name) =>
             service.getPackageRevision({ namespace, name }).catch((e) => {
               throw e instanceof PorchlightError && e.code === 'NOT_FOUND' ? notFoundOnServer(name) : e;
             }),
           ),
         );
-      } else {
-        revisions = await service.listPackageRevisions({ namespace, allNamespaces: g.allNamespaces === true, packageName: o.name, revision, workspace: o.workspace });
-        
-      }
-      if (names.length) {
         // Flag filters still apply to revisions asked for by name, as porchctl applies them client-side.
-        revisions = revisions.filter(
-          (r) =>
-            (o.name === undefined || r.spec.packageName === o.name) &&
-            (revision === undefined || (r.spec.revision ?? 0) === revision) &&
-            (o.workspace === undefined || r.spec.workspaceName === o.workspace),
+        print(
+          revisions.filter(
+            (r) =>
+              (o.name === undefined || r.spec.packageName === o.name) &&
+              (revision === undefined || (r.spec.revision ?? 0) === revision) &&
+              (o.workspace === undefined || r.spec.workspaceName === o.workspace),
+          ),
+          true,
         );
+        return;
       }
-      const table = () => revisionTable(revisions);
-      ctx.io.stdout(
-        withoutHeader(
-          render(format, revisions, g.allNamespaces ? () => withNamespaceColumn(table(), revisions.map((r) => r.metadata.namespace)) : table),
-          o.headers === false && (format.kind === 'table' || format.kind === 'custom-columns'),
-        ),
-      );
+      const chunkSize = Number(o.chunkSize ?? 500);
+      if (!Number.isInteger(chunkSize) || chunkSize < 1) throw invalidArgument(`--chunk-size must be a positive whole number, not "${o.chunkSize}"`);
+      let first = true;
+      // kubectl's chunking: each page printed as it arrives (a table's columns are aligned within a chunk).
+      for await (const page of service.packageRevisionPages({ namespace, allNamespaces: g.allNamespaces === true, packageName: o.name, revision, workspace: o.workspace }, chunkSize)) {
+        print(page, first);
+        first = false;
+      }
     });
 }

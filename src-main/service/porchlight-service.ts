@@ -342,6 +342,30 @@ export class PorchlightService {
     return rows.map(toPackageRevision);
   }
 
+  /**
+   * Every matching revision, a keyset page at a time (kubectl's --chunk-size):
+   * a listing of 100,000 revisions never holds them all, nor skips with OFFSET.
+   */
+  async *packageRevisionPages(request: ListRevisionsRequest, chunkSize = 500): AsyncGenerator<PackageRevision[]> {
+    const r = parse(listRevisionsSchema, request);
+    let after: { namespace: string; name: string } | undefined;
+    for (;;) {
+      const rows = await listRevisions(this.db, {
+        namespace: r.allNamespaces ? undefined : (r.namespace ?? 'default'),
+        name: r.name,
+        packagePath: r.packageName,
+        revision: r.revision,
+        workspace: r.workspace,
+        after,
+        limit: chunkSize,
+      });
+      if (rows.length) yield rows.map(toPackageRevision);
+      if (rows.length < chunkSize) return;
+      const last = rows.at(-1)!;
+      after = { namespace: last.namespace, name: last.name };
+    }
+  }
+
   /** One page of a namespace's revisions in name order (keyset: pass the previous page's `next`). */
   async pagePackageRevisions(request: {
     namespace?: string;

@@ -92,6 +92,19 @@ describe('rpkg init and pull', () => {
     expect((await listRefs(path.join(work, 'served', 'simple.git'))).has('refs/tags/basens/v1')).toBe(false);
   });
 
+  it('lists in keyset chunks: every revision once, one header, YAML documents still separated', async () => {
+    expect((await cli('repo', 'register', server.baseUrl('simple'), '--name', 'chunked')).code).toBe(0);
+    const rows = (out: string) => out.trim().split('\n').map((l) => l.split(/\s+/)[0]);
+    const whole = await cli('rpkg', 'get');
+    const chunked = await cli('rpkg', 'get', '--chunk-size', '2');
+    expect(rows(whole.stdout).length).toBeGreaterThan(5);
+    expect(rows(chunked.stdout)).toEqual(rows(whole.stdout));
+    expect(rows(chunked.stdout).filter((n) => n === 'NAME')).toHaveLength(1);
+    const yamlDocs = YAML.parseAllDocuments((await cli('rpkg', 'get', '--chunk-size', '3', '-o', 'yaml')).stdout);
+    expect(yamlDocs.map((d) => (d.toJS() as { metadata: { name: string } }).metadata.name)).toEqual(rows(whole.stdout).slice(1));
+    expect((await cli('rpkg', 'get', '--chunk-size', '0')).stderr).toMatch(/--chunk-size must be a positive whole number/);
+  });
+
   it('never writes outside the destination directory', () => {
     const dir = path.join(work, 'safe');
     expect(() => writePackageFiles(dir, [{ path: '../escape.yaml', content: new Uint8Array([1]) }])).toThrow(/outside/);
