@@ -1,70 +1,573 @@
-// Deletes what was marked pending_destruction, in bounded batches, each inside
-// one partition: unregistered repositories (their revisions, packages, local
-// clone) and revisions sync found gone from Git. It asks cheaply first whether
-// there is anything to do.
+// Deletes what was marked pending_destruction, as GitLab's cache-entry cleanup
+// does: destroying is a status update (unregister, rpkg del, sync, a cleanup
+// policy), and this worker removes the rows later, in bounded batches, each
+// inside one partition (`repository_id = $1`), so no statement ever holds a
+// long lock or a huge transaction.
+//
+// Three kinds of pending rows:
+//   - repositories (unregister): their revisions are still 'default'; they are
+//     marked in batches by id, deleted in claimed batches, then the packages,
+//     the local clone and the repository row go;
+//   - package_revisions (sync, rpkg del): deleted with their resources;
+//   - resources on their own (a cleanup policy evicting old published
+//     revisions' files): the revision row stays.
+//
+// A claim is one transaction: SELECT ... FOR UPDATE SKIP LOCKED, UPDATE to
+// 'processing' (with claimed_at), RETURNING the ids. The delete is a second
+// transaction. So two workers on one PostgreSQL never take the same row, and a
+// worker that dies between the two leaves rows in 'processing' that are handed
+// back after reclaimAfterMs. A batch that cannot be deleted is set 'error'
+// with the reason, and stays there (never retried in a loop); reads see only
+// 'default' rows, so none of these states is ever visible.
 import fs from 'node:fs';
-import type { Database } from '../db/database.ts';
+import type { Database, Queryable } from '../db/database.ts';
+
+export type CleanupTable = 'repositories' | 'package_revisions' | 'resources';
+
+/** One claim: the rows a worker took, all of one repository. */
+export interface CleanupBatch {
+  table: CleanupTable;
+  repositoryId: number;
+  ids: number[];
+}
+
+export interface CleanupError {
+  /** The table whose claimed rows were set 'error'; 'vacuum' when only the VACUUM failed. */
+  table: CleanupTable | 'vacuum';
+  repositoryId?: number;
+  ids: number[];
+  reason: string;
+}
 
 export interface CleanupResult {
   revisionsDeleted: number;
   repositoriesDeleted: number;
+  /** Resources of deleted revisions and resources deleted on their own. */
+  resourcesDeleted: number;
+  packagesDeleted: number;
+  /** Every row deleted, all tables: what VACUUM has to reclaim. */
+  rowsDeleted: number;
+  /** Batches set 'error', with the reason stored in status_reason. */
+  errors: CleanupError[];
+  /** PGlite: whether this run ended with a VACUUM. */
+  vacuumed: boolean;
+  /** The signal stopped the run before everything was done. */
+  stopped: boolean;
 }
 
 export interface CleanupOptions {
+  /** Rows per claim and per statement (default 500). */
   batchSize?: number;
-  /** Only this repository's revisions (after its sync); unregistered repositories are always included. */
+  /** Only this repository's revisions and resources (after its sync); unregistered repositories are always included. */
   repositoryId?: number;
   /** Local clone directory of a repository id, removed with the repository. */
   cloneDirFor?: (repositoryId: number) => string;
+  /** Rows left 'processing' longer than this (a worker crashed) are pending again (default 10 minutes). */
+  reclaimAfterMs?: number;
+  /** Checked between batches: a claimed batch is always finished, an unfinished repository handed back. */
+  signal?: AbortSignal;
+  /** Called with every claim (logging, progress, tests). */
+  onBatch?: (batch: CleanupBatch) => void;
 }
 
-async function deleteRevisionBatches(db: Database, repositoryId: number, onlyPending: boolean, batchSize: number): Promise<number> {
-  let total = 0;
-  for (;;) {
-    const res = await db.transaction((tx) =>
-      tx.query(
-        `DELETE FROM package_revisions p USING (
-            SELECT id FROM package_revisions
-             WHERE repository_id = $1 ${onlyPending ? `AND status = 'pending_destruction'` : ''}
-             ORDER BY id LIMIT $2 FOR UPDATE SKIP LOCKED) c
-          WHERE p.repository_id = $1 AND p.id = c.id`,
-        [repositoryId, batchSize],
-      ),
-    );
-    total += res.affectedRows;
-    if (res.affectedRows < batchSize) return total;
-  }
-}
+export const DEFAULT_BATCH_SIZE = 500;
+export const DEFAULT_RECLAIM_AFTER_MS = 10 * 60_000;
 
 /** PGlite: a VACUUM costs a pass over the tables; worth it once enough rows died. */
 const VACUUM_AFTER_ROWS = 500;
 
-export async function runCleanup(db: Database, opts: CleanupOptions = {}): Promise<CleanupResult> {
-  const batchSize = opts.batchSize ?? 500;
-  const result: CleanupResult = { revisionsDeleted: 0, repositoriesDeleted: 0 };
+// Rows that died since this database's last VACUUM, across runs: a worker
+// deleting a few rows per run must still get a VACUUM once they add up.
+const deadSinceVacuum = new WeakMap<Database, number>();
 
-  const repos = await db.query<{ id: number }>(`SELECT id FROM repositories WHERE status = 'pending_destruction' ORDER BY id`);
-  for (const { id } of repos.rows) {
-    result.revisionsDeleted += await deleteRevisionBatches(db, id, false, batchSize);
-    await db.transaction(async (tx) => {
-      await tx.query(`DELETE FROM packages WHERE repository_id = $1`, [id]);
-      await tx.query(`DELETE FROM repositories WHERE id = $1 AND status = 'pending_destruction'`, [id]);
-    });
-    if (opts.cloneDirFor) await fs.promises.rm(opts.cloneDirFor(id), { recursive: true, force: true });
-    result.repositoriesDeleted++;
-  }
+// The run in progress (or queued last) per database: one run at a time in a
+// process, whether the service calls runCleanup after an unregister or the
+// background worker's timer fires.
+const runs = new WeakMap<Database, Promise<unknown>>();
 
-  // Which repositories have revisions to delete: the partial status index makes this cheap.
-  const pending =
-    opts.repositoryId !== undefined
-      ? { rows: [{ repository_id: opts.repositoryId }] }
-      : await db.query<{ repository_id: number }>(`SELECT DISTINCT repository_id FROM package_revisions WHERE status = 'pending_destruction'`);
-  for (const { repository_id } of pending.rows) {
-    result.revisionsDeleted += await deleteRevisionBatches(db, repository_id, true, batchSize);
+// Reasons land in status_reason; an engine message can quote a whole statement.
+const MAX_REASON = 1000;
+
+// A claim older than reclaimAfterMs (in seconds, always parameter $1): its
+// worker died between claim and delete. The clock is the database's, the one
+// every worker on a shared PostgreSQL agrees on.
+const STALE_CLAIM = `(claimed_at IS NULL OR claimed_at < now() - make_interval(secs => $1))`;
+
+/**
+ * Is there anything to clean up? One statement, an existence check per table
+ * (GitLab's `SELECT 1 ... LIMIT 1`), each answered from the partial status
+ * indexes, which hold only rows that are not 'default'. 'error' rows are not
+ * work: they wait for a person.
+ */
+export async function hasCleanupWork(q: Queryable, opts: Pick<CleanupOptions, 'reclaimAfterMs'> = {}): Promise<boolean> {
+  const exists = (table: CleanupTable) =>
+    `EXISTS (SELECT 1 FROM ${table} WHERE status = 'pending_destruction')
+     OR EXISTS (SELECT 1 FROM ${table} WHERE status = 'processing' AND ${STALE_CLAIM})`;
+  const res = await q.query<{ work: boolean }>(
+    `SELECT ${exists('repositories')} OR ${exists('package_revisions')} OR ${exists('resources')} AS work`,
+    [reclaimSeconds(opts)],
+  );
+  return res.rows[0]?.work === true;
+}
+
+/**
+ * How many rows are marked, counting at most `limit` (GitLab's limited count):
+ * enough to say "a few" or "more than 1000" without counting a huge backlog.
+ * An unregistered repository counts once, its revisions only once marked.
+ */
+export async function countCleanupWork(q: Queryable, limit = 1000): Promise<number> {
+  const res = await q.query<{ n: number }>(
+    `SELECT count(*)::integer AS n FROM (
+        SELECT 1 FROM repositories WHERE status = 'pending_destruction'
+        UNION ALL SELECT 1 FROM package_revisions WHERE status = 'pending_destruction'
+        UNION ALL SELECT 1 FROM resources WHERE status = 'pending_destruction'
+        LIMIT $1) s`,
+    [limit],
+  );
+  return res.rows[0]?.n ?? 0;
+}
+
+/** Deletes everything marked for destruction; waits for a run already in progress on `db`. */
+export function runCleanup(db: Database, opts: CleanupOptions = {}): Promise<CleanupResult> {
+  return serialised(db, () => cleanup(db, opts, true));
+}
+
+function serialised<T>(db: Database, fn: () => Promise<T>): Promise<T> {
+  const run = (runs.get(db) ?? Promise.resolve()).then(fn, fn);
+  runs.set(db, run);
+  const clear = () => {
+    if (runs.get(db) === run) runs.delete(db);
+  };
+  run.then(clear, clear);
+  return run;
+}
+
+interface Run {
+  db: Database;
+  opts: CleanupOptions;
+  batchSize: number;
+  reclaimS: number;
+  result: CleanupResult;
+}
+
+async function cleanup(db: Database, opts: CleanupOptions, checkFirst: boolean): Promise<CleanupResult> {
+  const batchSize = opts.batchSize ?? DEFAULT_BATCH_SIZE;
+  if (!Number.isInteger(batchSize) || batchSize < 1) throw new RangeError(`cleanup batch size must be a positive integer, not ${batchSize}`);
+  const result: CleanupResult = {
+    revisionsDeleted: 0,
+    repositoriesDeleted: 0,
+    resourcesDeleted: 0,
+    packagesDeleted: 0,
+    rowsDeleted: 0,
+    errors: [],
+    vacuumed: false,
+    stopped: false,
+  };
+  const run: Run = { db, opts, batchSize, reclaimS: reclaimSeconds(opts), result };
+  // Called after every sync and delete: most of the time there is nothing to do,
+  // and one cheap statement says so.
+  if (checkFirst && !(await hasCleanupWork(db, opts))) return result;
+
+  await destroyRepositories(run);
+  for (const table of ['package_revisions', 'resources'] as const) {
+    for (const repositoryId of await repositoriesWithWork(run, table)) {
+      await releaseStaleClaims(run, table, repositoryId);
+      await deleteClaimedBatches(run, table, repositoryId);
+    }
   }
-  if (db.kind === 'pglite' && result.revisionsDeleted >= VACUUM_AFTER_ROWS) {
-    // PGlite never autovacuums: without this, deleted rows stay on disk for ever.
-    await db.exec('VACUUM ANALYZE package_revisions, resources, packages');
-  }
+  result.stopped = aborted(run);
+  await vacuumIfWorthIt(run);
   return result;
+}
+
+// ---- claims ------------------------------------------------------------------
+
+/**
+ * Rows a crashed worker left 'processing' in one repository's partition are
+ * pending again. Few rows (at most a batch per crash), found through the
+ * partial status index.
+ */
+async function releaseStaleClaims(run: Run, table: 'package_revisions' | 'resources', repositoryId: number): Promise<void> {
+  await run.db.query(
+    `UPDATE ${table} SET status = 'pending_destruction', claimed_at = NULL
+      WHERE repository_id = $2 AND status = 'processing' AND ${STALE_CLAIM}`,
+    [run.reclaimS, repositoryId],
+  );
+}
+
+/**
+ * Takes up to batchSize pending rows of one repository (so one partition):
+ * rows another worker holds are skipped, not waited for. Each claim is its own
+ * short transaction, and `also` runs inside it (a repository's heartbeat).
+ */
+async function claim(run: Run, table: 'package_revisions' | 'resources', repositoryId: number, also?: (tx: Queryable) => Promise<void>): Promise<number[]> {
+  const ids = await run.db.transaction(async (tx) => {
+    await also?.(tx);
+    // No ORDER BY: the partial status index hands out exactly the pending rows,
+    // and LIMIT stops after batchSize of them; sorting would read them all.
+    const res = await tx.query<{ id: number }>(
+      `WITH c AS MATERIALIZED (
+          SELECT id FROM ${table} WHERE repository_id = $1 AND status = 'pending_destruction'
+           LIMIT $2 FOR UPDATE SKIP LOCKED)
+        UPDATE ${table} t SET status = 'processing', claimed_at = now()
+          FROM c WHERE t.repository_id = $1 AND t.id = c.id
+        RETURNING t.id`,
+      [repositoryId, run.batchSize],
+    );
+    return res.rows.map((r) => r.id);
+  });
+  if (ids.length > 0) run.opts.onBatch?.({ table, repositoryId, ids });
+  return ids;
+}
+
+/** Claims and deletes one repository's pending rows of `table` until none are left to take. */
+async function deleteClaimedBatches(run: Run, table: 'package_revisions' | 'resources', repositoryId: number, also?: (tx: Queryable) => Promise<void>): Promise<void> {
+  while (!aborted(run)) {
+    const ids = await claim(run, table, repositoryId, also);
+    if (ids.length === 0) return;
+    await deleteClaimed(run, table, repositoryId, ids);
+    // Fewer than asked: the rest is held by another worker, or gone.
+    if (ids.length < run.batchSize) return;
+  }
+}
+
+async function deleteClaimed(run: Run, table: 'package_revisions' | 'resources', repositoryId: number, ids: number[]): Promise<void> {
+  try {
+    const counts = await run.db.transaction(async (tx) => {
+      if (table === 'resources') {
+        const res = await tx.query(`DELETE FROM resources WHERE repository_id = $1 AND id = ANY($2::bigint[]) AND status = 'processing'`, [repositoryId, ids]);
+        return { revisions: 0, resources: res.affectedRows };
+      }
+      // The statement trigger of 001 would delete these resources with their
+      // revisions anyway; deleting them first, through the same index, is what
+      // lets the result (and the VACUUM threshold) count them.
+      const resources = await tx.query(`DELETE FROM resources WHERE repository_id = $1 AND package_revision_id = ANY($2::bigint[])`, [repositoryId, ids]);
+      const revisions = await tx.query(
+        `DELETE FROM package_revisions WHERE repository_id = $1 AND id = ANY($2::bigint[]) AND status = 'processing'`,
+        [repositoryId, ids],
+      );
+      return { revisions: revisions.affectedRows, resources: resources.affectedRows };
+    });
+    run.result.revisionsDeleted += counts.revisions;
+    run.result.resourcesDeleted += counts.resources;
+    run.result.rowsDeleted += counts.revisions + counts.resources;
+  } catch (e) {
+    await markError(run, table, repositoryId, ids, reasonOf(e));
+  }
+}
+
+/**
+ * The claimed rows stay, marked 'error' with the reason, and are never claimed
+ * again by themselves. If even this fails (the database went away), they stay
+ * 'processing' and come back after reclaimAfterMs.
+ */
+async function markError(run: Run, table: CleanupTable, repositoryId: number, ids: number[], reason: string): Promise<void> {
+  run.result.errors.push({ table, repositoryId, ids, reason });
+  if (table === 'repositories') {
+    await run.db.query(`UPDATE repositories SET status = 'error', status_reason = $2 WHERE id = ANY($1::bigint[]) AND status = 'processing'`, [ids, reason]);
+  } else {
+    await run.db.query(
+      `UPDATE ${table} SET status = 'error', status_reason = $3 WHERE repository_id = $1 AND id = ANY($2::bigint[]) AND status = 'processing'`,
+      [repositoryId, ids, reason],
+    );
+  }
+}
+
+// ---- repositories ------------------------------------------------------------
+
+/** Another worker took the repository back (this one was presumed dead). */
+class LostClaim extends Error {}
+
+/** Unregistered repositories, one at a time: each is a long series of short batches. */
+async function destroyRepositories(run: Run): Promise<void> {
+  while (!aborted(run)) {
+    const claimed = await run.db.transaction(async (tx) => {
+      const res = await tx.query<{ id: number }>(
+        `WITH c AS MATERIALIZED (
+            SELECT id FROM repositories WHERE status = 'pending_destruction' OR (status = 'processing' AND ${STALE_CLAIM})
+             ORDER BY id LIMIT 1 FOR UPDATE SKIP LOCKED)
+          UPDATE repositories r SET status = 'processing', claimed_at = now() FROM c WHERE r.id = c.id
+          RETURNING r.id`,
+        [run.reclaimS],
+      );
+      return res.rows[0]?.id;
+    });
+    if (claimed === undefined) return;
+    run.opts.onBatch?.({ table: 'repositories', repositoryId: claimed, ids: [claimed] });
+    await destroyRepository(run, claimed);
+  }
+}
+
+async function destroyRepository(run: Run, id: number): Promise<void> {
+  // Every batch renews the repository's claim; if another worker took it back
+  // meanwhile (we were presumed dead), stop touching it.
+  let ours = true;
+  const heartbeat = async (tx: Queryable) => {
+    const res = await tx.query(`UPDATE repositories SET claimed_at = now() WHERE id = $1 AND status = 'processing'`, [id]);
+    if (res.affectedRows === 0) ours = false;
+  };
+
+  const errorsBefore = run.result.errors.length;
+  try {
+    // 1. Mark its revisions, still 'default', in batches.
+    await markRevisionsOf(run, id, heartbeat, () => ours);
+    // 2. Delete them in claimed batches, like any pending revision (with those
+    //    a crashed worker left 'processing').
+    if (ours && !aborted(run)) {
+      await releaseStaleClaims(run, 'package_revisions', id);
+      await deleteClaimedBatches(run, 'package_revisions', id, async (tx) => {
+        await heartbeat(tx);
+        if (!ours) throw new LostClaim();
+      });
+    }
+  } catch (e) {
+    if (!(e instanceof LostClaim)) {
+      // A failure that is not one batch's (a mark or a claim refused): retrying
+      // every reclaimAfterMs would fail the same way.
+      if (ours) await markError(run, 'repositories', id, [id], reasonOf(e));
+      return;
+    }
+  }
+  if (!ours) return;
+  if (aborted(run)) {
+    // Hand it back now rather than after reclaimAfterMs: the next run goes on
+    // where this one stopped (the marked revisions stay marked).
+    await run.db.query(`UPDATE repositories SET status = 'pending_destruction', claimed_at = NULL WHERE id = $1 AND status = 'processing'`, [id]);
+    return;
+  }
+  const failed = run.result.errors.slice(errorsBefore).filter((e) => e.table === 'package_revisions' && e.repositoryId === id);
+  if (failed.length > 0) {
+    // Deleting the repository now would cascade onto those rows in one long
+    // statement and fail the same way.
+    const count = failed.reduce((n, e) => n + e.ids.length, 0);
+    await markError(run, 'repositories', id, [id], `${count} package revision(s) could not be deleted: ${failed[0]!.reason}`);
+    return;
+  }
+
+  // 3. The local clone, before the row: once the row is gone nothing would
+  //    record that a directory was left behind.
+  if (run.opts.cloneDirFor) {
+    let dir: string | undefined;
+    try {
+      dir = run.opts.cloneDirFor(id);
+      await fs.promises.rm(dir, { recursive: true, force: true });
+    } catch (e) {
+      await markError(run, 'repositories', id, [id], `cannot remove the local clone${dir ? ` ${dir}` : ''}: ${reasonOf(e)}`);
+      return;
+    }
+  }
+
+  // 4. Packages in batches too (each one's foreign key probes package_revisions,
+  //    by now empty for this repository), then the row itself.
+  try {
+    for (;;) {
+      const res = await run.db.transaction(async (tx) => {
+        await heartbeat(tx);
+        return tx.query(
+          `DELETE FROM packages WHERE id IN (SELECT id FROM packages WHERE repository_id = $1 ORDER BY id LIMIT $2)`,
+          [id, run.batchSize],
+        );
+      });
+      run.result.packagesDeleted += res.affectedRows;
+      run.result.rowsDeleted += res.affectedRows;
+      if (res.affectedRows < run.batchSize) break;
+    }
+    const res = await run.db.query(`DELETE FROM repositories WHERE id = $1 AND status = 'processing'`, [id]);
+    run.result.repositoriesDeleted += res.affectedRows;
+    run.result.rowsDeleted += res.affectedRows;
+  } catch (e) {
+    await markError(run, 'repositories', id, [id], reasonOf(e));
+  }
+}
+
+/**
+ * Step 1 of an unregistered repository: its revisions are still 'default'
+ * (unregister is one short statement on the repository row), so mark them in
+ * batches, walking the primary key (repository_id, id). 'error' rows are taken
+ * too: the whole repository is going.
+ */
+async function markRevisionsOf(run: Run, id: number, heartbeat: (tx: Queryable) => Promise<void>, ours: () => boolean): Promise<void> {
+  let after = 0;
+  while (ours() && !aborted(run)) {
+    const marked = await run.db.transaction(async (tx) => {
+      await heartbeat(tx);
+      if (!ours()) return [];
+      const res = await tx.query<{ id: number }>(
+        `UPDATE package_revisions SET status = 'pending_destruction', status_reason = 'repository unregistered', updated_at = now()
+          WHERE repository_id = $1 AND id IN (
+            SELECT id FROM package_revisions WHERE repository_id = $1 AND id > $2 AND status IN ('default', 'error')
+             ORDER BY id LIMIT $3)
+          RETURNING id`,
+        [id, after, run.batchSize],
+      );
+      return res.rows.map((r) => r.id);
+    });
+    if (marked.length === 0) return;
+    after = marked.reduce((max, x) => Math.max(max, x), after);
+    if (marked.length < run.batchSize) return;
+  }
+}
+
+// ---- helpers -----------------------------------------------------------------
+
+/**
+ * Repositories with work in `table`, as GitLab's worker finds groups: walk
+ * the (short) repositories table and probe each repository's own partition
+ * through the partial status index, stopping at the first row. The cost
+ * follows the number of repositories, not the size of the backlog, and every
+ * probe names its partition.
+ *
+ * An unregistered repository's rows are left to the worker that claimed the
+ * repository: it deletes its packages (and so, by cascade, any revision still
+ * there) once its batches are done, and must not meet another worker's claim.
+ */
+async function repositoriesWithWork(run: Run, table: 'package_revisions' | 'resources'): Promise<number[]> {
+  if (aborted(run)) return [];
+  const only = run.opts.repositoryId;
+  const res = await run.db.query<{ id: number }>(
+    `SELECT r.id FROM repositories r
+      WHERE r.status NOT IN ('pending_destruction', 'processing') ${only === undefined ? '' : 'AND r.id = $2'}
+        AND (EXISTS (SELECT 1 FROM ${table} WHERE status = 'pending_destruction' AND repository_id = r.id)
+          OR EXISTS (SELECT 1 FROM ${table} WHERE status = 'processing' AND repository_id = r.id AND ${STALE_CLAIM}))
+      ORDER BY r.id`,
+    only === undefined ? [run.reclaimS] : [run.reclaimS, only],
+  );
+  return res.rows.map((r) => r.id);
+}
+
+async function vacuumIfWorthIt(run: Run): Promise<void> {
+  const { db, result } = run;
+  if (db.kind !== 'pglite') return;
+  const dead = (deadSinceVacuum.get(db) ?? 0) + result.rowsDeleted;
+  if (dead < VACUUM_AFTER_ROWS) {
+    deadSinceVacuum.set(db, dead);
+    return;
+  }
+  // PGlite never autovacuums: without this, deleted rows stay on disk for ever.
+  try {
+    await db.exec('VACUUM ANALYZE resources, package_revisions, packages, repositories');
+    deadSinceVacuum.set(db, 0);
+    result.vacuumed = true;
+  } catch (e) {
+    deadSinceVacuum.set(db, dead);
+    result.errors.push({ table: 'vacuum', ids: [], reason: reasonOf(e) });
+  }
+}
+
+function reclaimSeconds(opts: Pick<CleanupOptions, 'reclaimAfterMs'>): number {
+  return (opts.reclaimAfterMs ?? DEFAULT_RECLAIM_AFTER_MS) / 1000;
+}
+
+function aborted(run: Run): boolean {
+  return run.opts.signal?.aborted === true;
+}
+
+function reasonOf(e: unknown): string {
+  const message = e instanceof Error ? e.message : String(e);
+  return message.length > MAX_REASON ? `${message.slice(0, MAX_REASON - 1)}…` : message;
+}
+
+// ---- the background worker ---------------------------------------------------
+
+export type CleanupOutcome = { ok: true; result: CleanupResult } | { ok: false; error: unknown };
+
+export interface CleanupWorkerOptions extends Omit<CleanupOptions, 'signal' | 'repositoryId'> {
+  /** Every run that found work, and every failure (the worker itself never throws). */
+  onResult?: (outcome: CleanupOutcome) => void;
+}
+
+/**
+ * Runs the cleanup in the background: every `intervalMs`, and soon after
+ * kick() (an unregister, a delete, a sync that marked rows). One run at a
+ * time; a kick during a run makes one more run after it. Each tick first asks
+ * hasCleanupWork, so an idle worker costs one small statement per interval.
+ */
+export class CleanupWorker {
+  private interval: ReturnType<typeof setInterval> | undefined;
+  private soon: ReturnType<typeof setTimeout> | undefined;
+  private running: Promise<void> | undefined;
+  private again = false;
+  private stopped = false;
+  private abort = new AbortController();
+
+  constructor(
+    private readonly db: Database,
+    private readonly options: CleanupWorkerOptions = {},
+  ) {}
+
+  /** Runs now and then every `intervalMs`; the timer never keeps the process alive. */
+  start(intervalMs = 60_000): void {
+    this.stopped = false;
+    if (this.abort.signal.aborted) this.abort = new AbortController();
+    if (this.interval) clearInterval(this.interval);
+    this.interval = setInterval(() => this.kick(), intervalMs);
+    this.interval.unref?.();
+    this.kick();
+  }
+
+  /** Asks for a run soon; coalesces with a pending or running one. */
+  kick(): void {
+    if (this.stopped) return;
+    if (this.running) {
+      this.again = true;
+      return;
+    }
+    if (this.soon) return;
+    this.soon = setTimeout(() => {
+      this.soon = undefined;
+      this.running = this.loop();
+    }, 0);
+  }
+
+  /** Resolves once no run is pending or in progress (tests, shutdown). */
+  async idle(): Promise<void> {
+    while (this.soon || this.running) {
+      if (this.running) await this.running;
+      else await new Promise((resolve) => setTimeout(resolve, 0));
+    }
+  }
+
+  /** Stops the timer and the current run between two batches; resolves when it has stopped. */
+  async stop(): Promise<void> {
+    this.stopped = true;
+    if (this.interval) clearInterval(this.interval);
+    if (this.soon) clearTimeout(this.soon);
+    this.interval = undefined;
+    this.soon = undefined;
+    this.abort.abort();
+    await this.running;
+  }
+
+  private async loop(): Promise<void> {
+    try {
+      do {
+        this.again = false;
+        await this.runOnce();
+      } while (this.again && !this.stopped);
+    } finally {
+      this.running = undefined;
+    }
+  }
+
+  private async runOnce(): Promise<void> {
+    const { onResult, ...opts } = this.options;
+    let outcome: CleanupOutcome | undefined;
+    try {
+      const signal = this.abort.signal;
+      const result = await serialised(this.db, async () => {
+        if (signal.aborted || !(await hasCleanupWork(this.db, opts))) return undefined;
+        return cleanup(this.db, { ...opts, signal }, false);
+      });
+      if (result) outcome = { ok: true, result };
+    } catch (error) {
+      outcome = { ok: false, error };
+    }
+    if (outcome && onResult) {
+      try {
+        onResult(outcome);
+      } catch {
+        // A failing listener must not stop the worker.
+      }
+    }
+  }
 }

@@ -41,7 +41,7 @@ import { applyLifecycleVerb, assertDeletable, requireLiveRevision, type Lifecycl
 import { approveRevision, deletePublishedRevision, type GitWriteContext } from '../cache/approval.ts';
 import { listQueuedApprovals, setQueuedApproval, type QueuedApproval } from '../cache/lifecycle-store.ts';
 import { commitIdentity } from './commit-identity.ts';
-import { runCleanup, type CleanupResult } from '../cache/cleanup-worker.ts';
+import { CleanupWorker, runCleanup, type CleanupResult } from '../cache/cleanup-worker.ts';
 import {
   findRepository,
   findRepositoryById,
@@ -81,6 +81,8 @@ export type Progress = (p: { phase: string; loaded: number; total?: number }) =>
 const APPROVAL_RETRY_MS = 10_000;
 /** How often last-read times are written (and the policy clock looked at). */
 const HOUSEKEEPING_MS = 60_000;
+/** How often the background cleanup worker looks for marked rows (it is also kicked after each destroy). */
+const CLEANUP_EVERY_MS = 60_000;
 /** How often cleanup policies run in a long-lived front door. */
 const POLICY_EVERY_MS = 3_600_000;
 
@@ -95,10 +97,22 @@ export class PorchlightService {
   private readonly emit: (event: ServiceEvent) => void;
   /** Last-read times, written in batches (cleanup policies evict what nobody reads). */
   private readonly reads = new ReadTracker();
+  /** Deletes, in the background, what unregistering, deleting and cleanup policies marked. */
+  private readonly cleanupWorker: CleanupWorker;
 
   constructor(opts: ServiceOptions) {
     this.db = opts.db;
     this.emit = opts.onEvent ?? (() => {});
+    this.cleanupWorker = new CleanupWorker(opts.db, {
+      cloneDirFor: (id) => cloneDirFor(path.join(opts.dataHome, 'repos'), id),
+      onResult: (r) => {
+        if (!r.ok) opts.log?.('cleanup failed', { error: r.error instanceof Error ? r.error.message : String(r.error) });
+        else if (r.result.errors.length) {
+          opts.log?.('cleanup left rows in error', { errors: r.result.errors.length });
+          this.emit({ type: 'notification', level: 'error', source: 'cleanup', subject: 'cleanup', message: `cleanup could not delete some rows: ${r.result.errors[0]!.reason}` });
+        }
+      },
+    });
     this.dataHome = opts.dataHome;
     this.credentials = new CredentialStore(path.join(opts.dataHome, 'credentials.json'));
     this.sync = {
@@ -169,6 +183,7 @@ export class PorchlightService {
   async startBackgroundSync(): Promise<void> {
     this.managerStarted = true;
     await this.syncManager.start();
+    this.cleanupWorker.start(CLEANUP_EVERY_MS);
     // Queued approvals go out by themselves once Git answers.
     this.queueTimer = setInterval(() => void this.drainApprovalQueue().catch(() => {}), APPROVAL_RETRY_MS);
     this.queueTimer.unref();
@@ -192,7 +207,7 @@ export class PorchlightService {
     // Reads since the last flush count: a revision read a minute ago is not evicted.
     await this.reads.flush(this.db);
     const runs = request.namespace ? [await evictNamespace(this.db, parse(namespaceSchema, request.namespace), { now })] : await evictAll(this.db, { now });
-    if (runs.some((r) => r.rowsFreed > 0)) await this.cleanup();
+    if (runs.some((r) => r.rowsFreed > 0)) await this.destroyMarked();
     for (const run of runs) {
       if (run.error) this.emit({ type: 'notification', level: 'error', source: 'cleanup', subject: run.namespace, message: `the cleanup policy of ${run.namespace} failed: ${run.error}` });
     }
@@ -321,13 +336,23 @@ export class PorchlightService {
     await markRepositoryForDestruction(this.db, row.id, `unregistered by ${this.updatedBy}`);
     const secret = secretKey(row.namespace, row.spec.git.secretRef?.name);
     if (secret) await this.credentials.delete(secret);
-    await this.cleanup();
+    await this.destroyMarked();
     return { draftsDestroyed: drafts };
   }
 
   /** Deletes what was marked for destruction; `repositoryId` limits the revision pass to one partition. */
   async cleanup(repositoryId?: number): Promise<CleanupResult> {
     return runCleanup(this.db, { repositoryId, cloneDirFor: (id) => cloneDirFor(this.sync.clonesDir, id) });
+  }
+
+  /**
+   * After marking rows: a long-lived front door has the background worker
+   * delete them (the caller does not wait for a big repository to go); a
+   * one-shot CLI process deletes them before it exits.
+   */
+  private async destroyMarked(repositoryId?: number): Promise<void> {
+    if (this.managerStarted) this.cleanupWorker.kick();
+    else await this.cleanup(repositoryId);
   }
 
   async listPackageRevisions(request: ListRevisionsRequest): Promise<PackageRevision[]> {
@@ -630,11 +655,11 @@ export class PorchlightService {
     if (request.verb === 'delete' && rev.lifecycle === 'DeletionProposed') {
       await assertDeletable(this.db, rev, r.namespace, r.name);
       await deletePublishedRevision(this.sync, await this.repositoryOf(rev.repository_id), r.name);
-      await this.cleanup(rev.repository_id);
+      await this.destroyMarked(rev.repository_id);
       return 'deleted';
     }
     const outcome = await applyLifecycleVerb(this.db, request.verb, r.namespace, r.name, this.updatedBy, rev);
-    if (outcome === 'deleted') await this.cleanup(rev.repository_id);
+    if (outcome === 'deleted') await this.destroyMarked(rev.repository_id);
     return outcome;
   }
 
@@ -700,6 +725,7 @@ export class PorchlightService {
     if (this.queueTimer) clearInterval(this.queueTimer);
     if (this.policyTimer) clearInterval(this.policyTimer);
     this.syncManager.stop();
+    await this.cleanupWorker.stop();
     await this.reads.flush(this.db).catch(() => {});
     await this.db.close();
   }

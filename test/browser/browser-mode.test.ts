@@ -41,7 +41,7 @@ describe.skipIf(!haveChromium)('browser mode in Chromium', () => {
   /** The latest published basens, then "New revision" with this workspace; returns its name. */
   async function newRevisionOfBasens(workspace: string): Promise<string> {
     await page.getByRole('button', { name: 'Packages' }).click();
-    await page.getByLabel('Search').fill('basens');
+    await page.getByLabel('Search', { exact: true }).fill('basens');
     await page.getByLabel('Latest only').check();
     const row = page.locator('table.revisions tbody tr', { hasText: 'Published' }).first();
     await expect.poll(() => row.count()).toBe(1);
@@ -178,13 +178,13 @@ describe.skipIf(!haveChromium)('browser mode in Chromium', () => {
 
   it('moves through the list by keyboard, filters by repository, diffs against the upstream, undoes, renames, and changes the sync schedule', async () => {
     await page.getByRole('button', { name: 'Packages' }).click();
-    await page.getByLabel('Search').fill('');
+    await page.getByLabel('Search', { exact: true }).fill('');
     await page.getByLabel('Latest only').uncheck();
     await page.getByLabel('Repository').selectOption('test-blueprints');
     const scroller = page.getByTestId('revisions-scroller');
     await expect.poll(() => scroller.getAttribute('data-loaded')).not.toBe('0');
     // From the search box, arrow down into the list; Enter opens the row under the cursor.
-    await page.getByLabel('Search').focus();
+    await page.getByLabel('Search', { exact: true }).focus();
     await page.keyboard.press('ArrowDown');
     await page.keyboard.press('ArrowDown');
     await page.keyboard.press('ArrowDown');
@@ -198,7 +198,7 @@ describe.skipIf(!haveChromium)('browser mode in Chromium', () => {
     expect(await page.evaluate(() => document.activeElement?.getAttribute('aria-label'))).toBe('Search');
 
     // The clone against its upstream: what kpt wrote into the Kptfile is the difference.
-    await page.getByLabel('Search').fill('basens-clone');
+    await page.getByLabel('Search', { exact: true }).fill('basens-clone');
     await page.locator('table.revisions tbody tr', { hasText: 'basens-clone' }).first().click();
     await page.getByRole('button', { name: 'Diff' }).click();
     await page.getByLabel('Compare with').selectOption({ label: 'upstream (basens@basens/v5)' });
