@@ -6,6 +6,15 @@ import { z } from 'zod';
 import type { PackageRevision, Repository, RevisionSummary, SyncStats } from './domain.ts';
 import type { ErrorShape } from './errors.ts';
 import {
+  catalogRefSchema,
+  createCatalogSchema,
+  listCatalogsSchema,
+  resolveInCatalogSchema,
+  setCatalogRepositoriesSchema,
+  type Catalog,
+  type CatalogResolution,
+} from './catalogs.ts';
+import {
   clonePackageSchema,
   copyPackageSchema,
   initPackageSchema,
@@ -69,6 +78,11 @@ export const CHANNELS = {
   /** The database the next start opens (this one stays open until then). */
   'settings.setDatabase': { request: z.discriminatedUnion('kind', [z.object({ kind: z.literal('pglite') }), z.object({ kind: z.literal('postgres'), url: postgresUrl })]) },
   'approvals.list': { request: z.object({ namespace: z.string().optional() }) },
+  'catalogs.list': { request: listCatalogsSchema },
+  'catalogs.create': { request: createCatalogSchema },
+  'catalogs.setRepositories': { request: setCatalogRepositoriesSchema },
+  'catalogs.delete': { request: catalogRefSchema },
+  'catalogs.resolve': { request: resolveInCatalogSchema },
   'cache.stats': { request: z.object({ namespace: z.string().optional() }) },
   'cache.setPolicy': { request: setCleanupPolicySchema },
   /** Runs the namespace's cleanup policy now. */
@@ -105,6 +119,11 @@ export interface AnswerOf {
   'approvals.enqueue': QueuedApprovalView[];
   'approvals.cancel': QueuedApprovalView[];
   'approvals.retry': { approved: string[]; waiting: string[] };
+  'catalogs.list': Catalog[];
+  'catalogs.create': Catalog;
+  'catalogs.setRepositories': Catalog;
+  'catalogs.delete': { deleted: string };
+  'catalogs.resolve': CatalogResolution;
   'cache.stats': CacheStatsView;
   'cache.setPolicy': CacheStatsView['policy'];
   'cache.runPolicy': CacheStatsView['lastRuns'];

@@ -4,7 +4,7 @@ import { z } from 'zod';
 import { isDns1123Label } from './names.ts';
 import { packageFilePathProblem } from './package-files.ts';
 
-const dnsLabel = (what: string) =>
+export const dnsLabel = (what: string) =>
   z.string().refine(isDns1123Label, {
     message: `${what} must be a lowercase RFC 1123 label: lower case alphanumeric characters or '-', starting and ending with an alphanumeric character, at most 63 characters`,
   });
@@ -116,6 +116,13 @@ export const cloneSourceSchema = z.union([
     secretRef: z.string().optional(),
     username: z.string().optional(),
     password: z.string().optional(),
+  }),
+  /** A package path resolved in a catalog: the highest-priority repository that has it. */
+  z.object({
+    kind: z.literal('catalog'),
+    catalog: z.string().min(1),
+    packagePath: z.string().min(1),
+    revision: z.number().int().min(1).optional(),
   }),
 ]);
 

@@ -10,6 +10,7 @@ import { addRpkgDraftCommands, addRpkgLifecycleCommands } from './rpkg-draft-com
 import { addRpkgPush } from './rpkg-push.ts';
 import { addRpkgCloneCopy } from './rpkg-clone-copy.ts';
 import { addRpkgUpgrade } from './rpkg-upgrade.ts';
+import { addCatalogCommands } from './catalog-commands.ts';
 import { addCacheCommands } from './cache-commands.ts';
 
 export function buildProgram(ctx: CliContext): Command {
@@ -33,6 +34,7 @@ export function buildProgram(ctx: CliContext): Command {
   addRpkgCloneCopy(rpkg, ctx);
   addRpkgUpgrade(rpkg, ctx);
   addRpkgLifecycleCommands(rpkg, ctx);
+  addCatalogCommands(program, ctx);
   addCacheCommands(program, ctx);
   const everyCommand = (c: Command): Command[] => [c, ...c.commands.flatMap(everyCommand)];
   for (const cmd of everyCommand(program)) {

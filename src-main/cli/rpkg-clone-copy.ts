@@ -5,6 +5,7 @@ import type { Command } from 'commander';
 import { invalidArgument, PorchlightError } from '../../src-shared/errors.ts';
 import type { ClonePackageRequest } from '../../src-shared/requests.ts';
 import type { CliContext } from './cli-context.ts';
+import { resolveInCatalog } from '../service/catalogs.ts';
 
 /** porchctl's reading of clone's SOURCE argument together with --directory and --ref. */
 export function parseCloneSource(source: string, flags: { directory?: string; ref?: string; secretRef?: string }): ClonePackageRequest['source'] {
@@ -42,6 +43,20 @@ export function parseCloneSource(source: string, flags: { directory?: string; re
   };
 }
 
+/**
+ * With --catalog, SOURCE_PACKAGE is a package path resolved in the catalog, so
+ * nothing that only makes sense for a Git source may come with it.
+ */
+export function checkCatalogSource(source: string, flags: { directory?: string; ref?: string; secretRef?: string }): void {
+  const gitFlags = (['directory', 'ref', 'secretRef'] as const).filter((f) => flags[f] !== undefined).map((f) => `--${f === 'secretRef' ? 'secret-ref' : f}`);
+  if (/^[a-z][a-z0-9+.-]*:\/\//i.test(source) || /\.git($|\/|@)/.test(source) || gitFlags.length) {
+    throw invalidArgument(
+      `--catalog resolves SOURCE_PACKAGE as a package path (e.g. basens or team/web) in the catalog's repositories, so it cannot be combined with a Git source` +
+        `${gitFlags.length ? ` (${gitFlags.join(', ')})` : ` ("${source}")`}; clone from the Git URL without --catalog, or give the package path`,
+    );
+  }
+}
+
 /** Porch reports a failed create through the API server's internal-error wrapper. */
 function asInternal(e: unknown): never {
   if (e instanceof PorchlightError && e.code !== 'INVALID_ARGUMENT') throw new PorchlightError(e.code, `Internal error occurred: ${e.message}`, e.data);
@@ -59,14 +74,25 @@ export function addRpkgCloneCopy(rpkg: Command, ctx: CliContext): void {
     .option('--directory <dir>', 'Directory within the upstream repository where the upstream package is located.')
     .option('--ref <ref>', 'Ref in the upstream repository where the upstream package is located (branch, tag, SHA).')
     .option('--secret-ref <name>', 'Credentials to reach the upstream Git repository (a registered repository\'s are "<repository>-auth").')
-    .action(async (source: string | undefined, name: string | undefined, o: { repository?: string; workspace: string; directory?: string; ref?: string; secretRef?: string }, cmd: Command) => {
+    .option('--catalog <name>', 'Resolve SOURCE_PACKAGE, a package path, in this catalog: the latest Published revision of the first repository that has it.')
+    .action(async (source: string | undefined, name: string | undefined, o: { repository?: string; workspace: string; directory?: string; ref?: string; secretRef?: string; catalog?: string }, cmd: Command) => {
       const provided = [source, name].filter((a) => a !== undefined).length;
       if (provided < 2) throw invalidArgument(`SOURCE_PACKAGE and NAME are required positional arguments; ${provided} provided`);
       if (!o.repository) throw invalidArgument('--repository is required to specify downstream repository');
       if (!o.workspace) throw invalidArgument('--workspace is required to specify downstream workspace name');
+      if (o.catalog !== undefined) checkCatalogSource(source!, o);
+      const namespace = cmd.optsWithGlobals().namespace as string;
       const service = await ctx.open();
+      let from: ClonePackageRequest['source'];
+      if (o.catalog !== undefined) {
+        const resolved = await resolveInCatalog(service.db, { namespace, catalog: o.catalog, packagePath: source! });
+        ctx.io.stderr(`${source} resolved in catalog ${o.catalog} to ${resolved.revisionName}\n`);
+        from = { kind: 'revision', name: resolved.revisionName };
+      } else {
+        from = parseCloneSource(source!, o);
+      }
       const revision = await service
-        .clonePackage({ namespace: cmd.optsWithGlobals().namespace, repository: o.repository, name: name!, workspace: o.workspace, source: parseCloneSource(source!, o) })
+        .clonePackage({ namespace, repository: o.repository, name: name!, workspace: o.workspace, source: from })
         .catch(asInternal);
       ctx.io.stdout(`${revision.metadata.name} created\n`);
     });

@@ -91,6 +91,15 @@ function handlers(service: PorchlightService, emit: Emit, settings: SettingsDoor
     'approvals.list': async (r) => (await service.queuedApprovals(req('approvals.list', r))).map(view),
     'approvals.enqueue': async (r) => (await service.queueApproval(req('approvals.enqueue', r))).map(view),
     'approvals.cancel': async (r) => (await service.cancelQueuedApproval(req('approvals.cancel', r))).map(view),
+    'catalogs.list': (r) => service.listCatalogs(req('catalogs.list', r)),
+    'catalogs.create': (r) => service.createCatalog(req('catalogs.create', r)),
+    'catalogs.setRepositories': (r) => service.setCatalogRepositories(req('catalogs.setRepositories', r)),
+    'catalogs.delete': async (r) => {
+      const ref = req('catalogs.delete', r) as { name: string };
+      await service.deleteCatalog(ref);
+      return { deleted: ref.name };
+    },
+    'catalogs.resolve': (r) => service.resolveInCatalog(req('catalogs.resolve', r)),
     'cache.stats': (r) => service.cacheStats(req('cache.stats', r)),
     'cache.setPolicy': (r) => service.setCleanupPolicy(req('cache.setPolicy', r)),
     'cache.runPolicy': async (r) => {

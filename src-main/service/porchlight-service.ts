@@ -62,6 +62,16 @@ import { CronExpressionParser } from 'cron-parser';
 import { createHttpClient } from '../git/http-client.ts';
 import { CredentialStore } from './credential-store.ts';
 import { parse } from './validate.ts';
+import { createCatalog, deleteCatalog, listCatalogs, resolveInCatalog, setCatalogRepositories } from './catalogs.ts';
+import type {
+  Catalog,
+  CatalogRefRequest,
+  CatalogResolution,
+  CreateCatalogRequest,
+  ListCatalogsRequest,
+  ResolveInCatalogRequest,
+  SetCatalogRepositoriesRequest,
+} from '../../src-shared/catalogs.ts';
 
 export interface ServiceOptions {
   db: Database;
@@ -504,7 +514,12 @@ export class PorchlightService {
   async clonePackage(request: ClonePackageRequest): Promise<PackageRevision> {
     const r = parse(clonePackageSchema, request);
     const repo = await this.requireRepository(r.namespace, r.repository);
-    const upstream = r.source.kind === 'revision' ? await this.registeredUpstream(r.namespace, r.source.name) : await this.gitUpstream(r.namespace, r.source);
+    const upstream =
+      r.source.kind === 'revision'
+        ? await this.registeredUpstream(r.namespace, r.source.name)
+        : r.source.kind === 'catalog'
+          ? await this.registeredUpstream(r.namespace, (await this.resolveInCatalog({ namespace: r.namespace, catalog: r.source.catalog, packagePath: r.source.packagePath, revision: r.source.revision })).revisionName)
+          : await this.gitUpstream(r.namespace, r.source);
     const kptfile = upstream.files.find((f) => f.path === 'Kptfile');
     if (!kptfile) throw failedPrecondition(`the upstream package has no Kptfile at its root, so it cannot be cloned`);
     const leaf = r.name.split('/').pop()!;
@@ -513,6 +528,28 @@ export class PorchlightService {
     const rendered = render(addMergeKeys(files));
     const name = await createDraft(this.db, repo, { kind: 'clone', packagePath: r.name, workspace: r.workspace, task: upstream.task, files: rendered.files, updatedBy: this.updatedBy });
     return this.getPackageRevision({ namespace: r.namespace, name });
+  }
+
+  // ---- catalogs: ordered repositories a package path resolves in ----------
+
+  listCatalogs(request: ListCatalogsRequest = {}): Promise<Catalog[]> {
+    return listCatalogs(this.db, request);
+  }
+
+  createCatalog(request: CreateCatalogRequest): Promise<Catalog> {
+    return createCatalog(this.db, { ...request, updatedBy: this.updatedBy });
+  }
+
+  setCatalogRepositories(request: SetCatalogRepositoriesRequest): Promise<Catalog> {
+    return setCatalogRepositories(this.db, { ...request, updatedBy: this.updatedBy });
+  }
+
+  deleteCatalog(request: CatalogRefRequest): Promise<void> {
+    return deleteCatalog(this.db, request);
+  }
+
+  resolveInCatalog(request: ResolveInCatalogRequest): Promise<CatalogResolution> {
+    return resolveInCatalog(this.db, request);
   }
 
   private async registeredUpstream(namespace: string, name: string) {

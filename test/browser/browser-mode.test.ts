@@ -247,5 +247,20 @@ describe.skipIf(!haveChromium)('browser mode in Chromium', () => {
     await page.getByLabel('Every (minutes, 0 for on demand only)').fill('5');
     await page.getByRole('dialog').getByRole('button', { name: 'Save' }).click();
     await expect.poll(() => page.locator('table.repositories').textContent()).toContain('every 5 min');
+
+    // A catalog of one repository; a clone from it resolves basens to its latest published revision.
+    await page.getByLabel('Catalog name').fill('blueprints');
+    await page.getByLabel('Repositories, highest priority first').fill('test-blueprints');
+    await page.getByRole('button', { name: 'Create catalog' }).click();
+    await expect.poll(() => page.locator('table.catalogs').textContent()).toContain('test-blueprints');
+    await page.getByRole('button', { name: 'Packages' }).click();
+    await page.getByRole('button', { name: 'Clone from Git…' }).click();
+    const dialog = page.getByRole('dialog');
+    await dialog.getByLabel('From').selectOption('catalog');
+    await dialog.getByLabel('Package path').fill('basens');
+    await dialog.getByLabel('Name of the new package').fill('from-catalog');
+    await dialog.getByRole('button', { name: 'Clone' }).click();
+    await expect.poll(() => page.locator('.revision-header h2').textContent()).toBe('test-blueprints.from-catalog.v1');
+    await expect.poll(() => page.locator('.summary').textContent()).toContain('basens@basens/v6');
   }, 120_000);
 });

@@ -7,6 +7,7 @@ import type { Repository } from '../../../src-shared/domain.ts';
 import { runningKey, useStore } from '../store.ts';
 import { ProgressBar } from './ProgressBar.tsx';
 import { FormDialog } from './FormDialog.tsx';
+import { CatalogsPanel } from './CatalogsPanel.tsx';
 
 const EMPTY = { url: '', name: '', namespace: '', branch: 'main', directory: '/', username: '', password: '', deployment: false, syncMinutes: '10' };
 
@@ -88,6 +89,7 @@ export function RepositoriesView() {
         {registering && <ProgressBar running={registering} />}
       </form>
       {scheduling && <ScheduleDialog repository={scheduling} onClose={() => setScheduling(undefined)} />}
+      <CatalogsPanel />
     </section>
   );
 }
