@@ -88,18 +88,6 @@ export interface RevisionSummary {
   repository: string;
 }
 
-export function summarizeRevision(r: PackageRevision): RevisionSummary {
-  return {
-    name: r.metadata.name,
-    packageName: r.spec.packageName,
-    workspaceName: r.spec.workspaceName,
-    revision: r.spec.revision ?? 0,
-    latest: r.metadata.labels?.['kpt.dev/latest-revision'] === 'true',
-    lifecycle: r.spec.lifecycle,
-    repository: r.spec.repository,
-  };
-}
-
 export interface RepositoryGitSpec {
   repo: string;
   branch: string;

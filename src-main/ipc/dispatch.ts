@@ -3,7 +3,6 @@
 // must pass its schema, and whatever happens the caller gets an Answer, never
 // an exception: a window must not be able to crash the service with a payload.
 import { CHANNELS, isChannel, type Answer, type AnswerOf, type Channel, type RequestOf, type ServiceEvent, type ServiceInfo, type WireFile } from '../../src-shared/contract.ts';
-import { summarizeRevision } from '../../src-shared/domain.ts';
 import { invalidArgument, isPorchlightError, type ErrorShape } from '../../src-shared/errors.ts';
 import type { PorchlightService } from '../service/porchlight-service.ts';
 import { testPostgres } from '../db/test-postgres.ts';
@@ -49,10 +48,7 @@ function handlers(service: PorchlightService, emit: Emit, settings: SettingsDoor
     },
     // Search happens in the database, on revisions.page.
     'revisions.list': (r) => service.listPackageRevisions(req('revisions.list', r)),
-    'revisions.page': async (r) => {
-      const page = await service.pagePackageRevisions(req('revisions.page', r));
-      return { items: page.items.map(summarizeRevision), ...(page.next ? { next: page.next } : {}) };
-    },
+    'revisions.page': (r) => service.pageRevisionSummaries(req('revisions.page', r)),
     'revisions.get': (r) => service.getPackageRevision(req('revisions.get', r)),
     'revisions.resources': async (r) => {
       const { revision, resources } = await service.readResources(req('revisions.resources', r));

@@ -6,7 +6,7 @@ import os from 'node:os';
 import path from 'node:path';
 import type { HttpClient, ProgressCallback } from 'isomorphic-git';
 import type { Database } from '../db/database.ts';
-import { unmetReadinessGates, type PackageRevision, type Repository, type ResourceFile, type SyncStats } from '../../src-shared/domain.ts';
+import { unmetReadinessGates, type PackageRevision, type Repository, type ResourceFile, type RevisionSummary, type SyncStats } from '../../src-shared/domain.ts';
 import type { ServiceEvent } from '../../src-shared/contract.ts';
 import { alreadyExists, failedPrecondition, invalidArgument, isPorchlightError, notFound, PorchlightError } from '../../src-shared/errors.ts';
 import {
@@ -52,7 +52,7 @@ import {
   updateRepositorySync,
   type RepositoryRow,
 } from '../cache/repository-store.ts';
-import { countDrafts, listRevisions, listRevisionsPage, readResources, toPackageRevision, type RevisionRow } from '../cache/revision-store.ts';
+import { countDrafts, listRevisions, listRevisionsPage, listSummaryPage, readResources, toPackageRevision, type RevisionRow } from '../cache/revision-store.ts';
 import { cloneDirFor, cloneFor, syncRepository, type SyncContext } from '../cache/sync.ts';
 import { cacheStats, evictAll, evictNamespace, getPolicy, ReadTracker, restoreEvicted, setPolicy, type CacheStats, type CleanupPolicy, type EvictionRun } from '../cache/eviction.ts';
 import { fetchAll, openObjectReader } from '../git/local-clone.ts';
@@ -399,6 +399,46 @@ export class PorchlightService {
       const last = rows.at(-1)!;
       after = { namespace: last.namespace, name: last.name };
     }
+  }
+
+  /** The window's page: rows as the list shows them, in name order (keyset: pass the previous page's `next`). */
+  async pageRevisionSummaries(request: {
+    namespace?: string;
+    after?: string;
+    limit?: number;
+    search?: string;
+    filePath?: string;
+    lifecycle?: string;
+    latestOnly?: boolean;
+    repository?: string;
+  }): Promise<{ items: RevisionSummary[]; next?: string }> {
+    const namespace = parse(namespaceSchema.default('default'), request.namespace);
+    const limit = Math.min(Math.max(request.limit ?? 100, 1), 1000);
+    const live = await listRepositories(this.db, namespace);
+    const names = new Map(live.map((r) => [Number(r.id), r.name]));
+    const repositoryId = request.repository ? (await this.requireRepository(namespace, request.repository)).id : undefined;
+    if (!live.length) return { items: [] };
+    const { rows, next } = await listSummaryPage(this.db, {
+      namespace,
+      after: request.after,
+      limit,
+      search: request.search?.trim() || undefined,
+      filePath: request.filePath?.trim() || undefined,
+      lifecycle: request.lifecycle || undefined,
+      latestOnly: request.latestOnly,
+      repositoryId,
+      liveRepositoryIds: [...names.keys()],
+    });
+    const items = rows.map((r) => ({
+      name: r.name,
+      packageName: r.package_path,
+      workspaceName: r.workspace,
+      revision: r.revision,
+      latest: r.latest,
+      lifecycle: r.lifecycle,
+      repository: names.get(Number(r.repository_id)) ?? '',
+    }));
+    return { items, ...(next ? { next } : {}) };
   }
 
   /** One page of a namespace's revisions in name order (keyset: pass the previous page's `next`). */

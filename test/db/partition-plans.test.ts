@@ -25,6 +25,7 @@ interface Statement {
 /** Queries that read several partitions on purpose. Each says why. */
 const CROSS_PARTITION: { pattern: RegExp; reason: string }[] = [
   { pattern: /WHERE pr\.status = 'default' AND pr\.namespace = \$1(?! AND pr\.repository_id)[^]*ORDER BY pr\.name LIMIT/, reason: 'a namespace-wide page (the window\'s "All repositories"): every repository of the namespace, merged by name' },
+  { pattern: /pr\.repository_id = ANY\(\$\d+::bigint\[\]\) ORDER BY pr\.name LIMIT/, reason: 'a namespace-wide page of the window: every live repository of the namespace, merged by name' },
   { pattern: /ORDER BY pr\.namespace, pr\.name/, reason: 'rpkg get without a name: a listing of every repository' },
   { pattern: /FROM package_revisions WHERE status = 'pending_destruction'|status <> 'default'[^]*LIMIT|EXISTS \(SELECT 1 FROM (package_revisions|resources) WHERE status/, reason: "the cleanup worker's cheap question whether any partition has work (partial status indexes)" },
   { pattern: /count\(\*\) FILTER \(WHERE resources_evicted\)/, reason: 'cache stats count a whole namespace' },
@@ -116,7 +117,10 @@ describe.each(testEngines())('hot queries keep to one partition on $kind', (engi
       await fn();
     };
     log.length = 0;
-    await run('list revisions of a repository', () => service.pagePackageRevisions({ repository: 'beta', limit: 50 }));
+    await run('list revisions of a repository', async () => {
+      await service.pageRevisionSummaries({ repository: 'beta', limit: 50 });
+      await service.pagePackageRevisions({ repository: 'beta', limit: 50 });
+    });
     await run('get one revision', () => service.getPackageRevision({ name: 'beta.basens.v1' }));
     await run('read its resources', () => service.readResources({ name: 'beta.basens.v1' }));
     const draft = await service.copyPackage({ source: 'beta.basens.v2', workspace: 'plans' });
