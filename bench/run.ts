@@ -23,6 +23,11 @@ export const BENCHMARKS: Record<string, Benchmark> = {
     description: "revisions.list latency and the caller's event loop while the service (on its worker thread) syncs 1,000 x 3 revisions",
     run: async (args) => (await import('./responsiveness-bench.ts')).runResponsivenessBench(args),
   },
+  scroll: {
+    description:
+      "the window's package list scrolled through 100,000 revisions in Chromium (browser mode): time per keyset page early and late, rows in the DOM, long tasks; PGlite and PostgreSQL (PORCHLIGHT_BENCH_PG_URL)",
+    run: async (args) => (await import('./scroll-bench.ts')).runScrollBench(args),
+  },
   'sync-profile': {
     description: 'where one first sync, unchanged re-sync and new-tag re-sync spend their time (timeline of SQL, Git reads, JS); --engine pglite|postgres',
     run: async (args) => (await import('./sync-profile.ts')).runSyncProfile(args),

@@ -19,27 +19,37 @@
 // loaded so far) and `data-has-more` ("true"/"false"); rows `tr[data-index]`,
 // only the visible window of them in the DOM.
 //
-// Targets: the last 20 pages' p50 within 1.3x of the first 20 pages' p50 and
-// under 100 ms; under 300 rows in the DOM at the end; no main-thread task over
-// 50 ms while scrolling.
+// Targets: the last 20 pages' p50 within 1.3x of the first 20 pages' p50, and
+// both under 100 ms; under 300 rows in the DOM at the end; no main-thread task
+// over 50 ms while scrolling.
 //
-// Options: --revisions N (100000) --repositories N (100) --engine pglite|postgres
+// The default shape is the scale benchmark's: 500 repositories of 200
+// revisions. Planner statistics are left as the app leaves them (the seeder's
+// 'like-sync': a sync analyzes only after caching 500 revisions of one
+// repository, and PGlite has no autovacuum; PostgreSQL's autovacuum analyzes
+// the partitions about a minute after the seed, possibly mid-run). The table
+// says which statistics existed before and after the scroll.
+//
+// Options: --revisions N (100000) --repositories N (500) --engine pglite|postgres|both
 //          (default: both when PORCHLIGHT_BENCH_PG_URL or PORCHLIGHT_TEST_PG_URL
-//          names a server, else pglite) --window N (20 pages) --no-build (serve
-//          out/renderer as it is) --renderer-dir DIR --out FILE
+//          names a server, else pglite) --analyze like-sync|full|none (like-sync)
+//          --window N (20 pages) --budget-s N (300: stop scrolling an engine
+//          after this long) --no-build (serve out/renderer as it is)
+//          --renderer-dir DIR --out FILE
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import type { Browser, Page } from 'playwright-core';
+import type { Queryable } from '../src-main/db/database.ts';
 import { openDatabase } from '../src-main/db/open-database.ts';
 import { startBrowserServer, type BrowserServer } from '../src-main/host/browser-server.ts';
 import { startServiceHost, type ServiceHost } from '../src-main/host/service-host.ts';
 import { ensureRendererBuilt, RENDERER_DIR } from '../src-main/cli/serve-command.ts';
 import { machineInfo, MB, median, renderTable, round1, writeJson, type ResultRow } from './measure.ts';
 import { benchAdminUrl, PgDatabases } from './pg-databases.ts';
-import { seedRevisions, verifySeeded, type SeedResult } from './seed-revisions.ts';
+import { seedRevisions, verifySeeded, type SeedOptions, type SeedResult } from './seed-revisions.ts';
 
 const HERE = path.dirname(fileURLToPath(import.meta.url));
 const CHROMIUM = process.env.PORCHLIGHT_CHROMIUM ?? '/usr/bin/chromium';
@@ -198,8 +208,33 @@ interface PageCall {
   after: string | null;
 }
 
+/** Which tables the planner has statistics for (pg_stats rows). */
+interface PlannerStats {
+  revisionPartitions: number;
+  revisionsParent: boolean;
+  repositories: boolean;
+}
+
+async function plannerStats(q: Queryable): Promise<PlannerStats> {
+  const res = await q.query<{ tablename: string }>(
+    `SELECT DISTINCT tablename FROM pg_stats WHERE schemaname = current_schema() AND (tablename LIKE 'package\\_revisions%' OR tablename = 'repositories')`,
+  );
+  const names = res.rows.map((r) => r.tablename);
+  return {
+    revisionPartitions: names.filter((n) => /^package_revisions_p\d+$/.test(n)).length,
+    revisionsParent: names.includes('package_revisions'),
+    repositories: names.includes('repositories'),
+  };
+}
+
+function describeStats(s: PlannerStats): string {
+  const parts = [`${s.revisionPartitions}/16 revision partitions`, s.revisionsParent ? 'parent' : 'no parent', s.repositories ? 'repositories' : 'no repositories'];
+  return parts.join(', ');
+}
+
 interface EngineResult {
   engine: EngineKind;
+  stats: { start: PlannerStats; end: PlannerStats };
   seed: Omit<SeedResult, 'repositories'> & { repositories: number };
   firstPageShownMs: number;
   pages: PageSample[];
@@ -209,6 +244,8 @@ interface EngineResult {
   longTaskSupported: boolean;
   scrollStart: number;
   scrollMs: number;
+  /** 1-minute load average before seeding and after scrolling (a shared machine skews everything). */
+  load: [number, number];
   domRowsEnd: number;
   loadedEnd: number;
   heap: { startMB: number; endMB: number; endAfterGcMB: number };
@@ -243,9 +280,10 @@ async function heapMB(page: Page, gc: boolean): Promise<number> {
 async function measureEngine(
   engine: EngineKind,
   browser: Browser,
-  opts: { revisions: number; repositories: number; rendererDir: string; work: string; pgdbs?: PgDatabases },
+  opts: { revisions: number; repositories: number; analyze: NonNullable<SeedOptions['analyze']>; budgetMs: number; rendererDir: string; work: string; pgdbs?: PgDatabases },
 ): Promise<EngineResult> {
   const home = path.join(opts.work, `home-${engine}`);
+  const loadBefore = os.loadavg()[0]!;
   const pgdb = engine === 'postgres' ? await opts.pgdbs!.create() : undefined;
   let host: ServiceHost | undefined;
   let server: BrowserServer | undefined;
@@ -254,13 +292,16 @@ async function measureEngine(
     // Seed, check through the real service, close (the worker opens it next: a PGlite directory is locked).
     const db = await openDatabase({ db: pgdb?.url, env: {}, dataHome: home });
     let seed: SeedResult;
+    let statsStart: PlannerStats;
     try {
       const perRepository = Math.ceil(opts.revisions / opts.repositories);
       const repositories = Math.ceil(opts.revisions / perRepository);
       if (perRepository * repositories !== opts.revisions) log(`${engine}: seeding ${perRepository * repositories} revisions (${repositories} x ${perRepository})`);
-      seed = await seedRevisions(db, { repositories, revisionsPerRepository: perRepository, resourcesPerRevision: 1 });
+      seed = await seedRevisions(db, { repositories, revisionsPerRepository: perRepository, resourcesPerRevision: 1, analyze: opts.analyze });
       log(`${engine}: seeded ${seed.revisions} revisions in ${seed.repositories.length} repositories, ${(seed.ms / 1000).toFixed(1)} s (${Math.round(seed.revisionsPerSecond)} revisions/s)`);
       await verifySeeded(db, seed, { dataHome: home });
+      statsStart = await plannerStats(db);
+      log(`${engine}: planner statistics: ${describeStats(statsStart)}`);
     } finally {
       await db.close();
     }
@@ -296,6 +337,10 @@ async function measureEngine(
       pages.push(...batch);
       const last = batch.at(-1);
       if (!last || !last.hasMore) break;
+      if (performance.now() - began > opts.budgetMs) {
+        log(`${engine}: stopped after ${Math.round(opts.budgetMs / 1000)} s with ${last.loaded} loaded`);
+        break;
+      }
       if (pages.length % 100 < PAGES_PER_CALL) log(`${engine}: ${last.loaded} loaded, page ${pages.length}: ${Math.round(last.domMs)} ms`);
     }
     const scrollMs = performance.now() - began;
@@ -308,9 +353,20 @@ async function measureEngine(
       longTaskSupported: boolean;
     };
     log(`${engine}: ${state.loaded} loaded in ${pages.length} pages, ${(scrollMs / 1000).toFixed(1)} s; ${state.rows} rows in the DOM`);
+    // PostgreSQL's autovacuum may have analyzed meanwhile; nothing analyzes a PGlite database the service holds.
+    let statsEnd = statsStart;
+    if (pgdb) {
+      const again = await openDatabase({ db: pgdb.url, env: {} });
+      try {
+        statsEnd = await plannerStats(again);
+      } finally {
+        await again.close();
+      }
+    }
     const { repositories, ...seedRest } = seed;
     return {
       engine,
+      stats: { start: statsStart, end: statsEnd },
       seed: { ...seedRest, repositories: repositories.length },
       firstPageShownMs,
       pages,
@@ -321,6 +377,7 @@ async function measureEngine(
       longTaskSupported: recorded.longTaskSupported,
       scrollStart,
       scrollMs,
+      load: [loadBefore, os.loadavg()[0]!],
       domRowsEnd: state.rows,
       loadedEnd: state.loaded,
       heap: { startMB: heapStart, endMB: heapEnd, endAfterGcMB: heapEndAfterGc },
@@ -355,9 +412,10 @@ function rowsFor(r: EngineResult, windowSize: number, revisions: number): Result
   const reachedAll = r.loadedEnd === revisions;
   return [
     { engine, figure: 'seeded revisions', value: r.seed.revisions, unit: 'rows', target: '', verdict: 'INFO', note: `${r.seed.repositories} repositories, ${(r.seed.ms / 1000).toFixed(1)} s, ${Math.round(r.seed.revisionsPerSecond)} revisions/s; ${JSON.stringify(r.seed.byLifecycle)}` },
-    { engine, figure: 'first page shown after navigation', value: r.firstPageShownMs, unit: 'ms', target: '', verdict: 'INFO' },
-    { engine, figure: 'revisions loaded by scrolling', value: r.loadedEnd, unit: 'rows', target: `= ${revisions}`, verdict: reachedAll ? 'PASS' : 'FAIL', note: `${r.pages.length} pages in ${(r.scrollMs / 1000).toFixed(1)} s${rescrolled ? `; ${rescrolled} needed a second scroll to show new rows` : ''}` },
-    { engine, figure: `page time, first ${n} pages, p50`, value: firstP50, unit: 'ms', target: '', verdict: 'INFO', note: `p95 ${Math.round(percentile(first, 95))} ms; scroll to new rows in the DOM` },
+    { engine, figure: 'planner statistics before / after the scroll', value: null, unit: 'rows', target: '', verdict: 'INFO', note: `${describeStats(r.stats.start)} / ${describeStats(r.stats.end)}` },
+    { engine, figure: 'first page shown after navigation', value: r.firstPageShownMs, unit: 'ms', target: '', verdict: 'INFO', note: `machine load average ${r.load[0].toFixed(1)} before the seed, ${r.load[1].toFixed(1)} after the scroll (${os.availableParallelism?.() ?? os.cpus().length} cores)` },
+    { engine, figure: 'revisions loaded by scrolling', value: r.loadedEnd, unit: 'rows', target: `= ${revisions}`, verdict: reachedAll ? 'PASS' : 'FAIL', note: `${r.pages.length} pages in ${(r.scrollMs / 1000).toFixed(1)} s${reachedAll ? '' : ' (stopped: --budget-s)'}${rescrolled ? `; ${rescrolled} needed a second scroll to show new rows` : ''}` },
+    { engine, figure: `page time, first ${n} pages, p50`, value: firstP50, unit: 'ms', target: `< ${TARGET.lastP50Ms} ms`, verdict: firstP50 < TARGET.lastP50Ms ? 'PASS' : 'FAIL', note: `p95 ${Math.round(percentile(first, 95))} ms; scroll to new rows in the DOM` },
     { engine, figure: `page time, last ${n} pages, p50`, value: lastP50, unit: 'ms', target: `< ${TARGET.lastP50Ms} ms`, verdict: lastP50 < TARGET.lastP50Ms ? 'PASS' : 'FAIL', note: `p95 ${Math.round(percentile(last, 95))} ms` },
     { engine, figure: `page time p50, last ${n} / first ${n}`, value: ratio, unit: 'x', target: `<= ${TARGET.ratio}x`, verdict: ratio <= TARGET.ratio ? 'PASS' : 'FAIL' },
     { engine, figure: `revisions.page fetch p50, first ${n}`, value: median(fetchFirst), unit: 'ms', target: '', verdict: 'INFO', note: `in the page, whole body; ~${Math.round(bytes / 1024)} KB a page` },
@@ -384,9 +442,11 @@ export async function runScrollBench(argv: string[]): Promise<number> {
     args: argv,
     options: {
       revisions: { type: 'string', default: '100000' },
-      repositories: { type: 'string', default: '100' },
+      repositories: { type: 'string', default: '500' },
+      analyze: { type: 'string', default: 'like-sync' },
       engine: { type: 'string' },
       window: { type: 'string', default: '20' },
+      'budget-s': { type: 'string', default: '300' },
       'no-build': { type: 'boolean', default: false },
       'renderer-dir': { type: 'string' },
       out: { type: 'string', default: path.join(HERE, 'results', 'scroll.json') },
@@ -395,8 +455,14 @@ export async function runScrollBench(argv: string[]): Promise<number> {
   const revisions = Number(values.revisions);
   const repositories = Math.min(Number(values.repositories), revisions);
   const windowSize = Number(values.window);
-  if (!(revisions >= 1) || !(repositories >= 1) || !(windowSize >= 1)) {
-    process.stderr.write('--revisions, --repositories and --window must be positive numbers\n');
+  const budgetMs = Number(values['budget-s']) * 1000;
+  if (!(revisions >= 1) || !(repositories >= 1) || !(windowSize >= 1) || !(budgetMs > 0)) {
+    process.stderr.write('--revisions, --repositories, --window and --budget-s must be positive numbers\n');
+    return 1;
+  }
+  const analyze = values.analyze as NonNullable<SeedOptions['analyze']>;
+  if (!['like-sync', 'full', 'none'].includes(analyze)) {
+    process.stderr.write(`--analyze must be like-sync, full or none, not "${values.analyze}"\n`);
     return 1;
   }
   const adminUrl = benchAdminUrl();
@@ -447,7 +513,7 @@ export async function runScrollBench(argv: string[]): Promise<number> {
   try {
     for (const engine of engines) {
       try {
-        results.push(await measureEngine(engine, browser, { revisions, repositories, rendererDir, work, pgdbs }));
+        results.push(await measureEngine(engine, browser, { revisions, repositories, analyze, budgetMs, rendererDir, work, pgdbs }));
       } catch (e) {
         log(`${engine}: ERROR ${errorText(e)}`);
         errors.push({ engine, error: errorText(e) });
@@ -467,7 +533,7 @@ export async function runScrollBench(argv: string[]): Promise<number> {
   await writeJson(values.out, {
     ranAt: new Date().toISOString(),
     machine: { ...machine, chromium: browserVersion, ...(pgVersion ? { postgres: pgVersion } : {}) },
-    options: { revisions, repositories, window: windowSize, engines },
+    options: { revisions, repositories, analyze, window: windowSize, budgetS: budgetMs / 1000, engines },
     warnings,
     rows,
     errors,
@@ -476,8 +542,10 @@ export async function runScrollBench(argv: string[]): Promise<number> {
         r.engine,
         {
           seed: { ...r.seed, ms: round1(r.seed.ms), analyzeMs: round1(r.seed.analyzeMs), revisionsPerSecond: Math.round(r.seed.revisionsPerSecond), resourcesPerSecond: Math.round(r.seed.resourcesPerSecond) },
+          stats: r.stats,
           firstPageShownMs: round1(r.firstPageShownMs),
           scrollMs: round1(r.scrollMs),
+          loadAverage: r.load.map(round1),
           pages: r.pages.map((p) => ({ before: p.before, domMs: round1(p.domMs), loadedMs: round1(p.loadedMs), frameMs: round1(p.frameMs), rows: p.rows, ...(p.rescrolled ? { rescrolled: true } : {}) })),
           fetchMs: r.fetches.map((c) => round1(c.ms)),
           fetchBytes: r.fetches.map((c) => c.bytes),

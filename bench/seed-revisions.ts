@@ -43,7 +43,7 @@ export interface LifecycleMix {
 
 export interface SeedOptions {
   namespace?: string;
-  /** Number of repositories to create (default 1). */
+  /** Number of repositories to create. */
   repositories: number;
   revisionsPerRepository: number;
   /** Resource rows per revision (default 0); the first is the Kptfile. */
@@ -363,20 +363,27 @@ export async function verifySeeded(db: Database, seeded: SeedResult, opts: { dat
   };
   const first = await service.pagePackageRevisions({ namespace: seeded.namespace, limit: 100 });
   if (first.items.length === 0) fail('the first page is empty');
-  const names = first.items.map((i) => i.metadata.name);
-  if (names.some((n, i) => i > 0 && names[i - 1]! >= n)) fail('the first page is not in name order');
+  // (Order is the database's collation, not JavaScript's: compare pages, not strings.)
+  const names = new Set(first.items.map((i) => i.metadata.name));
+  if (names.size !== first.items.length) fail('the first page repeats a name');
+  if (first.next) {
+    const second = await service.pagePackageRevisions({ namespace: seeded.namespace, limit: 100, after: first.next });
+    if (second.items.length === 0 || second.items.some((i) => names.has(i.metadata.name))) fail('the second page is empty or repeats the first');
+  }
   checked.push(`first page: ${first.items.length} revisions, next=${first.next ?? 'none'}`);
 
+  // A revision of the last repository, reached by a keyset cursor, then read by name.
   const repo = seeded.repositories.at(-1)!;
   const late = await service.pagePackageRevisions({ namespace: seeded.namespace, limit: 100, after: `${repo.name}.` });
-  const lateItem = late.items.find((i) => i.spec.repository === repo.name && i.spec.lifecycle === 'Published' && (i.spec.revision ?? 0) > 0);
-  if (!lateItem) fail(`no published revision of ${repo.name} on its first page`);
-  const got = await service.getPackageRevision({ namespace: seeded.namespace, name: lateItem!.metadata.name });
-  if (got.metadata.name !== lateItem!.metadata.name || got.spec.repository !== repo.name) fail(`getPackageRevision(${lateItem!.metadata.name}) returned ${got.metadata.name}`);
-  const [pathPart] = [got.spec.packageName.split('/').join('.')];
-  if (got.metadata.name !== `${repo.name}.${pathPart}.${got.spec.workspaceName}`) fail(`name ${got.metadata.name} is not <repo>.<path>.<workspace>`);
-  if (got.status.selfLock?.git.ref !== `${got.spec.packageName}/v${got.spec.revision}`) fail(`selfLock ref of ${got.metadata.name} is ${got.status.selfLock?.git.ref}`);
-  checked.push(`getPackageRevision(${got.metadata.name}): revision ${got.spec.revision}, ${got.spec.lifecycle}, latest=${got.metadata.labels?.['kpt.dev/latest-revision'] ?? 'false'}`);
+  const lateItem = late.items.find((i) => i.spec.repository === repo.name && (i.spec.revision ?? 0) > 0) ?? late.items.find((i) => i.spec.repository === repo.name);
+  if (!lateItem) return fail(`no revision of ${repo.name} on the page after "${repo.name}."`);
+  const got = await service.getPackageRevision({ namespace: seeded.namespace, name: lateItem.metadata.name });
+  if (got.metadata.name !== lateItem.metadata.name || got.spec.repository !== repo.name) fail(`getPackageRevision(${lateItem.metadata.name}) returned ${got.metadata.name}`);
+  if (got.metadata.name !== `${repo.name}.${got.spec.packageName.split('/').join('.')}.${got.spec.workspaceName}`) fail(`name ${got.metadata.name} is not <repo>.<path>.<workspace>`);
+  const revision = got.spec.revision ?? 0;
+  const expectedRef = revision > 0 ? `${got.spec.packageName}/v${revision}` : revision === -1 ? 'main' : undefined;
+  if (got.status.selfLock?.git.ref !== expectedRef) fail(`selfLock ref of ${got.metadata.name} is ${got.status.selfLock?.git.ref}, expected ${expectedRef}`);
+  checked.push(`getPackageRevision(${got.metadata.name}): revision ${revision}, ${got.spec.lifecycle}, latest=${got.metadata.labels?.['kpt.dev/latest-revision'] ?? 'false'}`);
 
   const read = await service.readResources({ namespace: seeded.namespace, name: got.metadata.name });
   const perRevision = seeded.revisions ? Math.round(seeded.resources / seeded.revisions) : 0;
@@ -417,12 +424,14 @@ async function main(argv: string[]): Promise<number> {
       'slots-per-package': { type: 'string', default: '4' },
       prefix: { type: 'string', default: 'synthetic' },
       analyze: { type: 'string', default: 'like-sync' },
-      verify: { type: 'boolean', default: true },
       'no-verify': { type: 'boolean', default: false },
     },
   });
-  if (!values.db) {
-    process.stderr.write('usage: node --import tsx bench/seed-revisions.ts --db DIR|postgres://... [--repositories N] [--revisions-per-repository N] [--resources-per-revision N] [--analyze like-sync|full|none]\n');
+  if (!values.db?.trim()) {
+    process.stderr.write(
+      'usage: node --import tsx bench/seed-revisions.ts --db DIR|postgres://... [--namespace NS] [--repositories N] [--revisions-per-repository N]\n' +
+        '         [--resources-per-revision N] [--slots-per-package N] [--prefix NAME] [--analyze like-sync|full|none] [--no-verify]\n',
+    );
     return 1;
   }
   const { openDatabase } = await import('../src-main/db/open-database.ts');
@@ -448,7 +457,7 @@ async function main(argv: string[]): Promise<number> {
       `${result.revisions} revisions (${JSON.stringify(result.byLifecycle)}), ${result.packages} packages, ${result.resources} resources in ${result.repositories.length} repositories: ` +
         `${(result.ms / 1000).toFixed(1)} s (${Math.round(result.revisionsPerSecond)} revisions/s, ${Math.round(result.resourcesPerSecond)} resources/s), analyze ${Math.round(result.analyzeMs)} ms\n`,
     );
-    if (values.verify && !values['no-verify']) {
+    if (!values['no-verify']) {
       const v = await verifySeeded(db, result, { dataHome: os.tmpdir() });
       for (const line of v.checked) process.stdout.write(`  ok: ${line}\n`);
     }
