@@ -17,15 +17,22 @@ function electronBinary() {
   }
 }
 
+/** Runs the app as a child and passes Ctrl-C and SIGTERM on to it: stopping `npm start` stops the app, never orphans it. */
+function run(command, args, options) {
+  const child = spawn(command, args, { stdio: 'inherit', ...options });
+  for (const signal of ['SIGINT', 'SIGTERM']) process.on(signal, () => child.kill(signal));
+  child.on('exit', (code, signal) => process.exit(code ?? (signal ? 0 : 1)));
+}
+
 const electron = electronBinary();
 if (electron) {
   if (!fs.existsSync(`${root}/out/main/main.js`)) {
     const built = spawnSync(process.execPath, [`${root}/node_modules/electron-vite/bin/electron-vite.js`, 'build'], { cwd: root, stdio: 'inherit' });
     if (built.status !== 0) process.exit(built.status ?? 1);
   }
-  spawn(electron, [`${root}/out/main/main.js`], { cwd: root, stdio: 'inherit' }).on('exit', (code) => process.exit(code ?? 0));
+  run(electron, [`${root}/out/main/main.js`], { cwd: root });
 } else {
   console.log("Electron's binary is not installed here, so Porchlight starts in browser mode.\n");
   const cli = fileURLToPath(new URL('./porchlight.mjs', import.meta.url));
-  spawn(process.execPath, [cli, 'serve', ...process.argv.slice(2)], { stdio: 'inherit' }).on('exit', (code) => process.exit(code ?? 0));
+  run(process.execPath, [cli, 'serve', ...process.argv.slice(2)]);
 }
