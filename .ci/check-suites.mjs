@@ -18,7 +18,19 @@ const required = [
   { what: 'approval to Git on PostgreSQL', match: (t) => t.file.endsWith('approval.test.ts') && /postgres/.test(t.name) },
   { what: 'browser mode in Chromium', match: (t) => t.file.endsWith('browser-mode.test.ts') },
   { what: 'offline drafts on PostgreSQL', match: (t) => t.file.endsWith('offline-drafts.test.ts') && /postgres/.test(t.name) },
+  { what: 'npm start in browser mode', match: (t) => t.file.endsWith('npm-start.test.ts') },
 ];
+// The cache at scale: each on both engines.
+for (const [file, what] of [
+  ['partition-plans.test.ts', 'one partition per hot query'],
+  ['eviction.test.ts', 'cleanup policies'],
+  ['cleanup-worker.test.ts', 'the cleanup worker'],
+  ['catalogs.test.ts', 'catalogs'],
+]) {
+  for (const engine of ['pglite', 'postgres']) {
+    required.push({ what: `${what} on ${engine}`, match: (t) => t.file.endsWith(file) && t.name.includes(engine) });
+  }
+}
 // Every write-side porchctl script must pass on both engines, not just some.
 for (const script of ['rpkg-init', 'rpkg-lifecycle', 'rpkg-clone', 'rpkg-upgrade', 'rpkg-push']) {
   for (const engine of ['pglite', 'postgres']) {
