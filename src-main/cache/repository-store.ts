@@ -87,6 +87,12 @@ export async function findRepository(q: Queryable, namespace: string, name: stri
   return res.rows[0];
 }
 
+/** Live repositories of a namespace, id to name: what a page of revisions needs to name its rows. */
+export async function liveRepositoryNames(q: Queryable, namespace: string): Promise<Map<number, string>> {
+  const res = await q.query<{ id: number; name: string }>(`SELECT id, name FROM repositories WHERE namespace = $1 AND status = 'default'`, [namespace]);
+  return new Map(res.rows.map((r) => [Number(r.id), r.name]));
+}
+
 export async function findRepositoryById(q: Queryable, id: number): Promise<RepositoryRow | undefined> {
   const res = await q.query<RepositoryRow>(`SELECT ${COLUMNS} FROM repositories WHERE id = $1 AND status = 'default'`, [id]);
   return res.rows[0];

@@ -48,6 +48,7 @@ import {
   insertRepository,
   listRepositories,
   markRepositoryForDestruction,
+  liveRepositoryNames,
   toRepository,
   updateRepositorySync,
   type RepositoryRow,
@@ -414,10 +415,11 @@ export class PorchlightService {
   }): Promise<{ items: RevisionSummary[]; next?: string }> {
     const namespace = parse(namespaceSchema.default('default'), request.namespace);
     const limit = Math.min(Math.max(request.limit ?? 100, 1), 1000);
-    const live = await listRepositories(this.db, namespace);
-    const names = new Map(live.map((r) => [Number(r.id), r.name]));
-    const repositoryId = request.repository ? (await this.requireRepository(namespace, request.repository)).id : undefined;
-    if (!live.length) return { items: [] };
+    // One repository: its id alone. All: ids and names only (a page must not read 500 repositories' specs).
+    const one = request.repository ? await this.requireRepository(namespace, request.repository) : undefined;
+    const names = one ? new Map([[Number(one.id), one.name]]) : await liveRepositoryNames(this.db, namespace);
+    const repositoryId = one ? Number(one.id) : undefined;
+    if (!names.size) return { items: [] };
     const { rows, next } = await listSummaryPage(this.db, {
       namespace,
       after: request.after,
