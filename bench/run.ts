@@ -28,6 +28,11 @@ export const BENCHMARKS: Record<string, Benchmark> = {
       "the window's package list scrolled through 100,000 revisions in Chromium (browser mode): time per keyset page early and late, rows in the DOM, long tasks; PGlite and PostgreSQL (PORCHLIGHT_BENCH_PG_URL)",
     run: async (args) => (await import('./scroll-bench.ts')).runScrollBench(args),
   },
+  scale: {
+    description:
+      'the cache at 100,000 revisions (500 repositories, 1.5M resources): page, get, search, catalog read, cold open, RSS vs 10,000, cleanup of a 10,000-revision repository with reads alongside; PGlite and PostgreSQL (PORCHLIGHT_BENCH_PG_URL)',
+    run: async (args) => (await import('./scale-bench.ts')).runScaleBench(args),
+  },
   'sync-profile': {
     description: 'where one first sync, unchanged re-sync and new-tag re-sync spend their time (timeline of SQL, Git reads, JS); --engine pglite|postgres',
     run: async (args) => (await import('./sync-profile.ts')).runSyncProfile(args),
