@@ -71,6 +71,9 @@ export interface CleanupOptions {
 }
 
 export const DEFAULT_BATCH_SIZE = 500;
+/** On PGlite, what one delete batch may hold the only connection for, and the smallest batch. */
+const BATCH_TARGET_MS = 10;
+const MIN_ADAPTIVE_BATCH = 5;
 export const DEFAULT_RECLAIM_AFTER_MS = 10 * 60_000;
 
 /** PGlite: a VACUUM costs a pass over the tables; worth it once enough rows died. */
@@ -146,6 +149,9 @@ interface Run {
   db: Database;
   opts: CleanupOptions;
   batchSize: number;
+  /** Rows claimed and deleted at a time: batchSize, or sized by time on PGlite (see adaptBatch). */
+  deleteBatch: number;
+  adaptive: boolean;
   reclaimS: number;
   result: CleanupResult;
 }
@@ -163,7 +169,8 @@ async function cleanup(db: Database, opts: CleanupOptions, checkFirst: boolean):
     vacuumed: false,
     stopped: false,
   };
-  const run: Run = { db, opts, batchSize, reclaimS: reclaimSeconds(opts), result };
+  const adaptive = db.kind === 'pglite' && opts.batchSize === undefined;
+  const run: Run = { db, opts, batchSize, deleteBatch: adaptive ? MIN_ADAPTIVE_BATCH : batchSize, adaptive, reclaimS: reclaimSeconds(opts), result };
   // Called after every sync and delete: most of the time there is nothing to do,
   // and one cheap statement says so.
   if (checkFirst && !(await hasCleanupWork(db, opts))) return result;
@@ -212,7 +219,7 @@ async function claim(run: Run, table: 'package_revisions' | 'resources', reposit
         UPDATE ${table} t SET status = 'processing', claimed_at = now()
           FROM c WHERE t.repository_id = $1 AND t.id = c.id
         RETURNING t.id`,
-      [repositoryId, run.batchSize],
+      [repositoryId, run.deleteBatch],
     );
     return res.rows.map((r) => r.id);
   });
@@ -223,12 +230,31 @@ async function claim(run: Run, table: 'package_revisions' | 'resources', reposit
 /** Claims and deletes one repository's pending rows of `table` until none are left to take. */
 async function deleteClaimedBatches(run: Run, table: 'package_revisions' | 'resources', repositoryId: number, also?: (tx: Queryable) => Promise<void>): Promise<void> {
   while (!aborted(run)) {
+    const asked = run.deleteBatch;
+    const started = performance.now();
     const ids = await claim(run, table, repositoryId, also);
     if (ids.length === 0) return;
     await deleteClaimed(run, table, repositoryId, ids);
+    if (run.adaptive) {
+      adaptBatch(run, ids.length, performance.now() - started);
+      await new Promise<void>((resolve) => setImmediate(resolve));
+    }
     // Fewer than asked: the rest is held by another worker, or gone.
-    if (ids.length < run.batchSize) return;
+    if (ids.length < asked) return;
   }
+}
+
+/**
+ * PGlite has one connection: a window's read waits behind whatever batch is
+ * running, and a batch of 500 revisions (8,000 resource rows) held reads for
+ * seconds. With the default size, delete batches there are sized to take
+ * about BATCH_TARGET_MS each and the worker steps aside between them. PostgreSQL
+ * reads other partitions meanwhile, so its batches stay whole; an explicit
+ * batchSize is kept as given.
+ */
+function adaptBatch(run: Run, done: number, ms: number): void {
+  const next = Math.round((done * BATCH_TARGET_MS) / Math.max(ms, 1));
+  run.deleteBatch = Math.min(run.batchSize, Math.max(MIN_ADAPTIVE_BATCH, next));
 }
 
 async function deleteClaimed(run: Run, table: 'package_revisions' | 'resources', repositoryId: number, ids: number[]): Promise<void> {
