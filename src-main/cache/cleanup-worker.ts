@@ -152,6 +152,8 @@ interface Run {
   /** Rows claimed and deleted at a time: batchSize, or sized by time on PGlite (see adaptBatch). */
   deleteBatch: number;
   adaptive: boolean;
+  /** Repositories whose rows this run deleted: their partitions are the ones to VACUUM. */
+  touched: Set<number>;
   reclaimS: number;
   result: CleanupResult;
 }
@@ -170,7 +172,7 @@ async function cleanup(db: Database, opts: CleanupOptions, checkFirst: boolean):
     stopped: false,
   };
   const adaptive = db.kind === 'pglite' && opts.batchSize === undefined;
-  const run: Run = { db, opts, batchSize, deleteBatch: adaptive ? MIN_ADAPTIVE_BATCH : batchSize, adaptive, reclaimS: reclaimSeconds(opts), result };
+  const run: Run = { db, opts, batchSize, deleteBatch: adaptive ? MIN_ADAPTIVE_BATCH : batchSize, adaptive, touched: new Set(), reclaimS: reclaimSeconds(opts), result };
   // Called after every sync and delete: most of the time there is nothing to do,
   // and one cheap statement says so.
   if (checkFirst && !(await hasCleanupWork(db, opts))) return result;
@@ -258,6 +260,7 @@ function adaptBatch(run: Run, done: number, ms: number): void {
 }
 
 async function deleteClaimed(run: Run, table: 'package_revisions' | 'resources', repositoryId: number, ids: number[]): Promise<void> {
+  run.touched.add(repositoryId);
   try {
     const counts = await run.db.transaction(async (tx) => {
       if (table === 'resources') {
@@ -325,6 +328,7 @@ async function destroyRepositories(run: Run): Promise<void> {
 }
 
 async function destroyRepository(run: Run, id: number): Promise<void> {
+  run.touched.add(id);
   // Every batch renews the repository's claim; if another worker took it back
   // meanwhile (we were presumed dead), stop touching it.
   let ours = true;
@@ -461,17 +465,30 @@ async function repositoriesWithWork(run: Run, table: 'package_revisions' | 'reso
   return res.rows.map((r) => r.id);
 }
 
+/** Partition numbers with dead rows not yet vacuumed, per database (they add up across runs). */
+const partitionsToVacuum = new WeakMap<Database, Set<number>>();
+
 async function vacuumIfWorthIt(run: Run): Promise<void> {
   const { db, result } = run;
   if (db.kind !== 'pglite') return;
   const dead = (deadSinceVacuum.get(db) ?? 0) + result.rowsDeleted;
+  const partitions = partitionsToVacuum.get(db) ?? new Set<number>();
+  partitionsToVacuum.set(db, partitions);
+  for (const id of run.touched) {
+    const res = await db.query<{ r: number }>(`SELECT r FROM generate_series(0, 15) r WHERE satisfies_hash_partition('package_revisions'::regclass, 16, r, $1::bigint)`, [id]);
+    for (const row of res.rows) partitions.add(Number(row.r));
+  }
   if (dead < VACUUM_AFTER_ROWS) {
     deadSinceVacuum.set(db, dead);
     return;
   }
   // PGlite never autovacuums: without this, deleted rows stay on disk for ever.
+  // Only the partitions that lost rows: a VACUUM of all of resources (1.5
+  // million rows) held PGlite's one connection, and every read, for 10 s.
+  const tables = [...partitions].sort((a, b) => a - b).flatMap((r) => [`resources_p${r}`, `package_revisions_p${r}`]);
   try {
-    await db.exec('VACUUM ANALYZE resources, package_revisions, packages, repositories');
+    await db.exec(`VACUUM ANALYZE ${[...tables, 'packages', 'repositories'].join(', ')}`);
+    partitions.clear();
     deadSinceVacuum.set(db, 0);
     result.vacuumed = true;
   } catch (e) {
