@@ -19,7 +19,7 @@ import { PorchlightService } from '../src-main/service/porchlight-service.ts';
 import { startGitServer, type GitServer } from '../test/support/git-server.ts';
 import { generateRepo } from './generate-repo.ts';
 import { benchAdminUrl, PgDatabases } from './pg-databases.ts';
-import { machineInfo, median, renderTable, round1, timed, writeJson, type ResultRow } from './measure.ts';
+import { machineInfo, median, renderTable, round1, timed, writeJson, type ResultRow, benchLogger } from './measure.ts';
 
 const HERE = dirname(fileURLToPath(import.meta.url));
 const execFileAsync = promisify(execFile);
@@ -40,9 +40,7 @@ interface SizeResult {
   serverMs: number[];
 }
 
-function log(message: string): void {
-  process.stderr.write(`[bench lifecycle ${new Date().toISOString().slice(11, 19)}] ${message}\n`);
-}
+const log = benchLogger('lifecycle');
 
 const configMap = (i: number) => Buffer.from(`apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: edited\ndata:\n  value: "${i}"\n`);
 

@@ -123,3 +123,19 @@ export async function writeJson(path: string, data: unknown): Promise<void> {
 export function round1(n: number): number {
   return Math.round(n * 10) / 10;
 }
+
+/** A benchmark's progress line on stderr: `[bench <name> HH:MM:SS] message`. */
+export function benchLogger(name: string): (message: string) => void {
+  return (message) => process.stderr.write(`[bench ${name} ${new Date().toISOString().slice(11, 19)}] ${message}\n`);
+}
+
+export function errorText(e: unknown): string {
+  return e instanceof Error ? e.message : String(e);
+}
+
+/** Nearest-rank percentile. */
+export function percentile(values: readonly number[], p: number): number {
+  if (values.length === 0) return Number.NaN;
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil((p / 100) * sorted.length) - 1))]!;
+}

@@ -66,7 +66,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import type { Database, Queryable } from '../src-main/db/database.ts';
 import { openDatabase } from '../src-main/db/open-database.ts';
 import { PorchlightService } from '../src-main/service/porchlight-service.ts';
-import { machineInfo, MB, renderTable, round1, writeJson, type ResultRow } from './measure.ts';
+import { machineInfo, MB, renderTable, round1, writeJson, type ResultRow, benchLogger, errorText, percentile } from './measure.ts';
 import { benchAdminUrl, PgDatabases } from './pg-databases.ts';
 import { filePathSearchTerms, nameSearchTerms, pick, rng, type ChildRequest, type ChildResult, type SearchTerm, type WorkloadOptions } from './scale-child.ts';
 import { seedRevisions, verifySeeded, type SeedOptions, type SeedResult } from './seed-revisions.ts';
@@ -90,22 +90,11 @@ const CATALOG = 'scale-bench';
 
 type EngineKind = 'pglite' | 'postgres';
 
-function log(message: string): void {
-  process.stderr.write(`[bench scale ${new Date().toISOString().slice(11, 19)}] ${message}\n`);
-}
+const log = benchLogger('scale');
 
-function errorText(e: unknown): string {
-  return e instanceof Error ? e.message : String(e);
-}
 
 // ---- statistics ----------------------------------------------------------------
 
-/** Nearest-rank percentile. */
-function percentile(values: readonly number[], p: number): number {
-  if (values.length === 0) return Number.NaN;
-  const sorted = [...values].sort((a, b) => a - b);
-  return sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil((p / 100) * sorted.length) - 1))]!;
-}
 
 interface Dist {
   n: number;

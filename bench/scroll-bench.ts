@@ -47,7 +47,7 @@ import { openDatabase } from '../src-main/db/open-database.ts';
 import { startBrowserServer, type BrowserServer } from '../src-main/host/browser-server.ts';
 import { startServiceHost, type ServiceHost } from '../src-main/host/service-host.ts';
 import { ensureRendererBuilt, RENDERER_DIR } from '../src-main/cli/serve-command.ts';
-import { machineInfo, MB, median, renderTable, round1, writeJson, type ResultRow } from './measure.ts';
+import { machineInfo, MB, median, renderTable, round1, writeJson, type ResultRow, benchLogger, errorText, percentile } from './measure.ts';
 import { benchAdminUrl, PgDatabases } from './pg-databases.ts';
 import { seedRevisions, verifySeeded, type SeedOptions, type SeedResult } from './seed-revisions.ts';
 
@@ -61,20 +61,9 @@ const PAGE_TIMEOUT_MS = 30_000;
 
 type EngineKind = 'pglite' | 'postgres';
 
-function log(message: string): void {
-  process.stderr.write(`[bench scroll ${new Date().toISOString().slice(11, 19)}] ${message}\n`);
-}
+const log = benchLogger('scroll');
 
-function errorText(e: unknown): string {
-  return e instanceof Error ? e.message : String(e);
-}
 
-/** Nearest-rank percentile. */
-function percentile(values: readonly number[], p: number): number {
-  if (values.length === 0) return Number.NaN;
-  const sorted = [...values].sort((a, b) => a - b);
-  return sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil((p / 100) * sorted.length) - 1))]!;
-}
 
 // Runs in the page before the renderer's scripts (an init script is not
 // subject to the page's CSP). Plain JavaScript in a string: a function passed

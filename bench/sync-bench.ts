@@ -23,7 +23,7 @@ import { startGitServer, type GitServer } from '../test/support/git-server.ts';
 import { lsRemote, measureFloor, mirrorFetch, type FloorTimes } from './floor.ts';
 import { addOneTag, generateRepo } from './generate-repo.ts';
 import { benchAdminUrl, PgDatabases } from './pg-databases.ts';
-import { machineInfo, MB, median, memory, renderTable, round1, timed, writeJson, type MachineInfo, type ResultRow } from './measure.ts';
+import { machineInfo, MB, median, memory, renderTable, round1, timed, writeJson, type MachineInfo, type ResultRow, benchLogger, errorText } from './measure.ts';
 import type { ChildRequest, ChildResult } from './sync-child.ts';
 
 const execFileAsync = promisify(execFile);
@@ -66,13 +66,8 @@ interface EngineResult {
   memory?: { small?: ChildResult; big?: ChildResult; error?: string };
 }
 
-function log(message: string): void {
-  process.stderr.write(`[bench sync ${new Date().toISOString().slice(11, 19)}] ${message}\n`);
-}
+const log = benchLogger('sync');
 
-function errorText(e: unknown): string {
-  return e instanceof Error ? e.message : String(e);
-}
 
 function isStats(s: SyncStats | Error): s is SyncStats {
   return !(s instanceof Error);

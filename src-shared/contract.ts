@@ -171,6 +171,11 @@ export type ServiceEvent =
   | { type: 'revision.changed'; name: string; namespace: string }
   | { type: 'git.reachable'; reachable: boolean };
 
+/** A progress report as an event: one shape for every operation that reports progress. */
+export function progressEvent(operation: 'sync' | 'publish', subject: string, p: { phase: string; loaded: number; total?: number }): ServiceEvent {
+  return { type: 'progress', operation, subject, phase: p.phase, loaded: p.loaded, ...(p.total ? { total: p.total } : {}) };
+}
+
 export function isChannel(name: unknown): name is Channel {
   return typeof name === 'string' && Object.prototype.hasOwnProperty.call(CHANNELS, name);
 }

@@ -2,7 +2,7 @@
 // IPC, browser mode): the channel must be one the contract names, the payload
 // must pass its schema, and whatever happens the caller gets an Answer, never
 // an exception: a window must not be able to crash the service with a payload.
-import { CHANNELS, isChannel, type Answer, type AnswerOf, type Channel, type RequestOf, type ServiceEvent, type ServiceInfo, type WireFile } from '../../src-shared/contract.ts';
+import { CHANNELS, isChannel, progressEvent, type Answer, type AnswerOf, type Channel, type RequestOf, type ServiceEvent, type ServiceInfo, type WireFile } from '../../src-shared/contract.ts';
 import { invalidArgument, isPorchlightError, type ErrorShape } from '../../src-shared/errors.ts';
 import type { PorchlightService } from '../service/porchlight-service.ts';
 import { testPostgres } from '../db/test-postgres.ts';
@@ -23,8 +23,7 @@ export interface SettingsDoor {
 }
 
 function handlers(service: PorchlightService, emit: Emit, settings: SettingsDoor): Handlers {
-  const progress = (operation: 'sync' | 'publish', subject: string) => (p: { phase: string; loaded: number; total?: number }) =>
-    emit({ type: 'progress', operation, subject, phase: p.phase, loaded: p.loaded, ...(p.total ? { total: p.total } : {}) });
+  const progress = (operation: 'sync' | 'publish', subject: string) => (p: { phase: string; loaded: number; total?: number }) => emit(progressEvent(operation, subject, p));
   const req = <C extends Channel>(c: C, r: unknown) => parse(CHANNELS[c].request, r) as never;
   return {
     'repositories.list': (r) => service.listRepositories(req('repositories.list', r)),

@@ -7,7 +7,7 @@ import path from 'node:path';
 import type { HttpClient, ProgressCallback } from 'isomorphic-git';
 import type { Database } from '../db/database.ts';
 import { unmetReadinessGates, type PackageRevision, type Repository, type ResourceFile, type RevisionSummary, type SyncStats } from '../../src-shared/domain.ts';
-import type { ServiceEvent } from '../../src-shared/contract.ts';
+import { progressEvent, type ServiceEvent } from '../../src-shared/contract.ts';
 import { alreadyExists, failedPrecondition, invalidArgument, isPorchlightError, notFound, PorchlightError } from '../../src-shared/errors.ts';
 import {
   listRevisionsSchema,
@@ -53,7 +53,7 @@ import {
   updateRepositorySync,
   type RepositoryRow,
 } from '../cache/repository-store.ts';
-import { countDrafts, listRevisions, listRevisionsPage, listSummaryPage, readResources, toPackageRevision, type RevisionRow } from '../cache/revision-store.ts';
+import { countDrafts, listRevisions, listRevisionsPage, listSummaryPage, readResources, toPackageRevision, type PageRequest, type RevisionRow } from '../cache/revision-store.ts';
 import { cloneDirFor, cloneFor, syncRepository, type SyncContext } from '../cache/sync.ts';
 import { cacheStats, evictAll, evictNamespace, getPolicy, ReadTracker, restoreEvicted, setPolicy, type CacheStats, type CleanupPolicy, type EvictionRun } from '../cache/eviction.ts';
 import { fetchAll, openObjectReader } from '../git/local-clone.ts';
@@ -83,6 +83,18 @@ export interface ServiceOptions {
   afterPush?: GitWriteContext['afterPush'];
   /** Hears what happens in the background (scheduled syncs, queued approvals): the window shows it. */
   onEvent?: (event: ServiceEvent) => void;
+}
+
+/** A page of the revision list as the front doors ask for it (keyset: `after` is the previous page's `next`). */
+export interface PageQuery {
+  namespace?: string;
+  after?: string;
+  limit?: number;
+  search?: string;
+  filePath?: string;
+  lifecycle?: string;
+  latestOnly?: boolean;
+  repository?: string;
 }
 
 /** Progress of a long operation, as isomorphic-git and native git report it. */
@@ -156,7 +168,7 @@ export class PorchlightService {
 
   /** Progress events for one operation on one subject (a repository's sync, a revision's publish). */
   progressOf(operation: 'sync' | 'publish', subject: string): Progress {
-    return (p) => this.emit({ type: 'progress', operation, subject, phase: p.phase, loaded: p.loaded, ...(p.total ? { total: p.total } : {}) });
+    return (p) => this.emit(progressEvent(operation, subject, p));
   }
 
   /** Last background-sync outcome per repository: a failure is told once, not every interval, and so is the recovery. */
@@ -403,34 +415,29 @@ export class PorchlightService {
   }
 
   /** The window's page: rows as the list shows them, in name order (keyset: pass the previous page's `next`). */
-  async pageRevisionSummaries(request: {
-    namespace?: string;
-    after?: string;
-    limit?: number;
-    search?: string;
-    filePath?: string;
-    lifecycle?: string;
-    latestOnly?: boolean;
-    repository?: string;
-  }): Promise<{ items: RevisionSummary[]; next?: string }> {
+  /** A page request as the store takes it: namespace checked, limit bounded, empty filters dropped, the repository resolved. */
+  private async pageRequest(request: PageQuery): Promise<{ page: PageRequest; repository?: RepositoryRow }> {
     const namespace = parse(namespaceSchema.default('default'), request.namespace);
-    const limit = Math.min(Math.max(request.limit ?? 100, 1), 1000);
-    // One repository: its id alone. All: ids and names only (a page must not read 500 repositories' specs).
-    const one = request.repository ? await this.requireRepository(namespace, request.repository) : undefined;
-    const names = one ? new Map([[Number(one.id), one.name]]) : await liveRepositoryNames(this.db, namespace);
-    const repositoryId = one ? Number(one.id) : undefined;
-    if (!names.size) return { items: [] };
-    const { rows, next } = await listSummaryPage(this.db, {
+    const repository = request.repository ? await this.requireRepository(namespace, request.repository) : undefined;
+    const page: PageRequest = {
       namespace,
       after: request.after,
-      limit,
+      limit: Math.min(Math.max(request.limit ?? 100, 1), 1000),
       search: request.search?.trim() || undefined,
       filePath: request.filePath?.trim() || undefined,
       lifecycle: request.lifecycle || undefined,
       latestOnly: request.latestOnly,
-      repositoryId,
-      liveRepositoryIds: [...names.keys()],
-    });
+      repositoryId: repository ? Number(repository.id) : undefined,
+    };
+    return { page, repository };
+  }
+
+  async pageRevisionSummaries(request: PageQuery): Promise<{ items: RevisionSummary[]; next?: string }> {
+    const { page, repository: one } = await this.pageRequest(request);
+    // One repository: its id alone. All: ids and names only (a page must not read 500 repositories' specs).
+    const names = one ? new Map([[Number(one.id), one.name]]) : await liveRepositoryNames(this.db, page.namespace);
+    if (!names.size) return { items: [] };
+    const { rows, next } = await listSummaryPage(this.db, { ...page, liveRepositoryIds: [...names.keys()] });
     const items = rows.map((r) => ({
       name: r.name,
       packageName: r.package_path,
@@ -444,20 +451,8 @@ export class PorchlightService {
   }
 
   /** One page of a namespace's revisions in name order (keyset: pass the previous page's `next`). */
-  async pagePackageRevisions(request: {
-    namespace?: string;
-    after?: string;
-    limit?: number;
-    search?: string;
-    filePath?: string;
-    lifecycle?: string;
-    latestOnly?: boolean;
-    repository?: string;
-  }): Promise<{ items: PackageRevision[]; next?: string }> {
-    const namespace = parse(namespaceSchema.default('default'), request.namespace);
-    const limit = Math.min(Math.max(request.limit ?? 100, 1), 1000);
-    const repositoryId = request.repository ? (await this.requireRepository(namespace, request.repository)).id : undefined;
-    const { rows, next } = await listRevisionsPage(this.db, { namespace, after: request.after, limit, search: request.search?.trim() || undefined, lifecycle: request.lifecycle || undefined, latestOnly: request.latestOnly, repositoryId, filePath: request.filePath?.trim() || undefined });
+  async pagePackageRevisions(request: PageQuery): Promise<{ items: PackageRevision[]; next?: string }> {
+    const { rows, next } = await listRevisionsPage(this.db, (await this.pageRequest(request)).page);
     return { items: rows.map(toPackageRevision), ...(next ? { next } : {}) };
   }
 
