@@ -19,6 +19,7 @@ const required = [
   { what: 'browser mode in Chromium', match: (t) => t.file.endsWith('browser-mode.test.ts') },
   { what: 'offline drafts on PostgreSQL', match: (t) => t.file.endsWith('offline-drafts.test.ts') && /postgres/.test(t.name) },
   { what: 'npm start in browser mode', match: (t) => t.file.endsWith('npm-start.test.ts') },
+  { what: "PGlite's own autovacuum", match: (t) => t.file.endsWith('pglite-upkeep.test.ts') },
 ];
 // The cache at scale: each on both engines.
 for (const [file, what] of [
@@ -26,6 +27,9 @@ for (const [file, what] of [
   ['eviction.test.ts', 'cleanup policies'],
   ['cleanup-worker.test.ts', 'the cleanup worker'],
   ['catalogs.test.ts', 'catalogs'],
+  // Nothing lost (issue 7): each on both engines.
+  ['kill-9.test.ts', 'kill -9 of drafts and approvals'],
+  ['backup.test.ts', 'db backup and restore'],
 ]) {
   for (const engine of ['pglite', 'postgres']) {
     required.push({ what: `${what} on ${engine}`, match: (t) => t.file.endsWith(file) && t.name.includes(engine) });

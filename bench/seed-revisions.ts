@@ -29,6 +29,7 @@
 //   node --import tsx bench/seed-revisions.ts --db DIR|postgres://... \
 //     --repositories 500 --revisions-per-repository 200 --resources-per-revision 15
 import { pathToFileURL } from 'node:url';
+import { runUpkeep } from '../src-main/cache/pglite-upkeep.ts';
 import { parseArgs } from 'node:util';
 import type { Database, Queryable } from '../src-main/db/database.ts';
 
@@ -59,10 +60,12 @@ export interface SeedOptions {
    * Planner statistics afterwards. 'like-sync' (default) does what a sync does
    * after caching 500 or more revisions of a repository (a small ANALYZE of
    * package_revisions' key columns), and nothing if no repository is that big;
-   * 'full' analyzes the four tables; 'none' leaves it to autovacuum (PostgreSQL)
-   * or to nobody (PGlite has no autovacuum).
+   * 'like-app' adds what the app's PGlite upkeep does within seconds of the
+   * database going idle (src-main/cache/pglite-upkeep.ts; PostgreSQL's
+   * autovacuum does its own); 'full' analyzes the four tables; 'none' leaves
+   * it to autovacuum (PostgreSQL) or to nobody (PGlite has no autovacuum).
    */
-  analyze?: 'like-sync' | 'full' | 'none';
+  analyze?: 'like-sync' | 'like-app' | 'full' | 'none';
   /** updated_by of every row (default 'seed-revisions'). */
   updatedBy?: string;
   /** Called after each repository is committed. */
@@ -321,11 +324,15 @@ export async function seedRevisions(db: Database, opts: SeedOptions): Promise<Se
   const analyze = opts.analyze ?? 'like-sync';
   if (analyze === 'full') {
     await db.exec('ANALYZE repositories; ANALYZE packages; ANALYZE package_revisions; ANALYZE resources');
-  } else if (analyze === 'like-sync' && total >= SYNC_ANALYZE_AFTER_ROWS) {
+  } else if ((analyze === 'like-sync' || analyze === 'like-app') && total >= SYNC_ANALYZE_AFTER_ROWS) {
     await db.transaction(async (tx) => {
       await tx.exec('SET LOCAL default_statistics_target = 10');
       await tx.exec('ANALYZE package_revisions (repository_id, name)');
     });
+  }
+  if (analyze === 'like-app') {
+    const upkeep = await runUpkeep(db);
+    if (upkeep.failed.length) throw new Error(`upkeep failed: ${upkeep.failed.map((f) => `${f.step.action} ${f.step.table}: ${f.error}`).join('; ')}`);
   }
   const analyzeMs = performance.now() - analyzeStarted;
 
@@ -423,7 +430,7 @@ async function main(argv: string[]): Promise<number> {
       'resources-per-revision': { type: 'string', default: '0' },
       'slots-per-package': { type: 'string', default: '4' },
       prefix: { type: 'string', default: 'synthetic' },
-      analyze: { type: 'string', default: 'like-sync' },
+      analyze: { type: 'string', default: 'like-app' },
       'no-verify': { type: 'boolean', default: false },
     },
   });

@@ -108,6 +108,7 @@ function wrapDatabase(db: Database, rec: Recorder): Database {
     location: db.location,
     query: wrapped.query,
     exec: wrapped.exec,
+    idleForMs: () => db.idleForMs(),
     transaction: <T>(fn: (tx: Queryable) => Promise<T>) => {
       rec.flushReads();
       const span: Span = { kind: 'tx', label: 'transaction', start: performance.now(), end: 0, sqlMs: 0, readMs: 0, statements: 0 };

@@ -68,11 +68,17 @@ export interface CleanupOptions {
   signal?: AbortSignal;
   /** Called with every claim (logging, progress, tests). */
   onBatch?: (batch: CleanupBatch) => void;
+  /**
+   * PGlite: VACUUM the partitions that lost rows at the end of the run
+   * (default true). The service's background worker passes false: its
+   * PgliteUpkeep vacuums them once nobody is waiting on the one connection.
+   */
+  vacuum?: boolean;
 }
 
 export const DEFAULT_BATCH_SIZE = 500;
 /** On PGlite, what one delete batch may hold the only connection for, and the smallest batch. */
-const BATCH_TARGET_MS = 10;
+const BATCH_TARGET_MS = 7;
 const MIN_ADAPTIVE_BATCH = 5;
 export const DEFAULT_RECLAIM_AFTER_MS = 10 * 60_000;
 
@@ -149,8 +155,8 @@ interface Run {
   db: Database;
   opts: CleanupOptions;
   batchSize: number;
-  /** Rows claimed and deleted at a time: batchSize, or sized by time on PGlite (see adaptBatch). */
-  deleteBatch: number;
+  /** Rows claimed and deleted at a time: batchSize, or sized by time on PGlite (see BatchSizer). */
+  deletes: BatchSizer;
   adaptive: boolean;
   /** Repositories whose rows this run deleted: their partitions are the ones to VACUUM. */
   touched: Set<number>;
@@ -172,7 +178,7 @@ async function cleanup(db: Database, opts: CleanupOptions, checkFirst: boolean):
     stopped: false,
   };
   const adaptive = db.kind === 'pglite' && opts.batchSize === undefined;
-  const run: Run = { db, opts, batchSize, deleteBatch: adaptive ? MIN_ADAPTIVE_BATCH : batchSize, adaptive, touched: new Set(), reclaimS: reclaimSeconds(opts), result };
+  const run: Run = { db, opts, batchSize, deletes: new BatchSizer(batchSize, adaptive), adaptive, touched: new Set(), reclaimS: reclaimSeconds(opts), result };
   // Called after every sync and delete: most of the time there is nothing to do,
   // and one cheap statement says so.
   if (checkFirst && !(await hasCleanupWork(db, opts))) return result;
@@ -185,7 +191,7 @@ async function cleanup(db: Database, opts: CleanupOptions, checkFirst: boolean):
     }
   }
   result.stopped = aborted(run);
-  await vacuumIfWorthIt(run);
+  if (opts.vacuum !== false) await vacuumIfWorthIt(run);
   return result;
 }
 
@@ -221,7 +227,7 @@ async function claim(run: Run, table: 'package_revisions' | 'resources', reposit
         UPDATE ${table} t SET status = 'processing', claimed_at = now()
           FROM c WHERE t.repository_id = $1 AND t.id = c.id
         RETURNING t.id`,
-      [repositoryId, run.deleteBatch],
+      [repositoryId, run.deletes.size],
     );
     return res.rows.map((r) => r.id);
   });
@@ -232,31 +238,44 @@ async function claim(run: Run, table: 'package_revisions' | 'resources', reposit
 /** Claims and deletes one repository's pending rows of `table` until none are left to take. */
 async function deleteClaimedBatches(run: Run, table: 'package_revisions' | 'resources', repositoryId: number, also?: (tx: Queryable) => Promise<void>): Promise<void> {
   while (!aborted(run)) {
-    const asked = run.deleteBatch;
+    const asked = run.deletes.size;
     const started = performance.now();
     const ids = await claim(run, table, repositoryId, also);
     if (ids.length === 0) return;
     await deleteClaimed(run, table, repositoryId, ids);
-    if (run.adaptive) {
-      adaptBatch(run, ids.length, performance.now() - started);
-      await new Promise<void>((resolve) => setImmediate(resolve));
-    }
+    await run.deletes.after(ids.length, performance.now() - started);
     // Fewer than asked: the rest is held by another worker, or gone.
     if (ids.length < asked) return;
   }
 }
 
 /**
- * PGlite has one connection: a window's read waits behind whatever batch is
- * running, and a batch of 500 revisions (8,000 resource rows) held reads for
- * seconds. With the default size, delete batches there are sized to take
- * about BATCH_TARGET_MS each and the worker steps aside between them. PostgreSQL
- * reads other partitions meanwhile, so its batches stay whole; an explicit
- * batchSize is kept as given.
+ * Rows per statement. PGlite has one connection: a window's read waits behind
+ * whatever batch is running, and a batch of 500 revisions (8,000 resource
+ * rows) held reads for seconds. So with the default size, batches there are
+ * sized to take about BATCH_TARGET_MS each and the worker steps aside between
+ * them. PostgreSQL reads other partitions meanwhile, so its batches stay
+ * whole; an explicit batchSize is kept as given. Each kind of statement
+ * (marking, deleting, packages) has its own sizer: their costs per row differ
+ * a hundredfold.
  */
-function adaptBatch(run: Run, done: number, ms: number): void {
-  const next = Math.round((done * BATCH_TARGET_MS) / Math.max(ms, 1));
-  run.deleteBatch = Math.min(run.batchSize, Math.max(MIN_ADAPTIVE_BATCH, next));
+class BatchSizer {
+  size: number;
+
+  constructor(
+    private readonly max: number,
+    private readonly adaptive: boolean,
+  ) {
+    this.size = adaptive ? MIN_ADAPTIVE_BATCH : max;
+  }
+
+  /** After a batch of `done` rows that took `ms`: resize, and let waiting reads go first. */
+  async after(done: number, ms: number): Promise<void> {
+    if (!this.adaptive) return;
+    const next = Math.round((Math.max(done, 1) * BATCH_TARGET_MS) / Math.max(ms, 1));
+    this.size = Math.min(this.max, Math.max(MIN_ADAPTIVE_BATCH, next));
+    await new Promise<void>((resolve) => setImmediate(resolve));
+  }
 }
 
 async function deleteClaimed(run: Run, table: 'package_revisions' | 'resources', repositoryId: number, ids: number[]): Promise<void> {
@@ -390,17 +409,21 @@ async function destroyRepository(run: Run, id: number): Promise<void> {
   // 4. Packages in batches too (each one's foreign key probes package_revisions,
   //    by now empty for this repository), then the row itself.
   try {
+    const packages = new BatchSizer(run.batchSize, run.adaptive);
     for (;;) {
+      const asked = packages.size;
+      const started = performance.now();
       const res = await run.db.transaction(async (tx) => {
         await heartbeat(tx);
         return tx.query(
-          `DELETE FROM packages WHERE id IN (SELECT id FROM packages WHERE repository_id = $1 ORDER BY id LIMIT $2)`,
-          [id, run.batchSize],
+          `DELETE FROM packages WHERE repository_id = $1 AND id IN (SELECT id FROM packages WHERE repository_id = $1 ORDER BY id LIMIT $2)`,
+          [id, asked],
         );
       });
       run.result.packagesDeleted += res.affectedRows;
       run.result.rowsDeleted += res.affectedRows;
-      if (res.affectedRows < run.batchSize) break;
+      if (res.affectedRows < asked) break;
+      await packages.after(res.affectedRows, performance.now() - started);
     }
     const res = await run.db.query(`DELETE FROM repositories WHERE id = $1 AND status = 'processing'`, [id]);
     run.result.repositoriesDeleted += res.affectedRows;
@@ -418,7 +441,10 @@ async function destroyRepository(run: Run, id: number): Promise<void> {
  */
 async function markRevisionsOf(run: Run, id: number, heartbeat: (tx: Queryable) => Promise<void>, ours: () => boolean): Promise<void> {
   let after = 0;
+  const marks = new BatchSizer(run.batchSize, run.adaptive);
   while (ours() && !aborted(run)) {
+    const asked = marks.size;
+    const started = performance.now();
     const marked = await run.db.transaction(async (tx) => {
       await heartbeat(tx);
       if (!ours()) return [];
@@ -428,13 +454,14 @@ async function markRevisionsOf(run: Run, id: number, heartbeat: (tx: Queryable) 
             SELECT id FROM package_revisions WHERE repository_id = $1 AND id > $2 AND status IN ('default', 'error')
              ORDER BY id LIMIT $3)
           RETURNING id`,
-        [id, after, run.batchSize],
+        [id, after, asked],
       );
       return res.rows.map((r) => r.id);
     });
     if (marked.length === 0) return;
     after = marked.reduce((max, x) => Math.max(max, x), after);
-    if (marked.length < run.batchSize) return;
+    if (marked.length < asked) return;
+    await marks.after(marked.length, performance.now() - started);
   }
 }
 

@@ -87,12 +87,6 @@ export async function findRepository(q: Queryable, namespace: string, name: stri
   return res.rows[0];
 }
 
-/** Live repositories of a namespace, id to name: what a page of revisions needs to name its rows. */
-export async function liveRepositoryNames(q: Queryable, namespace: string): Promise<Map<number, string>> {
-  const res = await q.query<{ id: number; name: string }>(`SELECT id, name FROM repositories WHERE namespace = $1 AND status = 'default'`, [namespace]);
-  return new Map(res.rows.map((r) => [Number(r.id), r.name]));
-}
-
 export async function findRepositoryById(q: Queryable, id: number): Promise<RepositoryRow | undefined> {
   const res = await q.query<RepositoryRow>(`SELECT ${COLUMNS} FROM repositories WHERE id = $1 AND status = 'default'`, [id]);
   return res.rows[0];
@@ -135,6 +129,15 @@ export async function tryTakeSyncLease(q: Queryable, id: number, owner: string, 
     `UPDATE repositories SET sync_owner = $2, sync_until = now() + make_interval(secs => $3)
       WHERE id = $1 AND (sync_until IS NULL OR sync_until < now() OR sync_owner = $2)`,
     [id, owner, seconds],
+  );
+  return res.affectedRows === 1;
+}
+
+/** Takes over a lease its holder can no longer hold (it died): only if `dead` still holds it. */
+export async function takeOverSyncLease(q: Queryable, id: number, dead: string, owner: string, seconds: number): Promise<boolean> {
+  const res = await q.query(
+    `UPDATE repositories SET sync_owner = $3, sync_until = now() + make_interval(secs => $4) WHERE id = $1 AND sync_owner = $2`,
+    [id, dead, owner, seconds],
   );
   return res.affectedRows === 1;
 }

@@ -37,10 +37,12 @@ export interface RevisionRow {
   deployment: boolean;
 }
 
-const REVISION_COLUMNS = `pr.repository_id, pr.id, pr.package_id, pr.namespace, pr.name, pr.package_path,
+const REVISION_ONLY_COLUMNS = `pr.repository_id, pr.id, pr.package_id, pr.namespace, pr.name, pr.package_path,
   pr.workspace, pr.revision, pr.lifecycle, pr.latest, pr.meta, pr.spec, pr.tasks, pr.upstream_lock, pr.kptfile,
   pr.git_ref, pr.git_commit, pr.tree_id, pr.published_by, pr.published_at, pr.resource_version, pr.resources_evicted, pr.created_at,
-  pr.updated_at, r.name AS repository_name, r.spec->'git'->>'repo' AS repository_url, r.deployment`;
+  pr.updated_at`;
+
+const REVISION_COLUMNS = `${REVISION_ONLY_COLUMNS}, r.name AS repository_name, r.spec->'git'->>'repo' AS repository_url, r.deployment`;
 
 const FROM_LIVE = `FROM package_revisions pr
   JOIN repositories r ON r.id = pr.repository_id AND r.status = 'default'`;
@@ -273,16 +275,32 @@ function likePattern(text: string): string {
   return `%${text.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
 }
 
-/** The WHERE clauses of a page (without the live-repository condition, which the two queries put differently). */
+/**
+ * The WHERE clauses of a page. Both page queries read package_revisions alone
+ * (no join): without planner statistics, which PGlite often lacks, a join made
+ * the planner hash-join and sort every row after the cursor (300 ms for the
+ * first page instead of a few).
+ */
 function pageClauses(p: PageRequest): { clauses: string[]; params: unknown[] } {
-  const clauses = [`pr.status = 'default'`, `pr.namespace = $1`];
-  const params: unknown[] = [p.namespace];
+  const clauses = [`pr.status = 'default'`];
+  const params: unknown[] = [];
   const add = (sql: string, value: unknown) => {
     params.push(value);
     clauses.push(sql.replaceAll('?', `$${params.length}`));
   };
+  if (p.repositoryId !== undefined) {
+    // The caller resolved it as a live repository of the namespace. Its
+    // partition key alone walks (repository_id, name); adding the namespace
+    // steered PGlite to the (namespace, name) index, filtering 6,000 rows.
+    add('pr.repository_id = ?', p.repositoryId);
+  } else {
+    add('pr.namespace = ?', p.namespace);
+    // Rows of a repository being unregistered stay 'default' until the
+    // cleanup worker marks them: leave them out. Almost always there are
+    // none, and the array is empty.
+    clauses.push(`pr.repository_id <> ALL (ARRAY(SELECT id FROM repositories WHERE namespace = $1 AND status <> 'default'))`);
+  }
   if (p.after !== undefined) add('pr.name > ?', p.after);
-  if (p.repositoryId !== undefined) add('pr.repository_id = ?', p.repositoryId);
   if (p.search) add(`(pr.name ILIKE ? OR pr.package_path ILIKE ?)`, likePattern(p.search));
   // Packages holding a file whose path matches: a semi-join through the trigram index on resources.path.
   if (p.filePath) {
@@ -302,12 +320,31 @@ function cut<R extends { name: string }>(rows: R[], limit: number): { rows: R[];
   return { rows: kept, ...(more ? { next: kept.at(-1)!.name } : {}) };
 }
 
+/** Repository fields a revision shows, for the repositories of one page. */
+export async function repositoriesByIds(q: Queryable, ids: readonly number[]): Promise<Map<number, { name: string; url: string; deployment: boolean }>> {
+  if (ids.length === 0) return new Map();
+  const res = await q.query<{ id: number; name: string; url: string; deployment: boolean }>(
+    `SELECT id, name, spec->'git'->>'repo' AS url, deployment FROM repositories WHERE id = ANY($1::bigint[])`,
+    [[...new Set(ids)]],
+  );
+  return new Map(res.rows.map((r) => [Number(r.id), r]));
+}
+
 /** One keyset page of whole revisions in name order, and the cursor for the next page. */
 export async function listRevisionsPage(q: Queryable, p: PageRequest): Promise<{ rows: RevisionRow[]; next?: string }> {
   const { clauses, params } = pageClauses(p);
   params.push(p.limit + 1);
-  const res = await q.query<RevisionRow>(`SELECT ${REVISION_COLUMNS} ${FROM_LIVE} WHERE ${clauses.join(' AND ')} ORDER BY pr.name LIMIT $${params.length}`, params);
-  return cut(res.rows, p.limit);
+  const res = await q.query<Omit<RevisionRow, 'repository_name' | 'repository_url' | 'deployment'>>(
+    `SELECT ${REVISION_ONLY_COLUMNS} FROM package_revisions pr WHERE ${clauses.join(' AND ')} ORDER BY pr.name LIMIT $${params.length}`,
+    params,
+  );
+  const page = cut(res.rows, p.limit);
+  const repositories = await repositoriesByIds(q, page.rows.map((r) => Number(r.repository_id)));
+  const rows = page.rows.map((r) => {
+    const repository = repositories.get(Number(r.repository_id));
+    return { ...r, repository_name: repository?.name ?? '', repository_url: repository?.url ?? '', deployment: repository?.deployment ?? false };
+  });
+  return { rows, ...(page.next ? { next: page.next } : {}) };
 }
 
 export interface SummaryRow {
@@ -320,20 +357,9 @@ export interface SummaryRow {
   lifecycle: Lifecycle;
 }
 
-/**
- * The window's page: the seven columns a row shows, and no join. The live
- * repositories come as ids (a handful of rows read first), so the plan is the
- * same ordered walk of the (namespace, name) index with or without planner
- * statistics; PGlite, with no autovacuum, often has none. With a join the
- * planner without statistics chose a hash join and a sort of every row after
- * the cursor: 300 ms for the first of 1,000 pages instead of a few.
- */
-export async function listSummaryPage(q: Queryable, p: PageRequest & { liveRepositoryIds: readonly number[] }): Promise<{ rows: SummaryRow[]; next?: string }> {
+/** The window's page: the seven columns a row shows. */
+export async function listSummaryPage(q: Queryable, p: PageRequest): Promise<{ rows: SummaryRow[]; next?: string }> {
   const { clauses, params } = pageClauses(p);
-  if (p.repositoryId === undefined) {
-    params.push(p.liveRepositoryIds);
-    clauses.push(`pr.repository_id = ANY($${params.length}::bigint[])`);
-  }
   params.push(p.limit + 1);
   const res = await q.query<SummaryRow>(
     `SELECT pr.repository_id, pr.name, pr.package_path, pr.workspace, pr.revision, pr.latest, pr.lifecycle

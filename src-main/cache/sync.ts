@@ -2,6 +2,7 @@
 // Published and DeletionProposed revisions with Git's, delete the cached-only,
 // insert the external-only, leave the rest alone. The remote's version (a hash of
 // its refs) is remembered, so an unchanged remote costs one round trip.
+import os from 'node:os';
 import path from 'node:path';
 import type { HttpClient, ProgressCallback } from 'isomorphic-git';
 import type { Database } from '../db/database.ts';
@@ -19,6 +20,7 @@ import {
   recordSyncResult,
   releaseSyncLease,
   syncLeaseHolder,
+  takeOverSyncLease,
   tryTakeSyncLease,
   type RepositoryRow,
 } from './repository-store.ts';
@@ -82,6 +84,27 @@ const ready = (status: Condition['status'], reason: string, message: string): Co
   lastTransitionTime: new Date().toISOString().replace(/\.\d{3}Z$/, 'Z'),
 });
 
+/**
+ * A lease held by a process that was killed would otherwise block every sync
+ * and approval of the repository until it expires (15 minutes). On PGlite the
+ * directory lock means no other process can have the database open, so any
+ * holder but this process is dead. On PostgreSQL a holder on this machine
+ * (`user@host:pid`) whose pid is gone is dead; one on another machine is
+ * waited for until its lease expires.
+ */
+export function holderIsDead(ctx: Pick<SyncContext, 'db' | 'owner'>, holder: string): boolean {
+  if (holder === ctx.owner) return false;
+  if (ctx.db.kind === 'pglite') return true;
+  const m = /@([^@]+):(\d+)$/.exec(holder);
+  if (!m || m[1] !== os.hostname()) return false;
+  try {
+    process.kill(Number(m[2]), 0);
+    return false;
+  } catch (e) {
+    return (e as NodeJS.ErrnoException).code === 'ESRCH';
+  }
+}
+
 /** A sync that finds another one running fails at once, saying who holds the lease. */
 export function syncRepository(ctx: SyncContext, repo: RepositoryRow, opts: SyncOptions = {}): Promise<SyncStats> {
   return withRepositoryLease(ctx, repo, 'a sync', () => syncHoldingLease(ctx, repo, opts), 0);
@@ -104,6 +127,12 @@ async function busy(ctx: SyncContext, repo: RepositoryRow, what: string): Promis
 export async function withRepositoryLease<T>(ctx: SyncContext, repo: RepositoryRow, what: string, fn: () => Promise<T>, waitMs = 60_000): Promise<T> {
   const deadline = Date.now() + waitMs;
   while (!(await tryTakeSyncLease(ctx.db, repo.id, ctx.owner, LEASE_SECONDS))) {
+    const holder = await syncLeaseHolder(ctx.db, repo.id);
+    if (holder && holderIsDead(ctx, holder.owner)) {
+      ctx.log?.('taking over the lease of a process that died', { repository: `${repo.namespace}/${repo.name}`, holder: holder.owner });
+      if (await takeOverSyncLease(ctx.db, repo.id, holder.owner, ctx.owner, LEASE_SECONDS)) break;
+      continue;
+    }
     if (Date.now() >= deadline) throw await busy(ctx, repo, what);
     await new Promise((r) => setTimeout(r, 100));
   }

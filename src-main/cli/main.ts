@@ -12,6 +12,7 @@ import { addRpkgCloneCopy } from './rpkg-clone-copy.ts';
 import { addRpkgUpgrade } from './rpkg-upgrade.ts';
 import { addCatalogCommands } from './catalog-commands.ts';
 import { addCacheCommands } from './cache-commands.ts';
+import { addDbCommands } from './db-commands.ts';
 
 export function buildProgram(ctx: CliContext): Command {
   const program = new Command('porchlight')
@@ -36,6 +37,7 @@ export function buildProgram(ctx: CliContext): Command {
   addRpkgLifecycleCommands(rpkg, ctx);
   addCatalogCommands(program, ctx);
   addCacheCommands(program, ctx);
+  addDbCommands(program, ctx);
   const everyCommand = (c: Command): Command[] => [c, ...c.commands.flatMap(everyCommand)];
   for (const cmd of everyCommand(program)) {
     cmd.exitOverride().configureOutput({ writeOut: (s) => ctx.io.stdout(s), writeErr: (s) => ctx.io.stderr(s) });

@@ -34,5 +34,11 @@ export interface Database extends Queryable {
    * database while a transaction is open waits for ever.
    */
   transaction<T>(fn: (tx: Queryable) => Promise<T>): Promise<T>;
+  /**
+   * Milliseconds since the database last ran something for someone (upkeep's
+   * own statements excluded, see activity.ts): PGlite's upkeep waits for idle.
+   * A wrapper must forward it, or upkeep would see a database never used.
+   */
+  idleForMs(): number;
   close(): Promise<void>;
 }

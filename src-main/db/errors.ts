@@ -10,7 +10,10 @@ export type DatabaseErrorCode =
   | 'DB_MIGRATION_FAILED'
   | 'DB_MIGRATION_CHANGED'
   | 'DB_TRANSACTION_ABORTED'
-  | 'DB_MISUSE';
+  | 'DB_MISUSE'
+  | 'DB_RESTORE_FAILED'
+  | 'DB_BACKUP_FAILED'
+  | 'DB_TOOL_MISSING';
 
 export interface DatabaseErrorShape {
   code: DatabaseErrorCode;

@@ -6,6 +6,7 @@ import { PGlite, TransactionAbortedError, type Transaction } from '@electric-sql
 import { pg_trgm } from '@electric-sql/pglite/contrib/pg_trgm';
 import type { Database, QueryResult, Queryable } from './database.ts';
 import { DatabaseError, transactionAbortedError } from './errors.ts';
+import { idleForMs, noteUse } from './activity.ts';
 
 export interface PgliteOpenOptions {
   /** Data directory; created (initdb, 3-10 s) when missing or empty. Omit for in-memory. */
@@ -24,6 +25,11 @@ const PARSERS = { 1082: (value: string) => value };
 // without it any query touching a trigram index fails.
 const EXTENSIONS = { pg_trgm };
 
+// initdb sets shared_buffers to 128 MB, and in one WASM process that memory is
+// the app's own RSS. 32 MB measured 401 -> 282 MB at 100,000 revisions with
+// page and search latency unchanged (the OS page cache sits under it anyway).
+const START_PARAMS = [...PGlite.defaultStartParams, '-c', 'shared_buffers=32MB'];
+
 interface TransactionScope {
   owner: PGlite;
   open: boolean;
@@ -37,7 +43,7 @@ const currentScope = new AsyncLocalStorage<TransactionScope>();
 export async function openPglite(options: PgliteOpenOptions = {}): Promise<Database> {
   let pg: PGlite;
   try {
-    pg = await PGlite.create({ dataDir: options.dir, extensions: EXTENSIONS, parsers: PARSERS });
+    pg = await PGlite.create({ dataDir: options.dir, extensions: EXTENSIONS, parsers: PARSERS, startParams: START_PARAMS });
   } catch (e) {
     const where = options.dir ?? 'memory';
     throw new DatabaseError('DB_OPEN_FAILED', `cannot open the PGlite database in ${where}: ${messageOf(e)}`, { location: where }, { cause: e });
@@ -59,16 +65,19 @@ class PgliteDatabase implements Database {
 
   async query<Row = Record<string, unknown>>(sql: string, params: readonly unknown[] = []): Promise<QueryResult<Row>> {
     this.refuseInsideTransaction();
+    noteUse(this);
     return runQuery<Row>(this.pg, sql, params);
   }
 
   async exec(sql: string): Promise<void> {
     this.refuseInsideTransaction();
+    noteUse(this);
     await this.pg.exec(sql);
   }
 
   async transaction<T>(fn: (tx: Queryable) => Promise<T>): Promise<T> {
     this.refuseInsideTransaction();
+    noteUse(this);
     const scope: TransactionScope = { owner: this.pg, open: true };
     try {
       return await this.pg.transaction((tx) => currentScope.run(scope, () => fn(wrapTransaction(tx))));
@@ -78,6 +87,10 @@ class PgliteDatabase implements Database {
     } finally {
       scope.open = false;
     }
+  }
+
+  idleForMs(): number {
+    return idleForMs(this);
   }
 
   close(): Promise<void> {

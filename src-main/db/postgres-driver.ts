@@ -126,6 +126,11 @@ class PostgresDatabase implements Database {
     }
   }
 
+  /** Upkeep is PGlite's alone (PostgreSQL has autovacuum): nothing waits for this to be idle. */
+  idleForMs(): number {
+    return Number.POSITIVE_INFINITY;
+  }
+
   close(): Promise<void> {
     this.closing ??= this.pool.end();
     return this.closing;

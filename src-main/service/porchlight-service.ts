@@ -42,18 +42,18 @@ import { approveRevision, deletePublishedRevision, type GitWriteContext } from '
 import { listQueuedApprovals, setQueuedApproval, type QueuedApproval } from '../cache/lifecycle-store.ts';
 import { commitIdentity } from './commit-identity.ts';
 import { CleanupWorker, runCleanup, type CleanupResult } from '../cache/cleanup-worker.ts';
+import { PgliteUpkeep } from '../cache/pglite-upkeep.ts';
 import {
   findRepository,
   findRepositoryById,
   insertRepository,
   listRepositories,
   markRepositoryForDestruction,
-  liveRepositoryNames,
   toRepository,
   updateRepositorySync,
   type RepositoryRow,
 } from '../cache/repository-store.ts';
-import { countDrafts, listRevisions, listRevisionsPage, listSummaryPage, readResources, toPackageRevision, type PageRequest, type RevisionRow } from '../cache/revision-store.ts';
+import { countDrafts, listRevisions, listRevisionsPage, listSummaryPage, readResources, repositoriesByIds, toPackageRevision, type PageRequest, type RevisionRow } from '../cache/revision-store.ts';
 import { cloneDirFor, cloneFor, syncRepository, type SyncContext } from '../cache/sync.ts';
 import { cacheStats, evictAll, evictNamespace, getPolicy, ReadTracker, restoreEvicted, setPolicy, type CacheStats, type CleanupPolicy, type EvictionRun } from '../cache/eviction.ts';
 import { fetchAll, openObjectReader } from '../git/local-clone.ts';
@@ -122,11 +122,21 @@ export class PorchlightService {
   private readonly reads = new ReadTracker();
   /** Deletes, in the background, what unregistering, deleting and cleanup policies marked. */
   private readonly cleanupWorker: CleanupWorker;
+  /** PGlite's autovacuum, run while the database is idle (long-lived front doors only). */
+  private readonly upkeep: PgliteUpkeep;
 
   constructor(opts: ServiceOptions) {
     this.db = opts.db;
     this.emit = opts.onEvent ?? (() => {});
+    this.upkeep = new PgliteUpkeep(opts.db, {
+      onResult: (r) => {
+        if (r.failed.length) opts.log?.('database upkeep failed', { failed: r.failed.map((f) => `${f.step.action} ${f.step.table}: ${f.error}`) });
+        else opts.log?.('database upkeep', { done: r.done.map((d) => `${d.action} ${d.table}`), interrupted: r.interrupted });
+      },
+    });
     this.cleanupWorker = new CleanupWorker(opts.db, {
+      // The upkeep vacuums what the worker deleted, once no read is waiting.
+      vacuum: false,
       cloneDirFor: (id) => cloneDirFor(path.join(opts.dataHome, 'repos'), id),
       onResult: (r) => {
         if (!r.ok) opts.log?.('cleanup failed', { error: r.error instanceof Error ? r.error.message : String(r.error) });
@@ -207,6 +217,7 @@ export class PorchlightService {
     this.managerStarted = true;
     await this.syncManager.start();
     this.cleanupWorker.start(CLEANUP_EVERY_MS);
+    this.upkeep.start();
     // Queued approvals go out by themselves once Git answers.
     this.queueTimer = setInterval(() => void this.drainApprovalQueue().catch(() => {}), APPROVAL_RETRY_MS);
     this.queueTimer.unref();
@@ -304,6 +315,25 @@ export class PorchlightService {
     return rows.map(toRepository);
   }
 
+  /**
+   * Live repositories a page was asked for, by namespace/name, on PGlite only:
+   * the directory lock makes this process the only writer, and unregister
+   * (the one way a name stops being live) clears it. The lookup was a third of
+   * a one-repository page's 2 ms. On a shared PostgreSQL another process may
+   * unregister at any time, so it is never cached there.
+   */
+  private readonly pageRepositories = new Map<string, { id: number; name: string }>();
+
+  private async pageRepository(namespace: string, name: string): Promise<{ id: number; name: string }> {
+    const key = `${namespace}/${name}`;
+    const cached = this.pageRepositories.get(key);
+    if (cached) return cached;
+    const row = await this.requireRepository(namespace, name);
+    const found = { id: Number(row.id), name: row.name };
+    if (this.db.kind === 'pglite') this.pageRepositories.set(key, found);
+    return found;
+  }
+
   private async requireRepository(namespace: string, name: string): Promise<RepositoryRow> {
     const row = await findRepository(this.db, namespace, name);
     if (!row) throw notFound(`repository "${name}" not found in namespace "${namespace}"`, { namespace, name });
@@ -356,6 +386,7 @@ export class PorchlightService {
     }
     this.syncManager.cancel(row.id);
     this.sync.clones?.delete(row.id);
+    this.pageRepositories.clear();
     await markRepositoryForDestruction(this.db, row.id, `unregistered by ${this.updatedBy}`);
     const secret = secretKey(row.namespace, row.spec.git.secretRef?.name);
     if (secret) await this.credentials.delete(secret);
@@ -416,9 +447,9 @@ export class PorchlightService {
 
   /** The window's page: rows as the list shows them, in name order (keyset: pass the previous page's `next`). */
   /** A page request as the store takes it: namespace checked, limit bounded, empty filters dropped, the repository resolved. */
-  private async pageRequest(request: PageQuery): Promise<{ page: PageRequest; repository?: RepositoryRow }> {
+  private async pageRequest(request: PageQuery): Promise<{ page: PageRequest; repository?: { id: number; name: string } }> {
     const namespace = parse(namespaceSchema.default('default'), request.namespace);
-    const repository = request.repository ? await this.requireRepository(namespace, request.repository) : undefined;
+    const repository = request.repository ? await this.pageRepository(namespace, request.repository) : undefined;
     const page: PageRequest = {
       namespace,
       after: request.after,
@@ -434,10 +465,9 @@ export class PorchlightService {
 
   async pageRevisionSummaries(request: PageQuery): Promise<{ items: RevisionSummary[]; next?: string }> {
     const { page, repository: one } = await this.pageRequest(request);
-    // One repository: its id alone. All: ids and names only (a page must not read 500 repositories' specs).
-    const names = one ? new Map([[Number(one.id), one.name]]) : await liveRepositoryNames(this.db, page.namespace);
-    if (!names.size) return { items: [] };
-    const { rows, next } = await listSummaryPage(this.db, { ...page, liveRepositoryIds: [...names.keys()] });
+    const { rows, next } = await listSummaryPage(this.db, page);
+    // Names of the page's repositories only: a page must not read 500 repositories.
+    const repositories = one ? new Map([[Number(one.id), one]]) : await repositoriesByIds(this.db, rows.map((r) => Number(r.repository_id)));
     const items = rows.map((r) => ({
       name: r.name,
       packageName: r.package_path,
@@ -445,7 +475,7 @@ export class PorchlightService {
       revision: r.revision,
       latest: r.latest,
       lifecycle: r.lifecycle,
-      repository: names.get(Number(r.repository_id)) ?? '',
+      repository: repositories.get(Number(r.repository_id))?.name ?? '',
     }));
     return { items, ...(next ? { next } : {}) };
   }
@@ -800,6 +830,7 @@ export class PorchlightService {
     if (this.policyTimer) clearInterval(this.policyTimer);
     this.syncManager.stop();
     await this.cleanupWorker.stop();
+    await this.upkeep.stop();
     await this.reads.flush(this.db).catch(() => {});
     await this.db.close();
   }

@@ -39,8 +39,12 @@ export interface GitRequestLogEntry {
   stderr?: string;
 }
 
-/** What the server does instead of serving, to simulate a sick Git host. */
-export type GitServerFault = { status: number; body?: string } | 'hang';
+/**
+ * What the server does instead of serving, to simulate a sick Git host.
+ * 'hang' answers nothing at all; 'hang-push' serves fetches but takes a push's
+ * pack and never answers it (a client killed then dies mid-push).
+ */
+export type GitServerFault = { status: number; body?: string } | 'hang' | 'hang-push';
 
 export interface GitServer {
   /** `http://127.0.0.1:PORT` (no trailing slash). */
@@ -146,7 +150,8 @@ export async function startGitServer(options: GitServerOptions): Promise<GitServ
     };
 
     if (fault === 'hang') return; // keep the socket open, answer nothing
-    if (fault) return reply(fault.status, fault.body ?? 'injected fault\n');
+    if (fault === 'hang-push' && req.method === 'POST' && (req.url ?? '').includes('/git-receive-pack')) return;
+    if (fault && fault !== 'hang-push') return reply(fault.status, fault.body ?? 'injected fault\n');
     const url = new URL(req.url ?? '/', 'http://127.0.0.1');
     const wantsPush = url.searchParams.get('service') === 'git-receive-pack' || url.pathname.endsWith('/git-receive-pack');
     const isPublic = !wantsPush && (options.publicRead ?? []).some((name) => url.pathname.endsWith(`/${name}.git/info/refs`) || url.pathname.endsWith(`/${name}.git/git-upload-pack`));

@@ -1,0 +1,60 @@
+// The process the kill -9 tests kill: `node --import tsx kill-child.ts '<json>'`.
+// It opens the database as the app does and works until it is killed,
+// printing one line per acknowledged operation ("ack <what>") only after the
+// service call returned: what was acknowledged must survive the kill.
+//
+//   {mode: 'save', db, home, name}            edits one draft for ever: counter.yaml = "value: N"
+//   {mode: 'approve', db, home, names, killAfterPush?}
+//                                             approves the proposals in order; with killAfterPush=k
+//                                             it kills itself right after the k-th push, before
+//                                             the database records it
+import fs from 'node:fs';
+import { openDatabase } from '../../src-main/db/open-database.ts';
+import { PorchlightService } from '../../src-main/service/porchlight-service.ts';
+
+interface Job {
+  mode: 'save' | 'approve';
+  db: string;
+  home: string;
+  name?: string;
+  names?: string[];
+  killAfterPush?: number;
+}
+
+const job = JSON.parse(process.argv[2] ?? '{}') as Job;
+// Synchronous, unbuffered: the line is out before the next operation starts.
+const ack = (what: string | number) => fs.writeSync(1, `ack ${what}\n`);
+
+let pushes = 0;
+const service = new PorchlightService({
+  db: await openDatabase({ db: job.db }),
+  dataHome: job.home,
+  afterPush: async () => {
+    if (job.killAfterPush !== undefined && ++pushes === job.killAfterPush) process.kill(process.pid, 'SIGKILL');
+  },
+});
+fs.writeSync(1, 'ready\n');
+
+if (job.mode === 'save') {
+  let current = await service.getPackageRevision({ name: job.name! });
+  const start = Number(/value: (\d+)/.exec(Buffer.from((await service.readResources({ name: job.name! })).resources.find((r) => r.path === 'counter.yaml')?.content ?? []).toString())?.[1] ?? 0);
+  for (let n = start + 1; ; n++) {
+    // Sizes vary, so some saves rewrite a page and some spill into TOAST.
+    const content = Buffer.from(`apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: counter\ndata:\n  value: "${n}"\n  pad: "${'x'.repeat((n * 977) % 6000)}"\n# value: ${n}\n`);
+    const { revision } = await service.updateResources({
+      name: job.name!,
+      resourceVersion: current.metadata.resourceVersion!,
+      mode: 'patch',
+      files: [{ path: 'counter.yaml', content }],
+    });
+    current = revision;
+    ack(n);
+  }
+} else {
+  for (const name of job.names ?? []) {
+    await service.changeLifecycle({ name, verb: 'approve' });
+    ack(name);
+  }
+  fs.writeSync(1, 'done\n');
+  await service.close();
+}
