@@ -20,6 +20,7 @@ const required = [
   { what: 'offline drafts on PostgreSQL', match: (t) => t.file.endsWith('offline-drafts.test.ts') && /postgres/.test(t.name) },
   { what: 'npm start in browser mode', match: (t) => t.file.endsWith('npm-start.test.ts') },
   { what: "PGlite's own autovacuum", match: (t) => t.file.endsWith('pglite-upkeep.test.ts') },
+  { what: 'PostgreSQL restarted under the app', match: (t) => t.file.endsWith('pg-restart.test.ts') },
 ];
 // The cache at scale: each on both engines.
 for (const [file, what] of [
@@ -30,6 +31,8 @@ for (const [file, what] of [
   // Nothing lost (issue 7): each on both engines.
   ['kill-9.test.ts', 'kill -9 of drafts and approvals'],
   ['backup.test.ts', 'db backup and restore'],
+  ['hostile-input.test.ts', 'the hostile-input corpus'],
+  ['secrets.test.ts', 'the Git password kept out of logs, dumps and files'],
 ]) {
   for (const engine of ['pglite', 'postgres']) {
     required.push({ what: `${what} on ${engine}`, match: (t) => t.file.endsWith(file) && t.name.includes(engine) });

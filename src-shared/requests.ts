@@ -2,7 +2,8 @@
 // browser mode) validates with these before anything reaches the service.
 import { z } from 'zod';
 import { isDns1123Label } from './names.ts';
-import { packageFilePathProblem } from './package-files.ts';
+import { MAX_PACKAGE_FILE_BYTES, packageFilePathProblem } from './package-files.ts';
+import { formatBytes } from './format-bytes.ts';
 
 export const dnsLabel = (what: string) =>
   z.string().refine(isDns1123Label, {
@@ -84,12 +85,23 @@ export const initPackageSchema = z.object({
 });
 export type InitPackageRequest = z.input<typeof initPackageSchema>;
 
+/** A file's path inside a package: never absolute, never out of it, never into .git. */
+const packageFilePathSchema = z.string().superRefine((p, ctx) => {
+  const problem = packageFilePathProblem(p);
+  if (problem) ctx.addIssue({ code: 'custom', message: `file "${p}": ${problem}` });
+});
+
 const packageFileSchema = z.object({
-  path: z.string().superRefine((p, ctx) => {
-    const problem = packageFilePathProblem(p);
-    if (problem) ctx.addIssue({ code: 'custom', message: `file "${p}": ${problem}` });
-  }),
+  path: packageFilePathSchema,
   content: z.custom<Uint8Array>((v) => v instanceof Uint8Array, 'file content must be bytes (Uint8Array)'),
+}).superRefine((f, ctx) => {
+  if (f.content.length > MAX_PACKAGE_FILE_BYTES) {
+    ctx.addIssue({
+      code: 'custom',
+      path: ['content'],
+      message: `file "${f.path}" is ${formatBytes(f.content.length)}: package files are limited to ${formatBytes(MAX_PACKAGE_FILE_BYTES)}; keep large data outside the package`,
+    });
+  }
 });
 
 export const updateResourcesSchema = z.object({
@@ -100,7 +112,7 @@ export const updateResourcesSchema = z.object({
   /** replace: `files` are the whole package; patch: `files` are written and `remove` deleted, the rest kept. */
   mode: z.enum(['replace', 'patch']).default('replace'),
   files: z.array(packageFileSchema),
-  remove: z.array(z.string()).default([]),
+  remove: z.array(packageFilePathSchema).default([]),
 });
 export type UpdateResourcesRequest = z.input<typeof updateResourcesSchema>;
 

@@ -9,6 +9,7 @@
 // A crash between 3 and 4 leaves a tag whose proposal is still Proposed; the
 // next sync (or approval) records it (sync.ts, newRevisions), never twice.
 import fs from 'node:fs';
+import { gitFs } from '../git/atomic-fs.ts';
 import git from 'isomorphic-git';
 import type { Queryable } from '../db/database.ts';
 import { failedPrecondition, notFound } from '../../src-shared/errors.ts';
@@ -209,8 +210,8 @@ async function keepLocalRefs(clone: LocalClone, updates: readonly RefUpdate[]): 
   const mirror = await useNativeGit();
   for (const u of updates) {
     const ref = !mirror && u.ref.startsWith('refs/heads/') ? `refs/remotes/origin/${u.ref.slice('refs/heads/'.length)}` : u.ref;
-    if (u.oid) await git.writeRef({ fs, gitdir: clone.gitdir, ref, value: u.oid, force: true }).catch(() => {});
-    else await git.deleteRef({ fs, gitdir: clone.gitdir, ref }).catch(() => {});
+    if (u.oid) await git.writeRef({ fs: gitFs, gitdir: clone.gitdir, ref, value: u.oid, force: true }).catch(() => {});
+    else await git.deleteRef({ fs: gitFs, gitdir: clone.gitdir, ref }).catch(() => {});
   }
 }
 

@@ -97,9 +97,19 @@ class PostgresDatabase implements Database {
     await this.translate(this.pool.query(sql));
   }
 
-  async transaction<T>(fn: (tx: Queryable) => Promise<T>): Promise<T> {
-    const client = await this.translate(this.pool.connect());
+  transaction<T>(fn: (tx: Queryable) => Promise<T>): Promise<T> {
+    return this.translate(this.transactionOnClient(fn));
+  }
+
+  private async transactionOnClient<T>(fn: (tx: Queryable) => Promise<T>): Promise<T> {
+    const client = await this.pool.connect();
     let broken: Error | undefined;
+    // A checked-out client reports a dropped connection as an 'error' event;
+    // unheard, Node would end the process. The query in flight fails too.
+    const onError = (e: Error) => {
+      broken = e;
+    };
+    client.on('error', onError);
     try {
       await client.query('BEGIN');
       const tx: Queryable = {
@@ -121,7 +131,9 @@ class PostgresDatabase implements Database {
       if (commit.command === 'ROLLBACK') throw transactionAbortedError();
       return value;
     } finally {
-      // A client whose ROLLBACK failed is in an unknown state: destroy it, don't reuse it.
+      // A client whose ROLLBACK failed (or whose connection broke) is in an
+      // unknown state: destroy it, don't reuse it.
+      client.off('error', onError);
       client.release(broken);
     }
   }
@@ -140,7 +152,9 @@ class PostgresDatabase implements Database {
     try {
       return await work;
     } catch (e) {
-      throw isConnectionFailure(e) ? connectError(this.url, e) : e;
+      if (isConnectionFailure(e)) throw connectError(this.url, e);
+      if (isConnectionLost(e)) throw lostError(this.url, e);
+      throw e;
     }
   }
 }
@@ -186,9 +200,29 @@ const NETWORK_CODES: Record<string, string> = {
 // SQLSTATEs that mean "you never got a usable session", as opposed to a failed query.
 const CONNECT_SQLSTATES = new Set(['28000', '28P01', '3D000', '53300', '57P03']);
 
+// The server went away under a session that was working: shut down (57P01),
+// crashed (57P02), or the socket closed without a word.
+const LOST_SQLSTATES = new Set(['57P01', '57P02']);
+
+function isConnectionLost(e: unknown): boolean {
+  const code = (e as { code?: unknown } | null)?.code;
+  return (typeof code === 'string' && LOST_SQLSTATES.has(code)) || (e instanceof Error && /^(Connection terminated|Client has encountered a connection error)/.test(e.message));
+}
+
 function isConnectionFailure(e: unknown): boolean {
   const code = (e as { code?: unknown } | null)?.code;
   return typeof code === 'string' && (code in NETWORK_CODES || CONNECT_SQLSTATES.has(code));
+}
+
+function lostError(url: string, e: unknown): DatabaseError {
+  const server = describeServer(url);
+  const reason = e instanceof Error ? e.message : String(e);
+  return new DatabaseError(
+    'DB_CONNECT',
+    `lost the connection to PostgreSQL at ${server} (${reason}); the operation may or may not have been saved (read it back before repeating it); Porchlight reconnects by itself once the server is back`,
+    { location: redactUrl(url), server, reason },
+    { cause: e },
+  );
 }
 
 function connectError(url: string, e: unknown): DatabaseError {

@@ -1,6 +1,7 @@
 // A local bare clone per registered repository. Sync fetches every branch and tag
 // into it, and all reading happens here, so reads never touch the network.
 import fs from 'node:fs';
+import { gitFs } from './atomic-fs.ts';
 import path from 'node:path';
 import git from 'isomorphic-git';
 import type { HttpClient, ProgressCallback } from 'isomorphic-git';
@@ -26,8 +27,8 @@ export function openLocalClone(gitdir: string, url: string): LocalClone {
 export async function ensureLocalClone(clone: LocalClone, branch: string): Promise<void> {
   if (fs.existsSync(path.join(clone.gitdir, 'config'))) return;
   await fs.promises.mkdir(clone.gitdir, { recursive: true });
-  await git.init({ fs, gitdir: clone.gitdir, bare: true, defaultBranch: branch });
-  await git.addRemote({ fs, gitdir: clone.gitdir, remote: 'origin', url: clone.url, force: true });
+  await git.init({ fs: gitFs, gitdir: clone.gitdir, bare: true, defaultBranch: branch });
+  await git.addRemote({ fs: gitFs, gitdir: clone.gitdir, remote: 'origin', url: clone.url, force: true });
 }
 
 /** Brings every branch (as refs/remotes/origin/*) and tag of the remote into the clone. */
@@ -42,7 +43,7 @@ export async function fetchAll(
   await ensureLocalClone(clone, opts.branch);
   try {
     await git.fetch({
-      fs,
+      fs: gitFs,
       http: opts.http,
       gitdir: clone.gitdir,
       remote: 'origin',

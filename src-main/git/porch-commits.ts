@@ -6,6 +6,7 @@
 //                    parents: the branch head and the task commit; the same tree
 //   deletion commit  "Delete <path>": the branch head without the package
 import fs from 'node:fs';
+import { gitFs } from './atomic-fs.ts';
 import git from 'isomorphic-git';
 import type { Task } from '../../src-shared/domain.ts';
 
@@ -96,9 +97,9 @@ export async function writeCommit(
 ): Promise<string> {
   const when = c.when ?? new Date();
   const signature = { name: c.author.name, email: c.author.email, timestamp: Math.floor(when.getTime() / 1000), timezoneOffset: when.getTimezoneOffset() };
-  return git.writeCommit({ fs, gitdir, commit: { tree: c.tree, parent: c.parents, message: c.message, author: signature, committer: signature } });
+  return git.writeCommit({ fs: gitFs, gitdir, commit: { tree: c.tree, parent: c.parents, message: c.message, author: signature, committer: signature } });
 }
 
 export async function writeEmptyTree(gitdir: string): Promise<string> {
-  return git.writeTree({ fs, gitdir, tree: [] });
+  return git.writeTree({ fs: gitFs, gitdir, tree: [] });
 }

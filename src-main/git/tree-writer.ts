@@ -3,6 +3,7 @@
 // the root to the package are rewritten: every other package keeps its tree id,
 // so an approval costs the same in a repository of ten packages or ten thousand.
 import fs from 'node:fs';
+import { gitFs } from './atomic-fs.ts';
 import git from 'isomorphic-git';
 import type { TreeEntry } from 'isomorphic-git';
 import { PorchlightError } from '../../src-shared/errors.ts';
@@ -24,7 +25,7 @@ function gitTreeOrder(a: TreeEntry, b: TreeEntry): number {
 export type Written = Set<string>;
 
 async function writeTree(gitdir: string, entries: TreeEntry[], written?: Written): Promise<string> {
-  const oid = await git.writeTree({ fs, gitdir, tree: [...entries].sort(gitTreeOrder) });
+  const oid = await git.writeTree({ fs: gitFs, gitdir, tree: [...entries].sort(gitTreeOrder) });
   written?.add(oid);
   return oid;
 }
@@ -47,7 +48,7 @@ export async function writePackageTree(gitdir: string, files: readonly PackageFi
       if (!next) dir.dirs.set(p, (next = { files: [], dirs: new Map() }));
       dir = next;
     }
-    const oid = await git.writeBlob({ fs, gitdir, blob: f.content });
+    const oid = await git.writeBlob({ fs: gitFs, gitdir, blob: f.content });
     written?.add(oid);
     dir.files.push({ mode: '100644', path: parts.at(-1)!, oid, type: 'blob' });
   }

@@ -1,10 +1,12 @@
 // Sync against a real Git server on loopback, on both databases: Porch's three
 // sets, the remembered remote version, the lease, errors in the Ready
 // condition, unregistration with drafts, and reads with Git gone.
+import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { tryTakeSyncLease, findRepository, releaseSyncLease } from '../../src-main/cache/repository-store.ts';
+import { tryTakeSyncLease, findRepository, releaseSyncLease, syncLeaseHolder } from '../../src-main/cache/repository-store.ts';
 import { addOneTag } from '../../bench/generate-repo.ts';
 import { git, unpackTarRepo } from '../support/fixtures.ts';
 import { testEngines, useTestEngine } from '../support/databases.ts';
@@ -88,11 +90,21 @@ describe.each(testEngines())('sync on $kind', (engine) => {
     if (engine.kind === 'postgres') expect(left).toBe(0);
   });
 
-  it('refuses a second sync while one holds the lease, naming the holder', async () => {
+  it.runIf(engine.kind === 'postgres')('refuses a second sync while another machine holds the lease, naming the holder', async () => {
     const row = (await findRepository(wb.service.db, 'default', 'simple'))!;
     expect(await tryTakeSyncLease(wb.service.db, row.id, 'bob@laptop:42', 60)).toBe(true);
     await expect(wb.service.syncRepository({ name: 'simple' })).rejects.toMatchObject({ code: 'BUSY', message: expect.stringContaining('bob@laptop:42') });
     await releaseSyncLease(wb.service.db, row.id, 'bob@laptop:42');
+  });
+
+  it('takes over the lease of a process that died (PGlite: any other holder, the directory lock admits one process; PostgreSQL: a dead pid on this machine)', async () => {
+    const row = (await findRepository(wb.service.db, 'default', 'simple'))!;
+    // A pid that is not running: a child that has exited.
+    const dead = spawnSync(process.execPath, ['-e', '']).pid!;
+    const holder = engine.kind === 'pglite' ? 'bob@laptop:42' : `bob@${os.hostname()}:${dead}`;
+    expect(await tryTakeSyncLease(wb.service.db, row.id, holder, 600)).toBe(true);
+    await expect(wb.service.syncRepository({ name: 'simple' })).resolves.toMatchObject({ remoteUnchanged: expect.any(Boolean) });
+    expect(await syncLeaseHolder(wb.service.db, row.id)).toBeUndefined();
   });
 
   it('reports an unreachable Git server in Ready and keeps serving from the cache', async () => {
