@@ -30,6 +30,7 @@ for (const [file, what] of [
   ['catalogs.test.ts', 'catalogs'],
   // Nothing lost (issue 7): each on both engines.
   ['kill-9.test.ts', 'kill -9 of drafts and approvals'],
+  ['kill-migration.test.ts', 'kill -9 during a migration'],
   ['backup.test.ts', 'db backup and restore'],
   ['hostile-input.test.ts', 'the hostile-input corpus'],
   ['secrets.test.ts', 'the Git password kept out of logs, dumps and files'],

@@ -4,6 +4,7 @@
 // service call returned: what was acknowledged must survive the kill.
 //
 //   {mode: 'save', db, home, name}            edits one draft for ever: counter.yaml = "value: N"
+//   {mode: 'migrate', db}                     opens (and so migrates) the database, says "migrated"
 //   {mode: 'approve', db, home, names, killAfterPush?}
 //                                             approves the proposals in order; with killAfterPush=k
 //                                             it kills itself right after the k-th push, before
@@ -13,7 +14,7 @@ import { openDatabase } from '../../src-main/db/open-database.ts';
 import { PorchlightService } from '../../src-main/service/porchlight-service.ts';
 
 interface Job {
-  mode: 'save' | 'approve';
+  mode: 'save' | 'approve' | 'migrate';
   db: string;
   home: string;
   name?: string;
@@ -24,6 +25,14 @@ interface Job {
 const job = JSON.parse(process.argv[2] ?? '{}') as Job;
 // Synchronous, unbuffered: the line is out before the next operation starts.
 const ack = (what: string | number) => fs.writeSync(1, `ack ${what}\n`);
+
+if (job.mode === 'migrate') {
+  fs.writeSync(1, 'opening\n');
+  const db = await openDatabase({ db: job.db });
+  fs.writeSync(1, 'migrated\n');
+  await db.close();
+  process.exit(0);
+}
 
 let pushes = 0;
 const service = new PorchlightService({
