@@ -21,6 +21,9 @@ const required = [
   { what: 'npm start in browser mode', match: (t) => t.file.endsWith('npm-start.test.ts') },
   { what: "PGlite's own autovacuum", match: (t) => t.file.endsWith('pglite-upkeep.test.ts') },
   { what: 'PostgreSQL restarted under the app', match: (t) => t.file.endsWith('pg-restart.test.ts') },
+  { what: 'disk full while saving', match: (t) => t.file.endsWith('disk-full.test.ts') },
+  { what: 'a hostile Git repository', match: (t) => t.file.endsWith('hostile-repository.test.ts') },
+  { what: 'atomic Git object writes', match: (t) => t.file.endsWith('atomic-fs.test.ts') },
 ];
 // The cache at scale: each on both engines.
 for (const [file, what] of [

@@ -13,7 +13,8 @@ export type DatabaseErrorCode =
   | 'DB_MISUSE'
   | 'DB_RESTORE_FAILED'
   | 'DB_BACKUP_FAILED'
-  | 'DB_TOOL_MISSING';
+  | 'DB_TOOL_MISSING'
+  | 'DB_DISK_FULL';
 
 export interface DatabaseErrorShape {
   code: DatabaseErrorCode;
@@ -63,5 +64,20 @@ export function transactionAbortedError(cause?: unknown): DatabaseError {
     'the transaction was rolled back: a statement in it failed and the error was caught inside transaction()',
     {},
     { cause },
+  );
+}
+
+/**
+ * The disk under the database is full (SQLSTATE 53100, "could not extend
+ * file"). The statement failed whole, so the transaction it was in changed
+ * nothing; say that, and what to do.
+ */
+export function diskFullOr(e: unknown, location: string): unknown {
+  if (sqlState(e) !== '53100') return e;
+  return new DatabaseError(
+    'DB_DISK_FULL',
+    `the disk holding the database (${location}) is full: nothing of this change was saved; free some space and try again (${(e as Error).message})`,
+    { location },
+    { cause: e },
   );
 }

@@ -5,7 +5,7 @@ import { AsyncLocalStorage } from 'node:async_hooks';
 import { PGlite, TransactionAbortedError, type Transaction } from '@electric-sql/pglite';
 import { pg_trgm } from '@electric-sql/pglite/contrib/pg_trgm';
 import type { Database, QueryResult, Queryable } from './database.ts';
-import { DatabaseError, transactionAbortedError } from './errors.ts';
+import { DatabaseError, diskFullOr, transactionAbortedError } from './errors.ts';
 import { idleForMs, noteUse } from './activity.ts';
 
 export interface PgliteOpenOptions {
@@ -66,13 +66,17 @@ class PgliteDatabase implements Database {
   async query<Row = Record<string, unknown>>(sql: string, params: readonly unknown[] = []): Promise<QueryResult<Row>> {
     this.refuseInsideTransaction();
     noteUse(this);
-    return runQuery<Row>(this.pg, sql, params);
+    return runQuery<Row>(this.pg, sql, params).catch((e: unknown) => {
+      throw diskFullOr(e, this.location);
+    });
   }
 
   async exec(sql: string): Promise<void> {
     this.refuseInsideTransaction();
     noteUse(this);
-    await this.pg.exec(sql);
+    await this.pg.exec(sql).catch((e: unknown) => {
+      throw diskFullOr(e, this.location);
+    });
   }
 
   async transaction<T>(fn: (tx: Queryable) => Promise<T>): Promise<T> {
@@ -83,7 +87,7 @@ class PgliteDatabase implements Database {
       return await this.pg.transaction((tx) => currentScope.run(scope, () => fn(wrapTransaction(tx))));
     } catch (e) {
       if (e instanceof TransactionAbortedError) throw transactionAbortedError(e);
-      throw e;
+      throw diskFullOr(e, this.location);
     } finally {
       scope.open = false;
     }

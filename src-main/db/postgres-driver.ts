@@ -3,7 +3,7 @@
 // other pg user in the process) so results match pglite-driver.ts exactly.
 import pg from 'pg';
 import type { Database, QueryResult, Queryable } from './database.ts';
-import { DatabaseError, transactionAbortedError } from './errors.ts';
+import { DatabaseError, diskFullOr, transactionAbortedError } from './errors.ts';
 
 export interface PostgresOpenOptions {
   /** Pool size; PostgreSQL default max_connections is 100, so stay modest. */
@@ -154,7 +154,7 @@ class PostgresDatabase implements Database {
     } catch (e) {
       if (isConnectionFailure(e)) throw connectError(this.url, e);
       if (isConnectionLost(e)) throw lostError(this.url, e);
-      throw e;
+      throw diskFullOr(e, this.location);
     }
   }
 }
