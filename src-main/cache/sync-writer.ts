@@ -52,41 +52,64 @@ async function allocateIds(q: Queryable, n: number): Promise<number[]> {
 }
 
 /** Live revisions of this repository by tree id whose resources are in the database (not evicted): the ones that can be copied. */
-async function cachedTrees(q: Queryable, repositoryId: number, trees: readonly string[]): Promise<Map<string, { id: number; kptfile: unknown }>> {
+async function cachedTrees(q: Queryable, repositoryId: number, trees: readonly string[]): Promise<Map<string, { id: number; kptfile: unknown; meta: { annotations?: Record<string, string> } }>> {
   if (trees.length === 0) return new Map();
-  const res = await q.query<{ tree_id: string; id: number; kptfile: unknown }>(
-    `SELECT DISTINCT ON (tree_id) tree_id, id, kptfile FROM package_revisions
+  const res = await q.query<{ tree_id: string; id: number; kptfile: unknown; meta: { annotations?: Record<string, string> } }>(
+    `SELECT DISTINCT ON (tree_id) tree_id, id, kptfile, meta FROM package_revisions
       WHERE repository_id = $1 AND status = 'default' AND NOT resources_evicted AND tree_id = ANY($2::text[])
       ORDER BY tree_id, id`,
     [repositoryId, [...new Set(trees)]],
   );
-  return new Map(res.rows.map((r) => [r.tree_id, { id: r.id, kptfile: r.kptfile }]));
+  return new Map(res.rows.map((r) => [r.tree_id, { id: r.id, kptfile: r.kptfile, meta: r.meta }]));
 }
 
 export type PackageFiles = { path: string; content: Uint8Array }[];
+
+/** A package tree as read from Git: its files, and the names it holds that could not be read as UTF-8 (left out of the files). */
+export interface PackageTree {
+  files: PackageFiles;
+  unreadableNames: string[];
+}
+
+/**
+ * The annotation a revision carries when its tree in Git holds file names that
+ * are not UTF-8. Those files are not in the database (their names cannot be
+ * stored as they are), so no new revision may be made from it: it would drop
+ * or rename them in Git. Reading and listing it still work.
+ */
+export const UNREADABLE_NAMES_ANNOTATION = 'porchlight.dev/unreadable-file-names';
 
 /**
  * Reads the files of package trees, outside any transaction (PGlite has one
  * connection, and a transaction held open over Git reads would stall every
  * other query). Requests go out together, so a native reader pipelines them.
- * Symlinks are not package files and are left out.
+ * Symlinks are not package files and are left out, and so are files whose
+ * names are not UTF-8 (listed in unreadableNames instead).
  */
 export async function readPackageTrees(
   reader: ObjectReader,
   trees: Iterable<string>,
   blobMemo: Map<string, Uint8Array> = new Map(),
-): Promise<Map<string, PackageFiles>> {
+): Promise<Map<string, PackageTree>> {
   const unique = [...new Set(trees)];
   const listings = await Promise.all(unique.map((t) => reader.files(t)));
-  const wanted = [...new Set(listings.flat().filter((f) => f.mode !== '120000' && !blobMemo.has(f.oid)).map((f) => f.oid))];
+  const kept = listings.map((l) => l.filter((f) => f.mode !== '120000' && !f.nameUnreadable));
+  const wanted = [...new Set(kept.flat().filter((f) => !blobMemo.has(f.oid)).map((f) => f.oid))];
   const blobs = await Promise.all(wanted.map((oid) => reader.blob(oid)));
   wanted.forEach((oid, i) => blobMemo.set(oid, blobs[i]!));
   return new Map(
     unique.map((tree, i) => [
       tree,
-      listings[i]!.filter((f) => f.mode !== '120000').map((f) => ({ path: f.path, content: blobMemo.get(f.oid)! })),
+      {
+        files: kept[i]!.map((f) => ({ path: f.path, content: blobMemo.get(f.oid)! })),
+        unreadableNames: listings[i]!.filter((f) => f.nameUnreadable).map((f) => f.path),
+      },
     ]),
   );
+}
+
+function metaOf(unreadableNames: readonly string[]): string {
+  return JSON.stringify(unreadableNames.length ? { annotations: { [UNREADABLE_NAMES_ANNOTATION]: JSON.stringify(unreadableNames) } } : {});
 }
 
 /** Trees already cached in this repository, whose resources can be copied in the database. */
@@ -98,7 +121,7 @@ export async function insertDiscovered(
   q: Queryable,
   repo: RepositoryRef,
   revisions: readonly DiscoveredRevision[],
-  files: ReadonlyMap<string, PackageFiles>,
+  files: ReadonlyMap<string, PackageTree>,
   reader: ObjectReader,
   updatedBy: string,
 ): Promise<void> {
@@ -114,15 +137,19 @@ export async function insertDiscovered(
   for (const [i, r] of revisions.entries()) {
     const id = ids[i]!;
     let summary: ReturnType<typeof parseKptfile>;
+    let unreadable: string[] = [];
     const cached = copyFrom.get(r.treeOid);
     const sameBatch = readTrees.get(r.treeOid);
     if (cached) {
       copies.push({ to: id, from: cached.id });
       summary = cached.kptfile as ReturnType<typeof parseKptfile>;
+      const carried = cached.meta.annotations?.[UNREADABLE_NAMES_ANNOTATION];
+      if (carried) unreadable = JSON.parse(carried) as string[];
     } else {
       // Read beforehand unless it was cached then and has gone since (a
       // cleanup in between): read it now rather than lose its resources.
-      const tree = files.get(r.treeOid) ?? (await readPackageTrees(reader, [r.treeOid])).get(r.treeOid)!;
+      const { files: tree, unreadableNames } = files.get(r.treeOid) ?? (await readPackageTrees(reader, [r.treeOid])).get(r.treeOid)!;
+      unreadable = unreadableNames;
       if (sameBatch !== undefined) copies.push({ to: id, from: sameBatch });
       else {
         readTrees.set(r.treeOid, id);
@@ -151,6 +178,7 @@ export async function insertDiscovered(
       r.publishedAt ?? null,
       r.createdAt,
       updatedBy,
+      metaOf(unreadable),
     ]);
   }
   await insertRows(
@@ -158,7 +186,7 @@ export async function insertDiscovered(
     'package_revisions',
     ['repository_id', 'id', 'package_id', 'namespace', 'name', 'package_path', 'workspace', 'revision', 'lifecycle',
       'spec', 'tasks', 'upstream_lock', 'kptfile', 'git_ref', 'git_commit', 'tree_id', 'published_by',
-      'published_at', 'created_at', 'updated_by'],
+      'published_at', 'created_at', 'updated_by', 'meta'],
     revisionRows,
   );
   await insertRows(q, 'resources', ['repository_id', 'package_revision_id', 'path', 'content'], resourceRows);

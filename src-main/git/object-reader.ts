@@ -84,6 +84,12 @@ export interface TreeFile {
   path: string;
   oid: string;
   mode: string;
+  /**
+   * The name's bytes are not UTF-8 (both readers decode them with U+FFFD in
+   * place of what they cannot read): the path here is not the file's name in
+   * Git, and a tree written back from it would rename the file.
+   */
+  nameUnreadable?: boolean;
 }
 
 /** Every file under a package tree, paths relative to it; both readers list files this way. */
@@ -92,7 +98,7 @@ export async function listFiles(reader: Pick<GitObjectReader, 'tree'>, treeOid: 
   for (const e of await reader.tree(treeOid)) {
     const p = prefix ? `${prefix}/${e.path}` : e.path;
     if (e.type === 'tree') out.push(...(await listFiles(reader, e.oid, p)));
-    else if (e.type === 'blob') out.push({ path: p, oid: e.oid, mode: e.mode });
+    else if (e.type === 'blob') out.push({ path: p, oid: e.oid, mode: e.mode, ...(p.includes('\uFFFD') ? { nameUnreadable: true } : {}) });
   }
   return out;
 }

@@ -53,6 +53,13 @@ export async function readUpstreamPackage(opts: {
     if (!listing.some((f) => f.path === 'Kptfile')) {
       throw new PorchlightError('NOT_FOUND', `cannot find package ${directory || '/'}@${opts.ref} in ${redactUrl(opts.url)}: there is no Kptfile in "${directory || '/'}" at that ref`);
     }
+    const unreadable = listing.filter((f) => f.nameUnreadable).map((f) => JSON.stringify(f.path));
+    if (unreadable.length) {
+      throw new PorchlightError(
+        'FAILED_PRECONDITION',
+        `cannot clone ${directory || '/'}@${opts.ref} from ${redactUrl(opts.url)}: its files ${unreadable.join(', ')} have names that are not UTF-8, which Porchlight cannot keep as they are; rename them in Git (git mv) first`,
+      );
+    }
     const files = [];
     for (const f of listing) {
       if (f.mode === '120000') continue; // symlinks are not package files

@@ -57,7 +57,7 @@ import { countDrafts, listRevisions, listRevisionsPage, listSummaryPage, readRes
 import { cloneDirFor, cloneFor, syncRepository, type SyncContext } from '../cache/sync.ts';
 import { cacheStats, evictAll, evictNamespace, getPolicy, ReadTracker, restoreEvicted, setPolicy, type CacheStats, type CleanupPolicy, type EvictionRun } from '../cache/eviction.ts';
 import { fetchAll, openObjectReader } from '../git/local-clone.ts';
-import { readPackageTrees } from '../cache/sync-writer.ts';
+import { readPackageTrees, UNREADABLE_NAMES_ANNOTATION } from '../cache/sync-writer.ts';
 import { SyncManager, type SyncTarget } from '../cache/sync-manager.ts';
 import { CronExpressionParser } from 'cron-parser';
 import { createHttpClient } from '../git/http-client.ts';
@@ -506,6 +506,25 @@ export class PorchlightService {
    * in the database for the next read. Every read is noted (in memory) as
    * the revision's last read.
    */
+  /**
+   * The files of a revision a new draft is made from. A revision whose tree
+   * holds file names that are not UTF-8 lacks those files here (see
+   * UNREADABLE_NAMES_ANNOTATION): a draft from it would drop or rename them
+   * in Git, so it is refused, saying which files and what to do.
+   */
+  private async derivableFilesOf(row: RevisionRow, action: string): Promise<ResourceFile[]> {
+    const unreadable = row.meta.annotations?.[UNREADABLE_NAMES_ANNOTATION];
+    if (unreadable) {
+      const names = (JSON.parse(unreadable) as string[]).map((n) => JSON.stringify(n)).join(', ');
+      throw failedPrecondition(
+        `cannot ${action} ${row.name}: its files ${names} have names that are not UTF-8 in Git, which Porchlight cannot keep as they are; ` +
+          `a new revision made from it would rename or drop them. Rename them in Git (git mv) and sync first`,
+        { name: row.name },
+      );
+    }
+    return this.filesOf(row);
+  }
+
   async filesOf(row: RevisionRow): Promise<ResourceFile[]> {
     this.reads.note(row.repository_id, row.id);
     if (!row.resources_evicted || !row.tree_id) return readResources(this.db, row.repository_id, row.id);
@@ -514,7 +533,7 @@ export class PorchlightService {
     const readTree = async () => {
       const reader = await openObjectReader(clone);
       try {
-        return (await readPackageTrees(reader, [row.tree_id!])).get(row.tree_id!)!;
+        return (await readPackageTrees(reader, [row.tree_id!])).get(row.tree_id!)!.files;
       } finally {
         reader.close();
       }
@@ -628,7 +647,7 @@ export class PorchlightService {
       throw failedPrecondition(`upstream revision ${name} is a ${row.lifecycle} that exists only in Porchlight's database, so there is no commit to lock to; approve it first, or clone a published revision`);
     }
     return {
-      files: await this.filesOf(row),
+      files: await this.derivableFilesOf(row, 'clone'),
       lock: pr.status.selfLock,
       task: { type: 'clone', clone: { upstreamRef: { upstreamRef: { name } } } },
     };
@@ -668,7 +687,7 @@ export class PorchlightService {
     if (row.revision === -1) throw failedPrecondition(`source revision may not be the placeholder package revision ${row.repository_name}/${r.source}`);
     if (row.lifecycle !== 'Published' && row.lifecycle !== 'DeletionProposed') throw failedPrecondition('source revision must be published', { lifecycle: row.lifecycle });
     const repo = await this.repositoryOf(row.repository_id);
-    const files = render(await this.filesOf(row)).files;
+    const files = render(await this.derivableFilesOf(row, 'copy')).files;
     const name = await createDraft(this.db, repo, {
       kind: 'edit',
       packagePath: row.package_path,
@@ -691,7 +710,7 @@ export class PorchlightService {
     const plan = await planUpgrade(this.db, { namespace, source: request.source, revision: request.revision, strategy: request.strategy });
     const lock = toPackageRevision(plan.newUpstream).status.selfLock;
     if (!lock) throw failedPrecondition(`upstream revision ${plan.newUpstream.name} has no commit in Git to lock to`);
-    const merged = upgradeFiles(plan.strategy, await threePackages(plan, (row) => this.filesOf(row)));
+    const merged = upgradeFiles(plan.strategy, await threePackages(plan, (row) => this.derivableFilesOf(row, 'upgrade from')));
     const kptfile = merged.find((f) => f.path === 'Kptfile');
     if (!kptfile) throw failedPrecondition(`failed to apply upstream lock to package "${plan.local.package_path}": package is missing Kptfile`);
     const leaf = plan.local.package_path.split('/').pop()!;

@@ -3,8 +3,9 @@
 // links pointing out of it (/etc/passwd, ../../outside), a file whose name is
 // not UTF-8, tags by hand that are not numbered revisions (pkg/vfoo, pkg/v2.0),
 // and 10,000 tags of a CI that tags every build. A sync must finish in
-// bounded time, register the revisions Porch would list, and store no link
-// target's contents.
+// bounded time, register the revisions Porch would list, store no link
+// target's contents, and refuse to make a new revision that would rename or
+// drop the file it cannot name.
 import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
@@ -58,7 +59,7 @@ describe('a hostile Git repository', () => {
     if (work) fs.rmSync(work, { recursive: true, force: true });
   });
 
-  it('syncs 10,000 tags in bounded time, lists the revisions Porch would, and stores no link target', async () => {
+  it('syncs 10,000 tags in bounded time, lists the revisions Porch would, stores no link target, and keeps a non-UTF-8 name safe', async () => {
     const started = performance.now();
     const { sync } = await service.registerRepository({ url: server.baseUrl('hostile'), name: 'hostile' });
     const ms = performance.now() - started;
@@ -76,10 +77,19 @@ describe('a hostile Git repository', () => {
     // Links are not package files.
     expect(paths).not.toContain('passwd');
     expect(paths).not.toContain('up');
-    // Known gap (notes on issue 7): the Latin-1 name is read as "caf\uFFFD.yaml",
-    // so a new revision made from this one would rename the file in Git. The
-    // sync itself copes; keeping such names faithfully (or refusing to derive
-    // from them) is still to do.
+    // The Latin-1 name cannot be stored as it is: the file is left out, and the
+    // revision says so, so nothing made from it renames or drops it in Git.
+    expect(paths).toEqual(['Kptfile', 'cm.yaml']);
+    const v1 = await service.getPackageRevision({ name: 'hostile.pkg.v1' });
+    expect(JSON.parse(v1.metadata.annotations!['porchlight.dev/unreadable-file-names']!)).toEqual(['caf\uFFFD.yaml']);
+    for (const attempt of [
+      () => service.copyPackage({ source: 'hostile.pkg.v1', workspace: 'v2' }),
+      () => service.clonePackage({ repository: 'hostile', name: 'downstream', workspace: 'one', source: { kind: 'revision', name: 'hostile.pkg.v1' } }),
+      () => service.clonePackage({ repository: 'hostile', name: 'fromgit', workspace: 'one', source: { kind: 'git', repo: server.baseUrl('hostile'), ref: 'pkg/v1', directory: 'pkg' } }),
+    ]) {
+      await expect(attempt()).rejects.toMatchObject({ code: 'FAILED_PRECONDITION', message: expect.stringMatching(/names that are not UTF-8.*rename them in Git \(git mv\)/i) });
+    }
+    expect((await service.listPackageRevisions({})).filter((r) => r.spec.lifecycle === 'Draft')).toEqual([]);
     expect(paths).toEqual(expect.arrayContaining(['Kptfile', 'cm.yaml']));
     const passwd = fs.existsSync('/etc/passwd') ? fs.readFileSync('/etc/passwd') : undefined;
     for (const r of resources) if (passwd && passwd.length > 20) expect(Buffer.from(r.content).includes(passwd.subarray(0, 20))).toBe(false);
