@@ -134,6 +134,18 @@ describe('browser mode HTTP door', () => {
     expect((await post({ Authorization: `Bearer ${server.token}` }, '{not json')).status).toBe(400);
   });
 
+  it('refuses a body over 64 MB without reading it all, and keeps serving', async () => {
+    const oversized = `{"channel":"repositories.list","payload":{"pad":"${'x'.repeat(65 * 1024 * 1024)}"}}`;
+    const outcome = await post({ Authorization: `Bearer ${server.token}` }, oversized).then(
+      (r) => `status ${r.status}`,
+      (e: NodeJS.ErrnoException) => `connection ${e.code}`,
+    );
+    // The answer is 413; a client still sending when the server stops reading may see the reset first.
+    expect(outcome).toMatch(/^(status 413|connection (ECONNRESET|EPIPE))$/);
+    const after = await post({ Authorization: `Bearer ${server.token}` }, call);
+    expect(after.status).toBe(200);
+  });
+
   it('serves the page with a content security policy', async () => {
     const res = await fetch(`http://127.0.0.1:${server.port}/`);
     expect(res.headers.get('content-security-policy')).toContain("default-src 'self'");
