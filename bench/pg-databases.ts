@@ -7,6 +7,24 @@ export function benchAdminUrl(): string {
   return (process.env.PORCHLIGHT_BENCH_PG_URL ?? process.env.PORCHLIGHT_TEST_PG_URL ?? '').trim();
 }
 
+export type EngineKind = 'pglite' | 'postgres';
+
+/**
+ * The engines an `--engine pglite|postgres|both` flag asks for (both by
+ * default when an admin URL is set), or the message to refuse it with. A run
+ * without PostgreSQL says so in `warning`, in the results as on the screen.
+ */
+export function benchEngines(flag: string | undefined, adminUrl: string): { engines: EngineKind[]; warning?: string } | { error: string } {
+  let engines: EngineKind[];
+  if (flag === 'pglite' || flag === 'postgres') engines = [flag];
+  else if (flag === undefined || flag === 'both') engines = adminUrl ? ['pglite', 'postgres'] : ['pglite'];
+  else return { error: `--engine must be pglite, postgres or both, not "${flag}"` };
+  if (engines.includes('postgres') && !adminUrl) {
+    return { error: '--engine postgres needs PORCHLIGHT_BENCH_PG_URL (or PORCHLIGHT_TEST_PG_URL): an admin URL to create databases with' };
+  }
+  return engines.includes('postgres') ? { engines } : { engines, warning: 'PostgreSQL NOT MEASURED: set PORCHLIGHT_BENCH_PG_URL (or PORCHLIGHT_TEST_PG_URL)' };
+}
+
 /** A fresh PostgreSQL database per use, created and dropped through the admin URL. */
 export class PgDatabases {
   private readonly created: string[] = [];

@@ -68,7 +68,7 @@ import type { Database, Queryable } from '../src-main/db/database.ts';
 import { openDatabase } from '../src-main/db/open-database.ts';
 import { PorchlightService } from '../src-main/service/porchlight-service.ts';
 import { machineInfo, MB, renderTable, round1, writeJson, type ResultRow, benchLogger, errorText, percentile } from './measure.ts';
-import { benchAdminUrl, PgDatabases } from './pg-databases.ts';
+import { benchAdminUrl, benchEngines, type EngineKind, PgDatabases } from './pg-databases.ts';
 import { filePathSearchTerms, nameSearchTerms, pick, rng, type ChildRequest, type ChildResult, type SearchTerm, type WorkloadOptions } from './scale-child.ts';
 import { seedRevisions, verifySeeded, type SeedOptions, type SeedResult } from './seed-revisions.ts';
 
@@ -89,7 +89,6 @@ const TARGET = {
 const WORKLOAD: Omit<WorkloadOptions, 'seed'> = { repositoryPages: 150, gets: 300, searches: 24, namespacePages: 20 };
 const CATALOG = 'scale-bench';
 
-type EngineKind = 'pglite' | 'postgres';
 
 const log = benchLogger('scale');
 
@@ -958,19 +957,13 @@ export async function runScaleBench(argv: string[]): Promise<number> {
     return 1;
   }
   const adminUrl = benchAdminUrl();
-  let engines: EngineKind[];
-  if (values.engine === 'pglite' || values.engine === 'postgres') engines = [values.engine];
-  else if (values.engine === undefined || values.engine === 'both') engines = adminUrl ? ['pglite', 'postgres'] : ['pglite'];
-  else {
-    process.stderr.write(`--engine must be pglite, postgres or both, not "${values.engine}"\n`);
+  const chosen = benchEngines(values.engine, adminUrl);
+  if ('error' in chosen) {
+    process.stderr.write(`${chosen.error}\n`);
     return 1;
   }
-  if (engines.includes('postgres') && !adminUrl) {
-    process.stderr.write('--engine postgres needs PORCHLIGHT_BENCH_PG_URL (or PORCHLIGHT_TEST_PG_URL): an admin URL to create databases with\n');
-    return 1;
-  }
-  const warnings: string[] = [];
-  if (!engines.includes('postgres')) warnings.push('PostgreSQL NOT MEASURED: set PORCHLIGHT_BENCH_PG_URL (or PORCHLIGHT_TEST_PG_URL)');
+  const { engines } = chosen;
+  const warnings = chosen.warning ? [chosen.warning] : [];
   for (const w of warnings) log(`!!! ${w} !!!`);
 
   const machine = await machineInfo();

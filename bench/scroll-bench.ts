@@ -48,7 +48,7 @@ import { startBrowserServer, type BrowserServer } from '../src-main/host/browser
 import { startServiceHost, type ServiceHost } from '../src-main/host/service-host.ts';
 import { ensureRendererBuilt, RENDERER_DIR } from '../src-main/cli/serve-command.ts';
 import { machineInfo, MB, median, renderTable, round1, writeJson, type ResultRow, benchLogger, errorText, percentile } from './measure.ts';
-import { benchAdminUrl, PgDatabases } from './pg-databases.ts';
+import { benchAdminUrl, benchEngines, type EngineKind, PgDatabases } from './pg-databases.ts';
 import { seedRevisions, verifySeeded, type SeedOptions, type SeedResult } from './seed-revisions.ts';
 
 const HERE = path.dirname(fileURLToPath(import.meta.url));
@@ -59,7 +59,6 @@ const SCROLLER = '[data-testid="revisions-scroller"]';
 const PAGES_PER_CALL = 25;
 const PAGE_TIMEOUT_MS = 30_000;
 
-type EngineKind = 'pglite' | 'postgres';
 
 const log = benchLogger('scroll');
 
@@ -455,19 +454,13 @@ export async function runScrollBench(argv: string[]): Promise<number> {
     return 1;
   }
   const adminUrl = benchAdminUrl();
-  const warnings: string[] = [];
-  let engines: EngineKind[];
-  if (values.engine === 'pglite' || values.engine === 'postgres') engines = [values.engine];
-  else if (values.engine === undefined || values.engine === 'both') engines = adminUrl ? ['pglite', 'postgres'] : ['pglite'];
-  else {
-    process.stderr.write(`--engine must be pglite, postgres or both, not "${values.engine}"\n`);
+  const chosen = benchEngines(values.engine, adminUrl);
+  if ('error' in chosen) {
+    process.stderr.write(`${chosen.error}\n`);
     return 1;
   }
-  if (engines.includes('postgres') && !adminUrl) {
-    process.stderr.write('--engine postgres needs PORCHLIGHT_BENCH_PG_URL (or PORCHLIGHT_TEST_PG_URL): an admin URL to create a database with\n');
-    return 1;
-  }
-  if (!engines.includes('postgres')) warnings.push('PostgreSQL NOT MEASURED: set PORCHLIGHT_BENCH_PG_URL (or PORCHLIGHT_TEST_PG_URL)');
+  const { engines } = chosen;
+  const warnings = chosen.warning ? [chosen.warning] : [];
   if (!fs.existsSync(CHROMIUM)) {
     process.stderr.write(`Chromium is missing at ${CHROMIUM}: apt-get install chromium, or set PORCHLIGHT_CHROMIUM\n`);
     return 1;

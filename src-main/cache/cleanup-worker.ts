@@ -215,7 +215,7 @@ async function releaseStaleClaims(run: Run, table: 'package_revisions' | 'resour
  * rows another worker holds are skipped, not waited for. Each claim is its own
  * short transaction, and `also` runs inside it (a repository's heartbeat).
  */
-async function claim(run: Run, table: 'package_revisions' | 'resources', repositoryId: number, also?: (tx: Queryable) => Promise<void>): Promise<number[]> {
+async function claim(run: Run, table: 'package_revisions' | 'resources', repositoryId: number, also: ((tx: Queryable) => Promise<void>) | undefined, size: number): Promise<number[]> {
   const ids = await run.db.transaction(async (tx) => {
     await also?.(tx);
     // No ORDER BY: the partial status index hands out exactly the pending rows,
@@ -227,7 +227,7 @@ async function claim(run: Run, table: 'package_revisions' | 'resources', reposit
         UPDATE ${table} t SET status = 'processing', claimed_at = now()
           FROM c WHERE t.repository_id = $1 AND t.id = c.id
         RETURNING t.id`,
-      [repositoryId, run.deletes.size],
+      [repositoryId, size],
     );
     return res.rows.map((r) => r.id);
   });
@@ -237,16 +237,15 @@ async function claim(run: Run, table: 'package_revisions' | 'resources', reposit
 
 /** Claims and deletes one repository's pending rows of `table` until none are left to take. */
 async function deleteClaimedBatches(run: Run, table: 'package_revisions' | 'resources', repositoryId: number, also?: (tx: Queryable) => Promise<void>): Promise<void> {
-  while (!aborted(run)) {
-    const asked = run.deletes.size;
-    const started = performance.now();
-    const ids = await claim(run, table, repositoryId, also);
-    if (ids.length === 0) return;
-    await deleteClaimed(run, table, repositoryId, ids);
-    await run.deletes.after(ids.length, performance.now() - started);
-    // Fewer than asked: the rest is held by another worker, or gone.
-    if (ids.length < asked) return;
-  }
+  // Fewer than asked ends it: the rest is held by another worker, or gone.
+  await run.deletes.loop(
+    () => !aborted(run),
+    async (size) => {
+      const ids = await claim(run, table, repositoryId, also, size);
+      if (ids.length > 0) await deleteClaimed(run, table, repositoryId, ids);
+      return ids.length;
+    },
+  );
 }
 
 /**
@@ -269,8 +268,22 @@ class BatchSizer {
     this.size = adaptive ? MIN_ADAPTIVE_BATCH : max;
   }
 
-  /** After a batch of `done` rows that took `ms`: resize, and let waiting reads go first. */
-  async after(done: number, ms: number): Promise<void> {
+  /**
+   * Runs `step` with the current size while `keepGoing` says so, until a step
+   * does fewer rows than it was given (nothing left to take). Between steps it
+   * resizes and lets waiting reads go first.
+   */
+  async loop(keepGoing: () => boolean, step: (size: number) => Promise<number>): Promise<void> {
+    while (keepGoing()) {
+      const asked = this.size;
+      const started = performance.now();
+      const done = await step(asked);
+      if (done < asked) return;
+      await this.after(done, performance.now() - started);
+    }
+  }
+
+  private async after(done: number, ms: number): Promise<void> {
     if (!this.adaptive) return;
     const next = Math.round((Math.max(done, 1) * BATCH_TARGET_MS) / Math.max(ms, 1));
     this.size = Math.min(this.max, Math.max(MIN_ADAPTIVE_BATCH, next));
@@ -409,22 +422,21 @@ async function destroyRepository(run: Run, id: number): Promise<void> {
   // 4. Packages in batches too (each one's foreign key probes package_revisions,
   //    by now empty for this repository), then the row itself.
   try {
-    const packages = new BatchSizer(run.batchSize, run.adaptive);
-    for (;;) {
-      const asked = packages.size;
-      const started = performance.now();
-      const res = await run.db.transaction(async (tx) => {
-        await heartbeat(tx);
-        return tx.query(
-          `DELETE FROM packages WHERE repository_id = $1 AND id IN (SELECT id FROM packages WHERE repository_id = $1 ORDER BY id LIMIT $2)`,
-          [id, asked],
-        );
-      });
-      run.result.packagesDeleted += res.affectedRows;
-      run.result.rowsDeleted += res.affectedRows;
-      if (res.affectedRows < asked) break;
-      await packages.after(res.affectedRows, performance.now() - started);
-    }
+    await new BatchSizer(run.batchSize, run.adaptive).loop(
+      () => true,
+      async (size) => {
+        const res = await run.db.transaction(async (tx) => {
+          await heartbeat(tx);
+          return tx.query(
+            `DELETE FROM packages WHERE repository_id = $1 AND id IN (SELECT id FROM packages WHERE repository_id = $1 ORDER BY id LIMIT $2)`,
+            [id, size],
+          );
+        });
+        run.result.packagesDeleted += res.affectedRows;
+        run.result.rowsDeleted += res.affectedRows;
+        return res.affectedRows;
+      },
+    );
     const res = await run.db.query(`DELETE FROM repositories WHERE id = $1 AND status = 'processing'`, [id]);
     run.result.repositoriesDeleted += res.affectedRows;
     run.result.rowsDeleted += res.affectedRows;
@@ -441,28 +453,26 @@ async function destroyRepository(run: Run, id: number): Promise<void> {
  */
 async function markRevisionsOf(run: Run, id: number, heartbeat: (tx: Queryable) => Promise<void>, ours: () => boolean): Promise<void> {
   let after = 0;
-  const marks = new BatchSizer(run.batchSize, run.adaptive);
-  while (ours() && !aborted(run)) {
-    const asked = marks.size;
-    const started = performance.now();
-    const marked = await run.db.transaction(async (tx) => {
-      await heartbeat(tx);
-      if (!ours()) return [];
-      const res = await tx.query<{ id: number }>(
-        `UPDATE package_revisions SET status = 'pending_destruction', status_reason = 'repository unregistered', updated_at = now()
-          WHERE repository_id = $1 AND id IN (
-            SELECT id FROM package_revisions WHERE repository_id = $1 AND id > $2 AND status IN ('default', 'error')
-             ORDER BY id LIMIT $3)
-          RETURNING id`,
-        [id, after, asked],
-      );
-      return res.rows.map((r) => r.id);
-    });
-    if (marked.length === 0) return;
-    after = marked.reduce((max, x) => Math.max(max, x), after);
-    if (marked.length < asked) return;
-    await marks.after(marked.length, performance.now() - started);
-  }
+  await new BatchSizer(run.batchSize, run.adaptive).loop(
+    () => ours() && !aborted(run),
+    async (size) => {
+      const marked = await run.db.transaction(async (tx) => {
+        await heartbeat(tx);
+        if (!ours()) return [];
+        const res = await tx.query<{ id: number }>(
+          `UPDATE package_revisions SET status = 'pending_destruction', status_reason = 'repository unregistered', updated_at = now()
+            WHERE repository_id = $1 AND id IN (
+              SELECT id FROM package_revisions WHERE repository_id = $1 AND id > $2 AND status IN ('default', 'error')
+               ORDER BY id LIMIT $3)
+            RETURNING id`,
+          [id, after, size],
+        );
+        return res.rows.map((r) => r.id);
+      });
+      after = marked.reduce((max, x) => Math.max(max, x), after);
+      return marked.length;
+    },
+  );
 }
 
 // ---- helpers -----------------------------------------------------------------

@@ -2,7 +2,7 @@
 // mutex, data in a local directory (or in memory for unit tests). It must never
 // be opened twice on one directory at once; open-database.ts takes the lock.
 import { AsyncLocalStorage } from 'node:async_hooks';
-import { PGlite, TransactionAbortedError, type Transaction } from '@electric-sql/pglite';
+import { PGlite, TransactionAbortedError, type Extensions, type Transaction } from '@electric-sql/pglite';
 import { pg_trgm } from '@electric-sql/pglite/contrib/pg_trgm';
 import type { Database, QueryResult, Queryable } from './database.ts';
 import { DatabaseError, diskFullOr, transactionAbortedError } from './errors.ts';
@@ -13,6 +13,8 @@ export interface PgliteOpenOptions {
   dir?: string;
   /** Runs after the engine is closed (open-database releases the directory lock here). */
   onClose?: () => void | Promise<void>;
+  /** More contrib extensions to load beside pg_trgm (the integrity checks' amcheck). */
+  extensions?: Extensions;
 }
 
 // PGlite already returns int8 as number (bigint past 2^53), bytea as Uint8Array,
@@ -43,7 +45,7 @@ const currentScope = new AsyncLocalStorage<TransactionScope>();
 export async function openPglite(options: PgliteOpenOptions = {}): Promise<Database> {
   let pg: PGlite;
   try {
-    pg = await PGlite.create({ dataDir: options.dir, extensions: EXTENSIONS, parsers: PARSERS, startParams: START_PARAMS });
+    pg = await PGlite.create({ dataDir: options.dir, extensions: { ...EXTENSIONS, ...options.extensions }, parsers: PARSERS, startParams: START_PARAMS });
   } catch (e) {
     const where = options.dir ?? 'memory';
     throw new DatabaseError('DB_OPEN_FAILED', `cannot open the PGlite database in ${where}: ${messageOf(e)}`, { location: where }, { cause: e });

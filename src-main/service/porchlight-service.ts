@@ -137,7 +137,7 @@ export class PorchlightService {
     this.cleanupWorker = new CleanupWorker(opts.db, {
       // The upkeep vacuums what the worker deleted, once no read is waiting.
       vacuum: false,
-      cloneDirFor: (id) => cloneDirFor(path.join(opts.dataHome, 'repos'), id),
+      cloneDirFor: (id) => cloneDirFor(this.sync.clonesDir, id),
       onResult: (r) => {
         if (!r.ok) opts.log?.('cleanup failed', { error: r.error instanceof Error ? r.error.message : String(r.error) });
         else if (r.result.errors.length) {
@@ -394,9 +394,14 @@ export class PorchlightService {
     return { draftsDestroyed: drafts };
   }
 
-  /** Deletes what was marked for destruction; `repositoryId` limits the revision pass to one partition. */
+  /**
+   * Deletes what was marked for destruction; `repositoryId` limits the revision
+   * pass to one partition. Once the background work runs (after every sync
+   * too), PGlite's upkeep vacuums when the database is idle; a one-shot CLI
+   * process has no upkeep and vacuums here.
+   */
   async cleanup(repositoryId?: number): Promise<CleanupResult> {
-    return runCleanup(this.db, { repositoryId, cloneDirFor: (id) => cloneDirFor(this.sync.clonesDir, id) });
+    return runCleanup(this.db, { repositoryId, cloneDirFor: (id) => cloneDirFor(this.sync.clonesDir, id), vacuum: !this.managerStarted });
   }
 
   /**

@@ -15,6 +15,7 @@ import { PorchlightService } from '../../src-main/service/porchlight-service.ts'
 import { git, listRefs } from '../support/fixtures.ts';
 import { testEngines, useTestEngine } from '../support/databases.ts';
 import { amcheckProblems } from '../support/integrity.ts';
+import type { GitRequestLogEntry } from '../support/git-server.ts';
 import { useWorkbench } from '../support/workbench.ts';
 import { kill, rng, startChild } from './killable-child.ts';
 
@@ -93,37 +94,30 @@ describe.each(testEngines())('kill -9 on $kind', (engine) => {
     const rounds: { label: string; run: () => Promise<void> }[] = [
       {
         label: 'while checking the remote (Git hangs)',
-        run: async () => {
-          wb.server.clearLog();
-          wb.server.setFault('hang');
-          const child = startChild(job({ mode: 'approve', names: pending() }));
-          try {
-            await child.waitFor('ready');
-            await waitUntil(() => wb.server.requestLog.length > 0);
-            await kill(child);
-          } finally {
-            wb.server.setFault(null);
-          }
-        },
+        run: () => killWhileGitHangs('hang', () => true),
       },
       {
         label: 'in the middle of the push',
-        run: async () => {
-          wb.server.clearLog();
-          wb.server.setFault('hang-push');
-          const child = startChild(job({ mode: 'approve', names: pending() }));
-          try {
-            await waitUntil(() => wb.server.requestLog.some((r) => r.method === 'POST' && r.url.includes('git-receive-pack')));
-            await kill(child);
-          } finally {
-            wb.server.setFault(null);
-          }
-        },
+        run: () => killWhileGitHangs('hang-push', (r) => r.method === 'POST' && r.url.includes('git-receive-pack')),
       },
       { label: 'between the push and the database write', run: () => approveUntilKilled({ killAfterPush: 1 }) },
       { label: 'at a random moment', run: () => approveUntilKilled({ delayMs: Math.floor(random() * 1500) }) },
       { label: 'after the second push', run: () => approveUntilKilled({ killAfterPush: 2 }) },
     ];
+
+    /** Approves with Git answering nothing (or nothing to a push), killed once the request `reached` is in. */
+    async function killWhileGitHangs(fault: 'hang' | 'hang-push', reached: (r: GitRequestLogEntry) => boolean): Promise<void> {
+      wb.server.clearLog();
+      wb.server.setFault(fault);
+      const child = startChild(job({ mode: 'approve', names: pending() }));
+      try {
+        await child.waitFor('ready');
+        await waitUntil(() => wb.server.requestLog.some(reached));
+        await kill(child);
+      } finally {
+        wb.server.setFault(null);
+      }
+    }
 
     async function approveUntilKilled(how: { killAfterPush?: number; delayMs?: number }): Promise<void> {
       const child = startChild(job({ mode: 'approve', names: pending(), ...(how.killAfterPush ? { killAfterPush: how.killAfterPush } : {}) }));

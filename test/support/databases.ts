@@ -16,7 +16,7 @@ import { afterAll, beforeAll } from 'vitest';
 import type { Database, DatabaseKind, Queryable } from '../../src-main/db/database.ts';
 import { acquireDirLock } from '../../src-main/db/dir-lock.ts';
 import { openDatabase, type OpenDatabaseOptions } from '../../src-main/db/open-database.ts';
-import { openPglite } from '../../src-main/db/pglite-driver.ts';
+import { openPglite, type PgliteOpenOptions } from '../../src-main/db/pglite-driver.ts';
 import { openPostgres } from '../../src-main/db/postgres-driver.ts';
 
 export interface TestEngine {
@@ -29,8 +29,8 @@ export interface TestEngine {
   readonly target: string;
   /** Opens through openDatabase: locked, migrated with `migrationsDir` (default: the repository's). */
   open(options?: Omit<OpenDatabaseOptions, 'db'>): Promise<Database>;
-  /** Opens the bare driver: no migrations (PGlite still takes the directory lock). */
-  openRaw(): Promise<Database>;
+  /** Opens the bare driver: no migrations (PGlite still takes the directory lock, and loads `extensions` too). */
+  openRaw(options?: Pick<PgliteOpenOptions, 'extensions'>): Promise<Database>;
 }
 
 export const PG_URL_VARIABLE = 'PORCHLIGHT_TEST_PG_URL';
@@ -71,10 +71,10 @@ function pgliteEngine(): TestEngine {
       return dir();
     },
     open: (options = {}) => openDatabase({ ...options, db: dir() }),
-    async openRaw() {
+    async openRaw(options = {}) {
       const lock = acquireDirLock(dir());
       try {
-        return await openPglite({ dir: dir(), onClose: () => lock.release() });
+        return await openPglite({ ...options, dir: dir(), onClose: () => lock.release() });
       } catch (e) {
         lock.release();
         throw e;

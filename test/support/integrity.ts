@@ -3,40 +3,17 @@
 // (verify_heapam). What a kill -9 must never leave behind is exactly what
 // these find: torn pages, index entries without rows, rows missing from an
 // index. Returns the problems found, empty when the database is sound.
-import { PGlite } from '@electric-sql/pglite';
 import { amcheck } from '@electric-sql/pglite/contrib/amcheck';
-import { pg_trgm } from '@electric-sql/pglite/contrib/pg_trgm';
-import { acquireDirLock } from '../../src-main/db/dir-lock.ts';
 import type { Queryable } from '../../src-main/db/database.ts';
 import type { TestEngine } from './databases.ts';
 
 export async function amcheckProblems(engine: TestEngine): Promise<string[]> {
-  if (engine.kind === 'postgres') {
-    const db = await engine.openRaw();
-    try {
-      return await check(db);
-    } finally {
-      await db.close();
-    }
-  }
-  const lock = acquireDirLock(engine.target);
+  // PGlite loads amcheck from its contrib bundle; PostgreSQL has it installed.
+  const db = await engine.openRaw({ extensions: { amcheck } });
   try {
-    const pg = await PGlite.create({ dataDir: engine.target, extensions: { amcheck, pg_trgm } });
-    try {
-      return await check({
-        query: async (sql, params = []) => {
-          const r = await pg.query(sql, [...params]);
-          return { rows: r.rows as never[], affectedRows: r.affectedRows ?? 0 };
-        },
-        exec: async (sql) => {
-          await pg.exec(sql);
-        },
-      });
-    } finally {
-      await pg.close();
-    }
+    return await check(db);
   } finally {
-    lock.release();
+    await db.close();
   }
 }
 
