@@ -29,6 +29,8 @@ export interface SyncManagerDeps {
 
 export class SyncManager {
   private readonly timers = new Map<number, NodeJS.Timeout>();
+  /** Repositories whose tick is running and was not cancelled meanwhile. */
+  private readonly ticking = new Set<number>();
   private stopped = false;
 
   constructor(private readonly deps: SyncManagerDeps) {}
@@ -52,6 +54,7 @@ export class SyncManager {
     const timer = this.timers.get(id);
     if (timer) clearTimeout(timer);
     this.timers.delete(id);
+    this.ticking.delete(id);
   }
 
   stop(): void {
@@ -65,13 +68,18 @@ export class SyncManager {
 
   private async tick(target: SyncTarget): Promise<void> {
     this.timers.delete(target.id);
+    this.ticking.add(target.id);
     try {
       this.deps.onResult?.(target, await this.deps.sync(target));
     } catch (e) {
       if (!(isPorchlightError(e) && e.code === 'BUSY')) this.deps.onResult?.(target, e as Error);
     }
     // Gone while syncing (unregistered, or the manager stopped): no next tick.
+    // A cancel while the list was read counts too: unregistering cancels
+    // before the repository leaves the list, and a next tick would then sync
+    // a repository being destroyed.
     const still = !this.stopped && (await this.deps.list().catch(() => [])).find((t) => t.id === target.id);
-    if (still) this.schedule(still);
+    const cancelled = !this.ticking.delete(target.id);
+    if (still && !cancelled) this.schedule(still);
   }
 }
