@@ -24,6 +24,13 @@ const required = [
   { what: 'disk full while saving', match: (t) => t.file.endsWith('disk-full.test.ts') },
   { what: 'a hostile Git repository', match: (t) => t.file.endsWith('hostile-repository.test.ts') },
   { what: 'atomic Git object writes', match: (t) => t.file.endsWith('atomic-fs.test.ts') },
+  // Local repositories and the demo (issue 8).
+  { what: 'Porch listing conformance, registered by path, on PGlite', match: (t) => t.file.endsWith('listings.test.ts') && /pglite.*registered by 'path'/.test(t.name) },
+  { what: 'Porch listing conformance, registered by path, on PostgreSQL', match: (t) => t.file.endsWith('listings.test.ts') && /postgres.*registered by 'path'/.test(t.name) },
+  { what: "Git's ref locking for local repositories", match: (t) => t.file.endsWith('local-repository.test.ts') && t.name.startsWith('updateLocalRefs') },
+  { what: 'native git commits while publishing 50 revisions', match: (t) => t.file.endsWith('local-concurrency.test.ts') },
+  { what: 'the demo walkthrough in Chromium', match: (t) => t.file.endsWith('demo-walkthrough.test.ts') },
+  { what: 'porchlight demo and repo register by path', match: (t) => t.file.endsWith('demo-and-local.test.ts') },
 ];
 // The cache at scale: each on both engines.
 for (const [file, what] of [
@@ -37,6 +44,7 @@ for (const [file, what] of [
   ['backup.test.ts', 'db backup and restore'],
   ['hostile-input.test.ts', 'the hostile-input corpus'],
   ['secrets.test.ts', 'the Git password kept out of logs, dumps and files'],
+  ['local-repository.test.ts', 'repositories registered by path'],
 ]) {
   for (const engine of ['pglite', 'postgres']) {
     required.push({ what: `${what} on ${engine}`, match: (t) => t.file.endsWith(file) && t.name.includes(engine) });

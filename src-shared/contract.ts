@@ -84,6 +84,8 @@ export const CHANNELS = {
   'catalogs.delete': { request: catalogRefSchema },
   'catalogs.resolve': { request: resolveInCatalogSchema },
   'cache.stats': { request: z.object({ namespace: z.string().optional() }) },
+  /** The demo workspace: made, registered, or left as it is when already there. */
+  'demo.create': { request: z.object({ namespace: z.string().optional() }) },
   'cache.setPolicy': { request: setCleanupPolicySchema },
   /** Runs the namespace's cleanup policy now. */
   'cache.runPolicy': { request: z.object({ namespace: z.string().optional() }) },
@@ -97,7 +99,7 @@ export type RequestOf<C extends Channel> = z.input<(typeof CHANNELS)[C]['request
 
 export interface AnswerOf {
   'repositories.list': Repository[];
-  'repositories.register': { repository: Repository; sync: SyncStats | ErrorShape };
+  'repositories.register': { repository: Repository; sync: SyncStats | ErrorShape; warnings: string[] };
   'repositories.sync': SyncStats;
   'repositories.unregister': { draftsDestroyed: number };
   'repositories.update': Repository;
@@ -125,6 +127,7 @@ export interface AnswerOf {
   'catalogs.delete': { deleted: string };
   'catalogs.resolve': CatalogResolution;
   'cache.stats': CacheStatsView;
+  'demo.create': { repositories: Record<string, string>; created: string[] };
   'cache.setPolicy': CacheStatsView['policy'];
   'cache.runPolicy': CacheStatsView['lastRuns'];
 }

@@ -12,11 +12,23 @@ export const dnsLabel = (what: string) =>
 
 export const namespaceSchema = dnsLabel('namespace');
 
+/** POSIX `/...` or Windows `C:\...`: a local repository's path must not depend on where the caller stands. */
+export function isAbsolutePath(p: string): boolean {
+  return /^\//.test(p) || /^[A-Za-z]:[\\/]/.test(p);
+}
+
 export const registerRepositorySchema = z.object({
   url: z
     .string()
-    .url('repository must be an http(s) URL of a Git repository')
-    .refine((u) => /^https?:\/\//.test(u), 'Porchlight reaches Git over HTTP(S) only (smart HTTP); use an http:// or https:// URL'),
+    .min(1, 'repository must be an http(s) URL of a Git server, or the path of a local Git repository')
+    .refine(
+      (u) => !/^[a-z][a-z0-9+.-]*:\/\//i.test(u) || /^(https?|file):\/\//i.test(u),
+      'Porchlight reaches a Git server over HTTP(S) only (ssh:// and git:// are not supported): use the server\'s https:// URL, or the path of a local clone',
+    )
+    .refine(
+      (u) => (/^https?:\/\//i.test(u) && URL.canParse(u)) || /^file:\/\/\//i.test(u) || isAbsolutePath(u),
+      'repository must be an http:// or https:// URL of a Git server, or the absolute path (or file:/// URL) of a local Git repository',
+    ),
   name: dnsLabel('repository name'),
   namespace: namespaceSchema.default('default'),
   // Porch's rule: no '//', and with the slashes taken out, a DNS-1123 label.
@@ -121,7 +133,12 @@ export const cloneSourceSchema = z.union([
   z.object({ kind: z.literal('revision'), name: z.string().min(1) }),
   z.object({
     kind: z.literal('git'),
-    repo: z.string().url('upstream must be an http(s) URL of a Git repository').refine((u) => /^https?:\/\//.test(u), 'Porchlight reaches Git over HTTP(S) only'),
+    repo: z
+      .string()
+      .refine(
+        (u) => (/^https?:\/\//i.test(u) && URL.canParse(u)) || /^file:\/\/\//i.test(u),
+        'upstream must be an http(s) URL of a Git repository, or the file:/// URL of one on this machine',
+      ),
     ref: z.string().min(1, 'a Git ref is required (a tag or branch, e.g. basens/v1 or main)'),
     directory: z.string().default('/'),
     /** Credentials of a registered repository (porchctl's --secret-ref, e.g. "<repo>-auth"). */

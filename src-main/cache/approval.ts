@@ -20,6 +20,8 @@ import { listRemoteRefs, remoteVersion, type RemoteRef } from '../git/remote-ref
 import { useNativeGit } from '../git/native-fetch.ts';
 import { approvalCommitMessage, taskCommitMessage, writeCommit, writeEmptyTree, type CommitIdentity } from '../git/porch-commits.ts';
 import { pushRefs, PushRejected, ZERO_OID, type RefUpdate } from '../git/push.ts';
+import { isLocalUrl } from '../git/local-repository.ts';
+import { updateLocalRefs } from '../git/local-ref-update.ts';
 import { spliceTree, writePackageTree } from '../git/tree-writer.ts';
 import { findRepository, type RepositoryRow } from './repository-store.ts';
 import { readResources } from './revision-store.ts';
@@ -180,9 +182,8 @@ async function publish(ctx: GitWriteContext, fresh: Fresh, rev: PublishableRevis
   ];
   step('Pushing', 2);
   const pushStarted = performance.now();
-  const { serverMs } = await pushRefs(clone.gitdir, repo.spec.git.repo, updates, { http: ctx.http, auth: await ctx.credentials(repo), objects: [...written] });
+  const { serverMs } = await publishRefs(ctx, repo, clone, updates, written, { ...author, message: approvalCommitMessage(fullPath, rev.workspace, revision) });
   ctx.log?.('approval: pushed', { name: rev.name, ms: Math.round(performance.now() - pushStarted), serverMs: Math.round(serverMs) });
-  await keepLocalRefs(clone, updates);
   await ctx.afterPush?.(updates);
 
   step('Recording', 3);
@@ -203,6 +204,28 @@ async function publish(ctx: GitWriteContext, fresh: Fresh, rev: PublishableRevis
   });
   // Deleted while the push was in flight: Git has it, so the cache imports it.
   if (!recorded) await syncHoldingLease(ctx, repo);
+}
+
+/**
+ * The ref updates out to the repository: one push to a server, or for a
+ * repository registered by path, the refs moved in place under Git's locks
+ * (the objects are already there: the "clone" is the repository).
+ */
+async function publishRefs(
+  ctx: GitWriteContext,
+  repo: RepositoryRow,
+  clone: LocalClone,
+  updates: readonly RefUpdate[],
+  written: ReadonlySet<string>,
+  reflog: { name: string; email: string; message: string },
+): Promise<{ serverMs: number }> {
+  if (isLocalUrl(repo.spec.git.repo)) {
+    await updateLocalRefs(clone.gitdir, repo.spec.git.repo, updates, reflog);
+    return { serverMs: 0 };
+  }
+  const pushed = await pushRefs(clone.gitdir, repo.spec.git.repo, updates, { http: ctx.http, auth: await ctx.credentials(repo), objects: [...written] });
+  await keepLocalRefs(clone, updates);
+  return pushed;
 }
 
 /** The pushed refs in the local clone too, so the next fetch negotiates from them. */
@@ -270,8 +293,8 @@ async function unpublish(ctx: GitWriteContext, fresh: Fresh, rev: PublishableRev
     }
   }
   if (updates.length) {
-    await pushRefs(clone.gitdir, repo.spec.git.repo, updates, { http: ctx.http, auth: await ctx.credentials(repo), objects: [...written] });
-    await keepLocalRefs(clone, updates);
+    const identity = await ctx.identity();
+    await publishRefs(ctx, repo, clone, updates, written, { ...identity, message: `Delete ${fullPath}` });
     await ctx.afterPush?.(updates);
   }
   await ctx.db.transaction(async (tx) => {

@@ -33,7 +33,10 @@ export class CliContext {
     return this.service;
   }
 
+  /** Lets go of the database; safe to call twice (`demo --serve` hands the database on before the end). */
   async close(): Promise<void> {
-    if (this.service) await (await this.service).close();
+    const service = this.service;
+    this.service = undefined;
+    if (service) await (await service).close();
   }
 }

@@ -5,6 +5,7 @@ import { invalidArgument, isPorchlightError } from '../../src-shared/errors.ts';
 import { CliContext, type CliIo } from './cli-context.ts';
 import { addRepoCommands } from './repo-commands.ts';
 import { addServeCommand } from './serve-command.ts';
+import { addDemoCommand } from './demo-command.ts';
 import { addRpkgGet } from './rpkg-get.ts';
 import { addRpkgDraftCommands, addRpkgLifecycleCommands } from './rpkg-draft-commands.ts';
 import { addRpkgPush } from './rpkg-push.ts';
@@ -28,6 +29,7 @@ export function buildProgram(ctx: CliContext): Command {
     });
   addRepoCommands(program, ctx);
   addServeCommand(program, ctx, () => program.opts().db as string | undefined);
+  addDemoCommand(program, ctx, () => program.opts().db as string | undefined);
   const rpkg = program.command('rpkg').description('Manage package revisions.');
   addRpkgGet(rpkg, ctx);
   addRpkgDraftCommands(rpkg, ctx);

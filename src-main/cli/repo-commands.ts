@@ -1,4 +1,5 @@
 // porchlight repo register|get|unregister|sync, with porchctl's flags and output.
+import { localUrlOf } from '../git/local-repository.ts';
 import type { Command } from 'commander';
 import type { ProgressCallback } from 'isomorphic-git';
 import type { Repository } from '../../src-shared/domain.ts';
@@ -50,7 +51,7 @@ export function addRepoCommands(program: Command, ctx: CliContext): void {
   repo
     .command('register')
     .description('Register a Git repository with Porchlight and cache its package revisions.')
-    .argument('<REPOSITORY>', 'URL of the Git repository (http:// or https://)')
+    .argument('<REPOSITORY>', 'URL of the Git repository (http:// or https://), or the path (or file:// URL) of a Git repository on this machine')
     .option('--name <name>', 'Name of the repository; defaults to the last segment of the URL')
     .option('--description <text>', 'Brief description of the repository')
     .option('--branch <branch>', 'Branch in the repository where finalized packages are committed', 'main')
@@ -65,10 +66,13 @@ export function addRepoCommands(program: Command, ctx: CliContext): void {
       const service = await ctx.open();
       const interval = Number(o.syncInterval);
       if (!Number.isInteger(interval) || interval < 0) throw invalidArgument(`--sync-interval must be a whole number of seconds, got "${o.syncInterval}"`);
-      const { sync } = await service.registerRepository(
+      // A path is this terminal's: made absolute here, where the working directory is known.
+      // Any other scheme (ssh://, git://) or scp-like address (git@host:repo) goes on as typed, to be refused with the reason.
+      const address = /^[a-z][a-z0-9+.-]*:\/\//i.test(url) && !/^file:/i.test(url) ? url : /^[\w.-]+@[\w.-]+:/.test(url) ? url : localUrlOf(url);
+      const { sync, warnings } = await service.registerRepository(
         {
-          url,
-          name: (o.name as string | undefined) ?? nameFromUrl(url),
+          url: address,
+          name: (o.name as string | undefined) ?? nameFromUrl(address),
           namespace: cmd.optsWithGlobals().namespace,
           branch: o.branch as string,
           directory: o.directory as string,
@@ -86,6 +90,7 @@ export function addRepoCommands(program: Command, ctx: CliContext): void {
       // Like porchctl, registration succeeds even if the first sync does not;
       // unlike a cluster, there is nobody else to tell the user, so say it.
       if (sync instanceof Error) ctx.io.stderr(`warning: registered, but the first sync failed: ${sync.message}\n`);
+      for (const w of warnings) ctx.io.stderr(`warning: ${w}\n`);
     });
 
   repo

@@ -24,18 +24,21 @@ export function addServeCommand(program: Command, ctx: CliContext, dbOption: () 
     .command('serve')
     .description('Browser mode: serve Porchlight on 127.0.0.1 and print the URL to open (with its access token).')
     .option('--port <n>', 'port on 127.0.0.1 (default: any free one)')
-    .action(async (o: { port?: string }) => {
-      const port = o.port === undefined ? 0 : Number(o.port);
-      if (!Number.isInteger(port) || port < 0 || port > 65535) throw invalidArgument(`--port must be a port number, not "${o.port}"`);
-      await ensureRendererBuilt(ctx.io.stderr);
-      const host = await startServiceHost({ dataHome: resolveDataHome(ctx.io.env), db: dbOption(), env: { ...ctx.io.env }, backgroundSync: true });
-      const server = await startBrowserServer({ host, rendererDir: RENDERER_DIR, port });
-      ctx.io.stdout(`Porchlight is serving on 127.0.0.1 only. Open:\n\n  ${server.url}\n\nThe token in that URL is the key; anyone with it can use this Porchlight. Ctrl-C stops.\n`);
-      await new Promise<void>((resolve) => {
-        process.once('SIGINT', resolve);
-        process.once('SIGTERM', resolve);
-      });
-      await server.close();
-      await host.close();
-    });
+    .action((o: { port?: string }) => serveBrowserMode(ctx, dbOption, o.port));
+}
+
+/** Serves until Ctrl-C (or SIGTERM); `porchlight demo --serve` ends here too. */
+export async function serveBrowserMode(ctx: CliContext, dbOption: () => string | undefined, portOption: string | undefined): Promise<void> {
+  const port = portOption === undefined ? 0 : Number(portOption);
+  if (!Number.isInteger(port) || port < 0 || port > 65535) throw invalidArgument(`--port must be a port number, not "${portOption}"`);
+  await ensureRendererBuilt(ctx.io.stderr);
+  const host = await startServiceHost({ dataHome: resolveDataHome(ctx.io.env), db: dbOption(), env: { ...ctx.io.env }, backgroundSync: true });
+  const server = await startBrowserServer({ host, rendererDir: RENDERER_DIR, port });
+  ctx.io.stdout(`Porchlight is serving on 127.0.0.1 only. Open:\n\n  ${server.url}\n\nThe token in that URL is the key; anyone with it can use this Porchlight. Ctrl-C stops.\n`);
+  await new Promise<void>((resolve) => {
+    process.once('SIGINT', resolve);
+    process.once('SIGTERM', resolve);
+  });
+  await server.close();
+  await host.close();
 }

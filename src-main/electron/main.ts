@@ -2,12 +2,12 @@
 // sandbox, no Node in the page, a strict CSP, no navigation away, no new
 // windows, no permissions), the renderer served from the app's own protocol,
 // and the service on a worker thread so the window never waits on PGlite.
-import { app, BrowserWindow, ipcMain, net, protocol, session } from 'electron';
+import { app, BrowserWindow, dialog, ipcMain, net, protocol, session } from 'electron';
 import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { resolveDataHome } from '../db/open-database.ts';
 import { startServiceHost } from '../host/service-host.ts';
-import { installRelay } from '../ipc/electron-relay.ts';
+import { installFolderPicker, installRelay } from '../ipc/electron-relay.ts';
 
 const HERE = path.dirname(fileURLToPath(import.meta.url));
 const SCHEME = 'porchlight';
@@ -51,6 +51,13 @@ async function main(): Promise<void> {
       nodeIntegration: false,
       webSecurity: true,
       allowRunningInsecureContent: false,
+    },
+  });
+  installFolderPicker(ipcMain, {
+    trustedOrigin: ORIGIN,
+    pick: async () => {
+      const picked = await dialog.showOpenDialog(win, { title: 'A Git repository on this machine', properties: ['openDirectory', 'showHiddenFiles'] });
+      return picked.canceled ? undefined : picked.filePaths[0];
     },
   });
   win.webContents.setWindowOpenHandler(() => ({ action: 'deny' }));

@@ -8,12 +8,28 @@
 // file or the whole new one, never part of it.
 import { randomBytes } from 'node:crypto';
 import fs from 'node:fs';
+import path from 'node:path';
 
 type WriteOptions = Parameters<typeof fs.promises.writeFile>[2];
 
+const LOOSE_OBJECT = /[\\/]objects[\\/][0-9a-f]{2}[\\/][0-9a-f]{38}$/;
+
+/**
+ * A loose object's temporary file is `tmp_obj_*` beside it and the object is
+ * read-only, as Git writes them: `git fsck` reports any other stray name in an
+ * object directory as a bad object, and `git prune` cleans up old `tmp_obj_`
+ * files a crash left behind. That matters once Porchlight writes straight into
+ * a user's repository (one registered by path).
+ */
+function tempFor(file: string): { temp: string; mode?: number } {
+  const salt = `${process.pid}${randomBytes(4).toString('hex')}`;
+  if (LOOSE_OBJECT.test(file)) return { temp: path.join(path.dirname(file), `tmp_obj_${salt}`), mode: 0o444 };
+  return { temp: `${file}.${salt}.tmp` };
+}
+
 async function atomicWriteFile(file: string, data: string | Uint8Array, options?: WriteOptions): Promise<void> {
-  const temp = `${file}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`;
-  const mode = typeof options === 'object' && options?.mode !== undefined ? Number(options.mode) : 0o666;
+  const { temp, mode: forced } = tempFor(file);
+  const mode = forced ?? (typeof options === 'object' && options?.mode !== undefined ? Number(options.mode) : 0o666);
   const encoding = typeof options === 'string' ? options : (options?.encoding ?? undefined);
   // Fails with ENOENT when the directory is missing; isomorphic-git then creates it and writes again.
   const handle = await fs.promises.open(temp, 'wx', mode);

@@ -11,6 +11,8 @@ import { DEFAULT_GIT_TIMEOUT_MS } from './http-client.ts';
 import { nativeFetchAll, useNativeGit } from './native-fetch.ts';
 import { ObjectReader, type GitObjectReader } from './object-reader.ts';
 import { NativeObjectReader } from './native-object-reader.ts';
+import { isLocalUrl, localGitdir } from './local-repository.ts';
+import { PorchlightError } from '../../src-shared/errors.ts';
 
 export interface LocalClone {
   gitdir: string;
@@ -19,13 +21,17 @@ export interface LocalClone {
   cache: object;
 }
 
+/** For a repository registered by path, the "clone" is the repository itself: read and written in place. */
 export function openLocalClone(gitdir: string, url: string): LocalClone {
-  return { gitdir, url, cache: {} };
+  return { gitdir: isLocalUrl(url) ? localGitdir(url) : gitdir, url, cache: {} };
 }
 
 /** A bare repository to write objects into, even before anything was fetched (an empty remote). */
 export async function ensureLocalClone(clone: LocalClone, branch: string): Promise<void> {
   if (fs.existsSync(path.join(clone.gitdir, 'config'))) return;
+  if (isLocalUrl(clone.url)) {
+    throw new PorchlightError('UNAVAILABLE', `the Git repository at ${clone.gitdir} is gone (moved or deleted?); put it back, or unregister it`, { path: clone.gitdir });
+  }
   await fs.promises.mkdir(clone.gitdir, { recursive: true });
   await git.init({ fs: gitFs, gitdir: clone.gitdir, bare: true, defaultBranch: branch });
   await git.addRemote({ fs: gitFs, gitdir: clone.gitdir, remote: 'origin', url: clone.url, force: true });
@@ -36,6 +42,8 @@ export async function fetchAll(
   clone: LocalClone,
   opts: { http: HttpClient; branch: string; auth?: BasicAuth; onProgress?: ProgressCallback; timeoutMs?: number },
 ): Promise<void> {
+  // A local repository is read in place: there is nothing to bring over.
+  if (isLocalUrl(clone.url)) return ensureLocalClone(clone, opts.branch);
   if (await useNativeGit()) {
     await nativeFetchAll(clone.gitdir, clone.url, { auth: opts.auth, timeoutMs: opts.timeoutMs ?? DEFAULT_GIT_TIMEOUT_MS, onProgress: opts.onProgress });
     return;

@@ -5,6 +5,7 @@ import git from 'isomorphic-git';
 import type { HttpClient } from 'isomorphic-git';
 import { authHeaders, onAuthFor, type BasicAuth } from './credentials.ts';
 import { translateGitError } from './git-errors.ts';
+import { isLocalUrl, listLocalRefs, localGitdir } from './local-repository.ts';
 
 export interface RemoteRef {
   ref: string;
@@ -14,6 +15,7 @@ export interface RemoteRef {
 }
 
 export async function listRemoteRefs(http: HttpClient, url: string, auth?: BasicAuth): Promise<RemoteRef[]> {
+  if (isLocalUrl(url)) return listLocalRefs(localGitdir(url));
   try {
     // Protocol v1: the ref advertisement is the whole answer, one request.
     const refs = await git.listServerRefs({ http, url, headers: authHeaders(auth), onAuth: onAuthFor(auth), protocolVersion: 1, peelTags: true, symrefs: false });

@@ -29,9 +29,9 @@ function handlers(service: PorchlightService, emit: Emit, settings: SettingsDoor
     'repositories.list': (r) => service.listRepositories(req('repositories.list', r)),
     'repositories.register': async (r) => {
       const request = req('repositories.register', r) as RequestOf<'repositories.register'>;
-      const { repository, sync } = await service.registerRepository(request, progress('sync', request.name));
+      const { repository, sync, warnings } = await service.registerRepository(request, progress('sync', request.name));
       emit({ type: 'repository.status', repository });
-      return { repository, sync: sync instanceof Error ? sync.toJSON() : sync };
+      return { repository, sync: sync instanceof Error ? sync.toJSON() : sync, warnings };
     },
     'repositories.sync': async (r) => {
       const request = req('repositories.sync', r) as { namespace?: string; name: string };
@@ -96,6 +96,7 @@ function handlers(service: PorchlightService, emit: Emit, settings: SettingsDoor
     },
     'catalogs.resolve': (r) => service.resolveInCatalog(req('catalogs.resolve', r)),
     'cache.stats': (r) => service.cacheStats(req('cache.stats', r)),
+    'demo.create': (r) => service.createDemo(req('demo.create', r)),
     'cache.setPolicy': (r) => service.setCleanupPolicy(req('cache.setPolicy', r)),
     'cache.runPolicy': async (r) => {
       const { namespace } = req('cache.runPolicy', r) as { namespace?: string };

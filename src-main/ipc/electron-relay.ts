@@ -7,6 +7,7 @@ import type { ServiceHost } from '../host/service-host.ts';
 
 export const CALL_CHANNEL = 'porchlight:call';
 export const EVENT_CHANNEL = 'porchlight:event';
+export const PICK_FOLDER_CHANNEL = 'porchlight:pick-folder';
 
 /** The parts of Electron's ipcMain and of an invoke event the relay uses (a fake pair drives it in tests). */
 export interface IpcMainLike {
@@ -36,4 +37,13 @@ export function installRelay(ipcMain: IpcMainLike, host: Pick<ServiceHost, 'call
     ipcMain.removeHandler(CALL_CHANNEL);
     stop();
   };
+}
+
+/** The register dialog's folder picker: only for the app's own page, and it carries no payload to trust. */
+export function installFolderPicker(ipcMain: IpcMainLike, opts: { trustedOrigin: string; pick: () => Promise<string | undefined> }): () => void {
+  ipcMain.handle(PICK_FOLDER_CHANNEL, async (event) => {
+    if (!(event.senderFrame?.url ?? '').startsWith(opts.trustedOrigin)) return undefined;
+    return opts.pick();
+  });
+  return () => ipcMain.removeHandler(PICK_FOLDER_CHANNEL);
 }

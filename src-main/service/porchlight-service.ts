@@ -37,6 +37,8 @@ import { readUpstreamPackage } from '../git/upstream-package.ts';
 import { discoverDownstream, discoverUpstream, oldUpstreamOf, planUpgrade, threePackages, upgradeTask } from './package-upgrade.ts';
 import { upgradeFiles } from './upgrade/strategies.ts';
 import { initPackageFiles } from './package-init.ts';
+import { isLocalAddress, resolveLocalAddress } from './repository-address.ts';
+import { ensureDemoWorkspace, type DemoWorkspace } from './demo-workspace.ts';
 import { applyLifecycleVerb, assertDeletable, requireLiveRevision, type LifecycleOutcome, type LifecycleVerb } from './lifecycle.ts';
 import { approveRevision, deletePublishedRevision, type GitWriteContext } from '../cache/approval.ts';
 import { listQueuedApprovals, setQueuedApproval, type QueuedApproval } from '../cache/lifecycle-store.ts';
@@ -273,8 +275,12 @@ export class PorchlightService {
     return this.sync.owner;
   }
 
-  async registerRepository(request: RegisterRepositoryRequest, onProgress?: ProgressCallback): Promise<{ repository: Repository; sync: SyncStats | PorchlightError }> {
-    const r = withCredentialsOutOfUrl(parse(registerRepositorySchema, request));
+  async registerRepository(
+    request: RegisterRepositoryRequest,
+    onProgress?: ProgressCallback,
+  ): Promise<{ repository: Repository; sync: SyncStats | PorchlightError; warnings: string[] }> {
+    const parsed = parse(registerRepositorySchema, request);
+    const { request: r, warnings } = isLocalAddress(parsed.url) ? await resolveLocalAddress(parsed) : { request: withCredentialsOutOfUrl(parsed), warnings: [] };
     if (await findRepository(this.db, r.namespace, r.name)) {
       throw alreadyExists(`repository "${r.name}" already exists in namespace "${r.namespace}"`, { namespace: r.namespace, name: r.name });
     }
@@ -307,7 +313,7 @@ export class PorchlightService {
     if (this.syncManager.scheduled.length || this.managerStarted) {
       this.syncManager.schedule(syncTargetOf(row));
     }
-    return { repository: toRepository((await findRepository(this.db, r.namespace, r.name)) ?? row), sync };
+    return { repository: toRepository((await findRepository(this.db, r.namespace, r.name)) ?? row), sync, warnings };
   }
 
   async listRepositories(request: { namespace?: string; allNamespaces?: boolean }): Promise<Repository[]> {
@@ -622,6 +628,11 @@ export class PorchlightService {
   }
 
   // ---- catalogs: ordered repositories a package path resolves in ----------
+
+  /** The demo workspace (demo-workspace.ts); idempotent. */
+  createDemo(request: { namespace?: string } = {}): Promise<DemoWorkspace> {
+    return ensureDemoWorkspace(this, this.dataHome, parse(namespaceSchema.default('default'), request.namespace));
+  }
 
   listCatalogs(request: ListCatalogsRequest = {}): Promise<Catalog[]> {
     return listCatalogs(this.db, request);

@@ -16,6 +16,8 @@ export class ApiError extends Error {
 interface PreloadBridge {
   call(channel: string, payload: unknown): Promise<Answer<unknown>>;
   onEvent(listener: (e: ServiceEvent) => void): () => void;
+  /** Electron only: the OS folder picker. */
+  pickFolder?(): Promise<string | undefined>;
 }
 
 declare global {
@@ -70,3 +72,6 @@ export const encode = (text: string) => {
   for (const b of bytes) s += String.fromCharCode(b);
   return btoa(s);
 };
+
+/** The OS folder picker in the desktop app; undefined in browser mode, where a page cannot learn a folder's path. */
+export const pickFolder: (() => Promise<string | undefined>) | undefined = window.porchlight?.pickFolder ? () => window.porchlight!.pickFolder!() : undefined;

@@ -18,7 +18,7 @@ type View = 'repositories' | 'packages' | 'revision' | 'settings';
 /** A notification: info goes away by itself, an error stays until closed. */
 export interface Toast {
   id: number;
-  level: 'info' | 'error';
+  level: 'info' | 'warning' | 'error';
   text: string;
 }
 
@@ -67,6 +67,8 @@ interface State {
   onEvent(e: ServiceEvent): void;
   loadRepositories(): Promise<void>;
   register(r: RequestOf<'repositories.register'>): Promise<boolean>;
+  /** The demo workspace: made and registered (or found), then shown. */
+  tryDemo(): Promise<void>;
   sync(name: string): Promise<void>;
   unregister(name: string, force: boolean): Promise<number | undefined>;
   updateSync(r: Omit<RequestOf<'repositories.update'>, 'namespace'>): Promise<boolean>;
@@ -208,8 +210,19 @@ export const useStore = create<State>((set, get) => {
       if (!out) return false;
       if ('code' in out.sync) get().notify('error', `registered ${r.name}, but its first sync failed: ${out.sync.message}`);
       else get().notify('info', `registered ${r.name}: ${out.sync.externalOnly} package revisions`);
+      for (const w of out.warnings) get().notify('warning', w);
       await Promise.all([get().loadRepositories(), get().loadRevisions()]);
       return true;
+    },
+    async tryDemo() {
+      const key = runningKey('sync', 'demo');
+      set({ running: { ...get().running, [key]: { operation: 'sync', subject: 'the demo workspace', phase: 'Writing the demo repositories', loaded: 0 } } });
+      const out = await attempt(() => call('demo.create', { namespace: ns() }));
+      stopRunning(key);
+      if (!out) return;
+      get().notify('info', out.created.length ? 'The demo workspace is ready: a blueprint catalog and a deployment repository with a draft (team-a) and a proposal (staging/web) waiting.' : 'The demo workspace was already set up.');
+      await Promise.all([get().loadRepositories(), get().loadRevisions()]);
+      get().show('packages');
     },
     async sync(name) {
       const key = runningKey('sync', name);

@@ -46,7 +46,8 @@ async function materialise(id: string, c: ExpectedCase, root: string): Promise<s
   return served;
 }
 
-describe.each(testEngines())('Porch listing conformance on $kind', (engine) => {
+// The same cases registered by path: read and written in place, no server.
+describe.each(testEngines().flatMap((engine) => (['http', 'path'] as const).map((via) => ({ engine, kind: engine.kind, via }))))('Porch listing conformance on $kind, registered by $via', ({ engine, via }) => {
   useTestEngine(engine);
   let server: GitServer;
   let service: PorchlightService;
@@ -61,14 +62,13 @@ describe.each(testEngines())('Porch listing conformance on $kind', (engine) => {
     server = await startGitServer({ root, username: 'nephio', password: 'secret' });
     service = new PorchlightService({ db: await engine.open(), dataHome: path.join(work, 'home') });
     for (const [id, c] of cases) {
+      const address = via === 'http' ? { url: server.baseUrl(served.get(id)!), username: 'nephio', password: 'secret' } : { url: path.join(root, `${served.get(id)!}.git`) };
       const { sync } = await service.registerRepository({
-        url: server.baseUrl(served.get(id)!),
+        ...address,
         name: c.repository,
         namespace: namespaceOf(id),
         branch: c.branch,
         directory: c.directory || '/',
-        username: 'nephio',
-        password: 'secret',
       });
       if (sync instanceof Error) throw new Error(`${id}: first sync failed: ${sync.message}`);
     }
@@ -103,6 +103,11 @@ describe.each(testEngines())('Porch listing conformance on $kind', (engine) => {
         expect({ by: r!.status.publishedBy ?? '', at: r!.status.publishTimestamp }, name).toEqual({ by: info.publishedBy, at: info.publishTimestamp });
       }
     }
+  });
+
+  it.runIf(via === 'path')('keeps each repository where it is: no clone under the data directory', () => {
+    const clones = path.join(work, 'home', 'repos');
+    expect(fs.existsSync(clones) ? fs.readdirSync(clones) : []).toEqual([]);
   });
 
   it('serves every listing again with the Git server stopped', async () => {

@@ -7,6 +7,7 @@ import { useEffect, useRef, useState, type KeyboardEvent } from 'react';
 import { useVirtualizer } from '@tanstack/react-virtual';
 import { useStore } from '../store.ts';
 import { CloneDialog } from './CloneDialog.tsx';
+import { DemoButton } from './DemoButton.tsx';
 import { FormDialog } from './FormDialog.tsx';
 
 const ROW_PX = 30;
@@ -136,7 +137,8 @@ export function PackagesView() {
             {bottom > 0 && <tr style={{ height: bottom }} aria-hidden="true" />}
           </tbody>
         </table>
-        {!revisions.length && <p className="empty">{search || lifecycle || repository ? 'No package revision matches.' : 'No package revisions yet: register a repository.'}</p>}
+        {!revisions.length && <p className="empty">{search || lifecycle || repository ? 'No package revision matches.' : 'No package revisions yet: register a repository, or try the demo.'}</p>}
+        {!revisions.length && !search && !lifecycle && !repository && !repositories.length && <DemoButton />}
       </div>
       <p className="count">
         {revisions.length} loaded{next ? (loadingMore ? ', loading more…' : ', more below') : ''}

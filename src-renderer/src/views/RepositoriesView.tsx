@@ -5,16 +5,20 @@
 import { useState, type FormEvent } from 'react';
 import type { Repository } from '../../../src-shared/domain.ts';
 import { runningKey, useStore } from '../store.ts';
+import { pickFolder } from '../api.ts';
 import { ProgressBar } from './ProgressBar.tsx';
 import { FormDialog } from './FormDialog.tsx';
 import { CatalogsPanel } from './CatalogsPanel.tsx';
+import { DemoButton } from './DemoButton.tsx';
 
-const EMPTY = { url: '', name: '', namespace: '', branch: 'main', directory: '/', username: '', password: '', deployment: false, syncMinutes: '10' };
+const EMPTY = { url: '', name: '', nameEdited: false, namespace: '', branch: 'main', directory: '/', username: '', password: '', deployment: false, syncMinutes: '10' };
 
 export function RepositoriesView() {
   const { repositories, register, sync, unregister, running, namespace } = useStore();
   const [form, setForm] = useState(EMPTY);
   const [scheduling, setScheduling] = useState<Repository>();
+  // The name follows the address (its last segment, as porchctl names it) until the user types one.
+  const setAddress = (url: string) => setForm((f) => ({ ...f, url, name: f.nameEdited ? f.name : suggestName(url) }));
   const submit = async (e: FormEvent) => {
     e.preventDefault();
     const ok = await register({
@@ -74,10 +78,15 @@ export function RepositoriesView() {
         </tbody>
       </table>
       {!repositories.length && <p className="empty">No repositories yet. Register one below: its published package revisions are read from Git; drafts stay here until approved.</p>}
+      {!repositories.length && <DemoButton />}
       <h3>Register a repository</h3>
       <form onSubmit={(e) => void submit(e)} className="register">
-        <label>Git URL <input required value={form.url} onChange={(e) => setForm({ ...form, url: e.target.value })} placeholder="https://git.example.com/blueprints.git" /></label>
-        <label>Name <input required value={form.name} onChange={(e) => setForm({ ...form, name: e.target.value })} /></label>
+        <label>
+          Git URL or local path{' '}
+          <input required value={form.url} onChange={(e) => setAddress(e.target.value)} placeholder="https://git.example.com/blueprints.git or /home/me/src/blueprints" />
+        </label>
+        {pickFolder && <button type="button" onClick={() => void pickFolder!().then((p) => p && setAddress(p))}>Choose folder…</button>}
+        <label>Name <input required value={form.name} onChange={(e) => setForm({ ...form, name: e.target.value, nameEdited: true })} /></label>
         <label>Namespace <input value={form.namespace} placeholder={namespace} onChange={(e) => setForm({ ...form, namespace: e.target.value })} /></label>
         <label>Branch <input value={form.branch} onChange={(e) => setForm({ ...form, branch: e.target.value })} /></label>
         <label>Directory <input value={form.directory} onChange={(e) => setForm({ ...form, directory: e.target.value })} /></label>
@@ -92,6 +101,12 @@ export function RepositoriesView() {
       <CatalogsPanel />
     </section>
   );
+}
+
+/** "https://host/team/blueprints.git" or "/home/me/src/Blueprints" -> "blueprints". */
+export function suggestName(address: string): string {
+  const last = address.replace(/[\\/]+$/, '').split(/[\\/]/).pop() ?? '';
+  return last.replace(/\.git$/, '').toLowerCase().replace(/[^a-z0-9-]+/g, '-').replace(/^-+|-+$/g, '').slice(0, 63);
 }
 
 export function describeSchedule(r: Repository): string {
