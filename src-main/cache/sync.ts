@@ -15,6 +15,7 @@ import { discoverRevisions } from '../git/discover.ts';
 import { revisionKey, type DiscoveredRevision } from '../git/discovered.ts';
 import { fetchAll, openLocalClone, openObjectReader, type LocalClone } from '../git/local-clone.ts';
 import { normaliseDirectory } from '../git/porch-refs.ts';
+import { localRepositoryNotice } from '../git/local-repository.ts';
 import { listRemoteRefs, remoteVersion, type RemoteRef } from '../git/remote-refs.ts';
 import {
   recordSyncResult,
@@ -148,7 +149,8 @@ export async function syncHoldingLease(ctx: SyncContext, repo: RepositoryRow, op
   const started = performance.now();
   try {
     const { stats, version } = await syncLocked(ctx, repo, opts, started);
-    await recordSyncResult(ctx.db, repo.id, { remoteVersion: version, stats, ready: ready('True', 'Ready', '') });
+    const notice = await localRepositoryNotice(repo.spec.git.repo, repo.spec.git.branch).catch(() => '');
+    await recordSyncResult(ctx.db, repo.id, { remoteVersion: version, stats, ready: ready('True', 'Ready', notice) });
     ctx.log?.('sync finished', { repository: `${repo.namespace}/${repo.name}`, ...stats });
     return stats;
   } catch (e) {

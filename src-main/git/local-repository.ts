@@ -72,9 +72,12 @@ export async function inspectLocalRepository(url: string, branch: string): Promi
     throw new PorchlightError('FAILED_PRECONDITION', `${where} uses SHA-256 object names; Porchlight (like Porch) reads SHA-1 repositories only`, { path: where });
   }
   const bare = gitdir === where && !/^\s*bare\s*=\s*false/im.test(config);
-  // A path to the .git directory of a working clone: its work tree is the parent.
-  const top = gitdir === where && !bare ? path.dirname(where) : where;
-  return { gitdir, bare, checkedOutIn: await worktreesOnBranch(gitdir, top, bare, branch) };
+  return { gitdir, bare, checkedOutIn: await worktreesOnBranch(gitdir, workTreeTop(where, gitdir, bare), bare, branch) };
+}
+
+/** A path to the .git directory of a working clone: its work tree is the parent. */
+function workTreeTop(where: string, gitdir: string, bare: boolean): string {
+  return gitdir === where && !bare ? path.dirname(where) : where;
 }
 
 /** The work trees (the main one and `git worktree` ones) whose HEAD is the branch. */
@@ -168,4 +171,13 @@ async function peel(gitdir: string, oid: string, cache: object): Promise<string 
   } catch {
     return undefined;
   }
+}
+
+/** For a local repository's Ready condition: the checked-out warning, re-read at every sync (a user may check the branch out later). */
+export async function localRepositoryNotice(url: string, branch: string): Promise<string> {
+  if (!isLocalUrl(url)) return '';
+  const where = localPathOf(url);
+  const gitdir = localGitdir(url);
+  const bare = gitdir === where && !/^\s*bare\s*=\s*false/im.test(await readConfig(gitdir));
+  return checkedOutWarning(branch, await worktreesOnBranch(gitdir, workTreeTop(where, gitdir, bare), bare, branch)) ?? '';
 }

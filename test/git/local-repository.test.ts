@@ -120,6 +120,8 @@ describe.each(testEngines())('repositories registered by path on $kind', (engine
     const { warnings } = await service.registerRepository({ url: clone, name: 'deploy', deployment: true });
     expect(warnings.join('\n')).toMatch(/branch main is checked out in .*deploy.*never touches that work tree/);
 
+    // Said again on the repository's Ready condition at every sync.
+    expect((await service.getRepository({ name: 'deploy' })).status.conditions?.[0]?.message).toMatch(/branch main is checked out/);
     await publish('deploy', 'app');
     expect(fs.readFileSync(path.join(clone, '.git', 'index'))).toEqual(indexBefore);
     expect(fs.readFileSync(path.join(clone, 'scratch.txt'), 'utf8')).toBe('my own work in progress\n');

@@ -1,7 +1,7 @@
 // `npm start` on a machine without Electron's binary (this one and CI): it
 // says so, starts browser mode, prints the URL with its token, and that URL
-// serves the app and answers calls; without the token it refuses. SIGTERM
-// stops it.
+// serves the app and answers calls; without the token it refuses. The demo
+// populates it offline. SIGTERM stops it.
 import { spawn, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
@@ -39,14 +39,19 @@ describe('npm start without the Electron binary', () => {
     const page = await fetch(origin);
     expect(page.status).toBe(200);
     expect(await page.text()).toContain('<div id="root">');
-    const call = (auth?: string) =>
+    const call = (auth?: string, channel = 'settings.get', payload = {}) =>
       fetch(`${origin}/api/call`, {
         method: 'POST',
         headers: { 'Content-Type': 'application/json', ...(auth ? { Authorization: `Bearer ${auth}` } : {}) },
-        body: JSON.stringify({ channel: 'settings.get', payload: {} }),
+        body: JSON.stringify({ channel, payload }),
       });
     expect(await (await call(token)).json()).toMatchObject({ ok: true, value: { dataHome: home, database: { kind: 'pglite' } } });
     expect((await call()).status).toBe(401);
+    // The first screen's "Try the demo": a populated, working app, offline, on the embedded database.
+    expect(await (await call(token, 'demo.create')).json()).toMatchObject({ ok: true, value: { created: expect.arrayContaining(['repository blueprints', 'repository deployments']) } });
+    const page1 = (await (await call(token, 'revisions.page', { limit: 100 })).json()) as { ok: true; value: { items: { name: string; lifecycle: string }[] } };
+    expect(page1.value.items.length).toBeGreaterThanOrEqual(16);
+    expect(page1.value.items.filter((r) => r.lifecycle !== 'Published').map((r) => r.name)).toEqual(['deployments.staging.web.v1', 'deployments.team-a.v1']);
     const exited = new Promise<number | null>((resolve) => child!.on('exit', resolve));
     child.kill('SIGTERM');
     expect(await exited).toBe(0);
