@@ -44,6 +44,7 @@ import { approveRevision, deletePublishedRevision, type GitWriteContext } from '
 import { listQueuedApprovals, setQueuedApproval, type QueuedApproval } from '../cache/lifecycle-store.ts';
 import { commitIdentity } from './commit-identity.ts';
 import { CleanupWorker, runCleanup, type CleanupResult } from '../cache/cleanup-worker.ts';
+import { releaseOrphanedClaims } from '../cache/orphaned-claims.ts';
 import { PgliteUpkeep } from '../cache/pglite-upkeep.ts';
 import {
   findRepository,
@@ -218,6 +219,7 @@ export class PorchlightService {
   async startBackgroundSync(): Promise<void> {
     this.managerStarted = true;
     await this.syncManager.start();
+    await this.releaseOrphanedClaims();
     this.cleanupWorker.start(CLEANUP_EVERY_MS);
     this.upkeep.start();
     // Queued approvals go out by themselves once Git answers.
@@ -406,7 +408,16 @@ export class PorchlightService {
    * too), PGlite's upkeep vacuums when the database is idle; a one-shot CLI
    * process has no upkeep and vacuums here.
    */
+  private orphansReleased?: Promise<number>;
+
+  /** Once per process, before the first cleanup (orphaned-claims.ts). */
+  private releaseOrphanedClaims(): Promise<number> {
+    this.orphansReleased ??= releaseOrphanedClaims(this.db);
+    return this.orphansReleased;
+  }
+
   async cleanup(repositoryId?: number): Promise<CleanupResult> {
+    await this.releaseOrphanedClaims();
     return runCleanup(this.db, { repositoryId, cloneDirFor: (id) => cloneDirFor(this.sync.clonesDir, id), vacuum: !this.managerStarted });
   }
 

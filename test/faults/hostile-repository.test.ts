@@ -99,4 +99,49 @@ describe('a hostile Git repository', () => {
     expect(await service.syncRepository({ name: 'hostile' })).toMatchObject({ remoteUnchanged: true });
     expect(performance.now() - again).toBeLessThan(2_000);
   });
+  it('takes odd ref names and broken kpt: annotations without a crash, registering only what makes sense', async () => {
+    const tree = path.join(work, 'odd-tree');
+    git(work, ['init', '-q', '-b', 'main', tree]);
+    git(tree, ['config', 'user.email', 'ci@example.com']);
+    git(tree, ['config', 'user.name', 'ci']);
+    fs.mkdirSync(path.join(tree, 'app'));
+    fs.writeFileSync(path.join(tree, 'app', 'Kptfile'), 'apiVersion: kpt.dev/v1\nkind: Kptfile\nmetadata:\n  name: app\n');
+    git(tree, ['add', '-A']);
+    // Annotations that are not JSON, name a path out of the repository, or carry absurd numbers.
+    git(tree, ['commit', '-q', '-m', 'Approving\n\nkpt:{not json']);
+    git(tree, ['tag', 'app/v1']);
+    git(tree, ['commit', '-q', '--allow-empty', '-m', 'x\n\nkpt:{"package":"../../etc","workspaceName":"../w","revision":"1"}']);
+    git(tree, ['tag', 'app/v2']);
+    git(tree, ['commit', '-q', '--allow-empty', '-m', 'y\n\nkpt:{"package":"app","workspaceName":"w3","revision":"99999999999999999999"}']);
+    git(tree, ['tag', 'app/v3']);
+    // Ref names Git allows and Porch would never write.
+    for (const tag of ['app/v99999999999999999999', 'app/v0', 'app/v007', 'app/v-1', 'app/V4', 'прил/v1', 'app/v5/extra']) git(tree, ['tag', tag]);
+    for (const branch of ['drafts/app', 'drafts/app/', 'proposed/app/ws/deeper', 'drafts/../app', 'drafts/app/ünïcode']) {
+      try {
+        git(tree, ['branch', branch]);
+      } catch {
+        // Git itself refuses some of these names; the rest are in the repository.
+      }
+    }
+    const served = path.join(work, 'served');
+    git(work, ['clone', '-q', '--bare', tree, path.join(served, 'odd.git')]);
+
+    const { sync } = await service.registerRepository({ url: server.baseUrl('odd'), name: 'odd', namespace: 'odd' });
+    expect(sync).not.toBeInstanceOf(Error);
+    const listed = await service.listPackageRevisions({ namespace: 'odd' });
+    for (const r of listed) {
+      expect(r.spec.packageName).not.toMatch(/(^|\/)\.\.?(\/|$)/);
+      expect(r.spec.workspaceName).not.toMatch(/\.\./);
+      expect(Math.abs(r.spec.revision ?? 0)).toBeLessThan(2 ** 31);
+    }
+    // v1 and v2 are revisions 1 and 2 (a broken annotation is ignored, a path out of the repository too);
+    // the seven tags on the third commit share its annotation's workspace, so they are one revision, once.
+    const numbered = listed.filter((r) => r.spec.packageName === 'app' && (r.spec.revision ?? 0) > 0).map((r) => r.spec.revision);
+    expect(new Set(numbered).size).toBe(numbered.length);
+    expect(numbered.slice(0, 2)).toEqual([1, 2]);
+    expect(numbered).toHaveLength(3);
+    expect(new Set(listed.map((r) => r.metadata.name)).size).toBe(listed.length);
+    // Every revision it listed reads.
+    for (const r of listed) await service.readResources({ namespace: 'odd', name: r.metadata.name });
+  });
 });

@@ -9,12 +9,16 @@
 //                                             approves the proposals in order; with killAfterPush=k
 //                                             it kills itself right after the k-th push, before
 //                                             the database records it
+//   {mode: 'sync', db, home, register}        registers the repository (or, when it is there, syncs it
+//                                             with force), then says "ack synced"
+//   {mode: 'cleanup', db, home, name}         unregisters the repository (force) and cleans up after it
 import fs from 'node:fs';
 import { openDatabase } from '../../src-main/db/open-database.ts';
 import { PorchlightService } from '../../src-main/service/porchlight-service.ts';
 
 interface Job {
-  mode: 'save' | 'approve' | 'migrate';
+  mode: 'save' | 'approve' | 'migrate' | 'sync' | 'cleanup';
+  register?: { url: string; name: string; username: string; password: string };
   db: string;
   home: string;
   name?: string;
@@ -59,6 +63,22 @@ if (job.mode === 'save') {
     current = revision;
     ack(n);
   }
+} else if (job.mode === 'sync') {
+  const r = job.register!;
+  const known = (await service.listRepositories({})).some((x) => x.metadata.name === r.name);
+  if (known) await service.syncRepository({ name: r.name, force: true });
+  else {
+    const { sync } = await service.registerRepository(r);
+    if (sync instanceof Error) throw sync;
+  }
+  ack('synced');
+  await service.close();
+} else if (job.mode === 'cleanup') {
+  await service.unregisterRepository({ name: job.name!, force: true });
+  ack('unregistered');
+  await service.cleanup();
+  ack('cleaned');
+  await service.close();
 } else {
   for (const name of job.names ?? []) {
     await service.changeLifecycle({ name, verb: 'approve' });

@@ -43,8 +43,9 @@ export interface GitRequestLogEntry {
  * What the server does instead of serving, to simulate a sick Git host.
  * 'hang' answers nothing at all; 'hang-push' serves fetches but takes a push's
  * pack and never answers it (a client killed then dies mid-push).
+ * {holdMs} holds every request that long, then serves it (a slow host).
  */
-export type GitServerFault = { status: number; body?: string } | 'hang' | 'hang-push';
+export type GitServerFault = { status: number; body?: string } | { holdMs: number } | 'hang' | 'hang-push';
 
 export interface GitServer {
   /** `http://127.0.0.1:PORT` (no trailing slash). */
@@ -133,7 +134,14 @@ export async function startGitServer(options: GitServerOptions): Promise<GitServ
   let fault: GitServerFault | null = null;
   let port = options.port ?? 0;
 
-  function handle(req: IncomingMessage, res: ServerResponse): void {
+  function handle(req: IncomingMessage, res: ServerResponse, held = false): void {
+    if (!held && fault && typeof fault === 'object' && 'holdMs' in fault) {
+      // Held, then served as if nothing had happened.
+      setTimeout(() => {
+        if (!res.destroyed) handle(req, res, true);
+      }, fault.holdMs).unref();
+      return;
+    }
     const entry: GitRequestLogEntry = { method: req.method ?? 'GET', url: req.url ?? '/', status: 0 };
     if (req.headers['content-encoding']) entry.encoding = req.headers['content-encoding'];
     log.push(entry);
@@ -151,7 +159,7 @@ export async function startGitServer(options: GitServerOptions): Promise<GitServ
 
     if (fault === 'hang') return; // keep the socket open, answer nothing
     if (fault === 'hang-push' && req.method === 'POST' && (req.url ?? '').includes('/git-receive-pack')) return;
-    if (fault && fault !== 'hang-push') return reply(fault.status, fault.body ?? 'injected fault\n');
+    if (fault && typeof fault === 'object' && 'status' in fault) return reply(fault.status, fault.body ?? 'injected fault\n');
     const url = new URL(req.url ?? '/', 'http://127.0.0.1');
     const wantsPush = url.searchParams.get('service') === 'git-receive-pack' || url.pathname.endsWith('/git-receive-pack');
     const isPublic = !wantsPush && (options.publicRead ?? []).some((name) => url.pathname.endsWith(`/${name}.git/info/refs`) || url.pathname.endsWith(`/${name}.git/git-upload-pack`));
