@@ -31,6 +31,7 @@ const required = [
   { what: 'native git commits while publishing 50 revisions', match: (t) => t.file.endsWith('local-concurrency.test.ts') },
   { what: 'the demo walkthrough in Chromium', match: (t) => t.file.endsWith('demo-walkthrough.test.ts') },
   { what: 'porchlight demo and repo register by path', match: (t) => t.file.endsWith('demo-and-local.test.ts') },
+  { what: 'two processes on one PostgreSQL', match: (t) => t.file.endsWith('two-processes.test.ts') && /postgres/.test(t.name) },
 ];
 // The cache at scale: each on both engines.
 for (const [file, what] of [
@@ -45,6 +46,8 @@ for (const [file, what] of [
   ['hostile-input.test.ts', 'the hostile-input corpus'],
   ['secrets.test.ts', 'the Git password kept out of logs, dumps and files'],
   ['local-repository.test.ts', 'repositories registered by path'],
+  ['kill-sync-cleanup.test.ts', 'kill -9 during sync and cleanup'],
+  ['git-slow.test.ts', 'a Git host that holds responses or answers errors'],
 ]) {
   for (const engine of ['pglite', 'postgres']) {
     required.push({ what: `${what} on ${engine}`, match: (t) => t.file.endsWith(file) && t.name.includes(engine) });

@@ -12,12 +12,20 @@
 //   {mode: 'sync', db, home, register}        registers the repository (or, when it is there, syncs it
 //                                             with force), then says "ack synced"
 //   {mode: 'cleanup', db, home, name}         unregisters the repository (force) and cleans up after it
+//   {mode: 'append', db, home, name, who, count}
+//                                             appends "<who>-<i>" to entries.txt of a draft `count` times,
+//                                             each a read-modify-write with the resource version read;
+//                                             a conflict is counted ("conflict") and retried from a fresh read
 import fs from 'node:fs';
 import { openDatabase } from '../../src-main/db/open-database.ts';
 import { PorchlightService } from '../../src-main/service/porchlight-service.ts';
 
 interface Job {
-  mode: 'save' | 'approve' | 'migrate' | 'sync' | 'cleanup';
+  mode: 'save' | 'approve' | 'migrate' | 'sync' | 'cleanup' | 'append';
+  who?: string;
+  count?: number;
+  /** append: start at this time (ms since the epoch), so two children run their loops together. */
+  startAt?: number;
   register?: { url: string; name: string; username: string; password: string };
   db: string;
   home: string;
@@ -63,6 +71,27 @@ if (job.mode === 'save') {
     current = revision;
     ack(n);
   }
+} else if (job.mode === 'append') {
+  await new Promise((resolve) => setTimeout(resolve, Math.max(0, (job.startAt ?? 0) - Date.now())));
+  for (let i = 1; i <= job.count!; ) {
+    const { revision, resources } = await service.readResources({ name: job.name! });
+    const before = Buffer.from(resources.find((r) => r.path === 'entries.txt')?.content ?? []).toString();
+    try {
+      await service.updateResources({
+        name: job.name!,
+        resourceVersion: revision.metadata.resourceVersion!,
+        mode: 'patch',
+        files: [{ path: 'entries.txt', content: Buffer.from(`${before}${job.who}-${i}\n`) }],
+      });
+      ack(`${job.who}-${i}`);
+      i++;
+    } catch (e) {
+      if ((e as { code?: string }).code !== 'CONFLICT') throw e;
+      fs.writeSync(1, 'conflict\n');
+    }
+  }
+  fs.writeSync(1, 'done\n');
+  await service.close();
 } else if (job.mode === 'sync') {
   const r = job.register!;
   const known = (await service.listRepositories({})).some((x) => x.metadata.name === r.name);

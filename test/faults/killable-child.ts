@@ -19,6 +19,8 @@ export function rng(seed: number) {
 export interface Child {
   process: ChildProcess;
   acks: string[];
+  /** Every line it printed. */
+  lines: string[];
   /** Resolves when the child printed `ready` (or `done`, or exited). */
   waitFor(line: string | ((acks: string[]) => boolean), timeoutMs?: number): Promise<void>;
   exited: Promise<{ code: number | null; signal: NodeJS.Signals | null; stderr: string }>;
@@ -70,7 +72,7 @@ export function startChild(job: Record<string, unknown>): Child {
       waiters.add(check);
       check();
     });
-  return { process: proc, acks, waitFor, exited };
+  return { process: proc, acks, lines, waitFor, exited };
 }
 
 export async function kill(child: Child): Promise<void> {
