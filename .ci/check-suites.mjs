@@ -47,6 +47,7 @@ for (const [file, what] of [
   ['secrets.test.ts', 'the Git password kept out of logs, dumps and files'],
   ['local-repository.test.ts', 'repositories registered by path'],
   ['kill-sync-cleanup.test.ts', 'kill -9 during sync and cleanup'],
+  ['background-migrations.test.ts', 'background migrations (batched, resumable)'],
   ['git-slow.test.ts', 'a Git host that holds responses or answers errors'],
 ]) {
   for (const engine of ['pglite', 'postgres']) {

@@ -84,6 +84,7 @@ export const CHANNELS = {
   'catalogs.delete': { request: catalogRefSchema },
   'catalogs.resolve': { request: resolveInCatalogSchema },
   'cache.stats': { request: z.object({ namespace: z.string().optional() }) },
+  'database.backgroundMigrations': { request: z.object({}) },
   /** The demo workspace: made, registered, or left as it is when already there. */
   'demo.create': { request: z.object({ namespace: z.string().optional() }) },
   'cache.setPolicy': { request: setCleanupPolicySchema },
@@ -128,6 +129,7 @@ export interface AnswerOf {
   'catalogs.resolve': CatalogResolution;
   'cache.stats': CacheStatsView;
   'demo.create': { repositories: Record<string, string>; created: string[] };
+  'database.backgroundMigrations': BackgroundMigrationView[];
   'cache.setPolicy': CacheStatsView['policy'];
   'cache.runPolicy': CacheStatsView['lastRuns'];
 }
@@ -150,7 +152,21 @@ export interface CacheStatsView {
   evictedRevisions: number;
   pendingRows: number;
   resourceBytes: number;
+  fileBytes?: number;
+  fileBytesProgress?: number;
   lastRuns: { namespace: string; startedAt: string; finishedAt?: string; revisionsEvicted: number; rowsFreed: number; bytesFreed: number; error?: string }[];
+}
+
+/** A data change done in batches after an upgrade, and how far it is. */
+export interface BackgroundMigrationView {
+  name: string;
+  description: string;
+  status: 'active' | 'finished' | 'failed';
+  rowsDone: number;
+  rowsTotal?: number;
+  percent: number;
+  error?: string;
+  finishedAt?: string;
 }
 
 /** An approval waiting for Git, as the window shows it. */
@@ -169,7 +185,7 @@ export type ServiceEvent =
   /** A long operation's progress: sync (and a registration's first clone) per repository, publish per revision. */
   | { type: 'progress'; operation: 'sync' | 'publish'; subject: string; phase: string; loaded: number; total?: number }
   /** Something that finished in the background (a scheduled sync, a queued approval) and the user should hear of. */
-  | { type: 'notification'; level: 'info' | 'error'; source: 'sync' | 'approval' | 'cleanup'; subject: string; message: string }
+  | { type: 'notification'; level: 'info' | 'error'; source: 'sync' | 'approval' | 'cleanup' | 'migration'; subject: string; message: string }
   | { type: 'repository.status'; repository: Repository }
   | { type: 'revision.changed'; name: string; namespace: string }
   | { type: 'git.reachable'; reachable: boolean };

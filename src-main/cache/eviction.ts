@@ -5,6 +5,7 @@
 // resources, in batches by id inside one partition; the cleanup worker deletes
 // them later. Each run records what it freed.
 import type { Database, Queryable } from '../db/database.ts';
+import { backgroundMigrations } from '../db/background-migrations.ts';
 import type { PackageFiles } from './sync-writer.ts';
 
 export interface CleanupPolicy {
@@ -171,6 +172,10 @@ export interface CacheStats {
   pendingRows: number;
   /** Whole database: the resources table's size on disk. */
   resourceBytes: number;
+  /** Bytes of the files this namespace keeps, once the resource_sizes background migration finished. */
+  fileBytes?: number;
+  /** While it runs: how far it is (0-99). */
+  fileBytesProgress?: number;
   lastRuns: EvictionRun[];
 }
 
@@ -189,8 +194,23 @@ export async function cacheStats(q: Queryable, namespace: string): Promise<Cache
     `SELECT namespace, started_at, finished_at, revisions_evicted, rows_freed, bytes_freed, error FROM cleanup_runs WHERE namespace = $1 ORDER BY started_at DESC LIMIT 5`,
     [namespace],
   );
+  // Reads switch to the sizes once the background migration filled them all in.
+  const sizes = (await backgroundMigrations(q)).find((m) => m.name === 'resource_sizes');
+  const fileBytes =
+    sizes?.status === 'finished'
+      ? Number(
+          (
+            await q.query<{ bytes: string | null }>(
+              `SELECT sum(size_bytes) AS bytes FROM resources
+                WHERE status = 'default' AND repository_id = ANY(ARRAY(SELECT id FROM repositories WHERE namespace = $1 AND status = 'default'))`,
+              [namespace],
+            )
+          ).rows[0]?.bytes ?? 0,
+        )
+      : undefined;
   return {
     namespace,
+    ...(fileBytes !== undefined ? { fileBytes } : sizes ? { fileBytesProgress: sizes.percent } : {}),
     policy: await getPolicy(q, namespace),
     revisions: Number(counts.rows[0]?.revisions ?? 0),
     evictedRevisions: Number(counts.rows[0]?.evicted ?? 0),

@@ -20,6 +20,11 @@ function printStats(s: CacheStats): string {
     `Package revisions:   ${s.revisions} (${s.evictedRevisions} with resources evicted, read back from Git when asked for)\n` +
     `Rows to clean up:    ${s.pendingRows}\n` +
     `Resources on disk:   ${formatBytes(s.resourceBytes)} (all namespaces)\n` +
+    (s.fileBytes !== undefined
+      ? `Files in namespace:  ${formatBytes(s.fileBytes)}\n`
+      : s.fileBytesProgress !== undefined
+        ? `Files in namespace:  being measured by a background migration (${s.fileBytesProgress}%; porchlight db migrations)\n`
+        : '') +
     (s.lastRuns.length ? `\nLast policy runs:\n${formatTable(['STARTED', 'REVISIONS', 'ROWS FREED', 'BYTES FREED', 'ERROR'], s.lastRuns.map(runRow))}` : '\nNo policy run yet.\n')
   );
 }

@@ -8,6 +8,8 @@ import { redactUrl } from '../db/postgres-driver.ts';
 import { resolveDatabaseTarget, resolveDataHome, type DatabaseTarget } from '../db/open-database.ts';
 import { databaseToOpen } from '../service/database-choice.ts';
 import type { CliContext } from './cli-context.ts';
+import type { BackgroundMigrationStatus } from '../db/background-migrations.ts';
+import { formatJson, formatTable } from './printers.ts';
 
 async function targetOf(ctx: CliContext, cmd: Command): Promise<DatabaseTarget> {
   const dataHome = resolveDataHome(ctx.io.env);
@@ -27,6 +29,24 @@ export function addDbCommands(program: Command, ctx: CliContext): void {
       const target = await targetOf(ctx, cmd);
       const r = await backupDatabase(target, file);
       ctx.io.stdout(`backed up ${describe(target)} to ${r.file} (${r.format}, ${formatBytes(r.bytes)})\n`);
+    });
+
+  db.command('migrations')
+    .description('Background migrations: data changes done in batches after an upgrade, with their progress (--run finishes them now).')
+    .option('--run', 'run what is left now, showing progress, instead of waiting for an idle moment in the app', false)
+    .option('-o, --output <format>', 'json, or the default table')
+    .action(async (o: { run: boolean; output?: string }) => {
+      const service = await ctx.open();
+      const show = process.stderr.isTTY ? (s: BackgroundMigrationStatus) => ctx.io.stderr(`\r\x1b[K${s.name}: ${s.percent}% (${s.rowsDone} rows)`) : undefined;
+      const statuses = o.run ? await service.runBackgroundMigrations(show) : await service.backgroundMigrations();
+      if (show && o.run) ctx.io.stderr('\r\x1b[K');
+      if (o.output === 'json') return ctx.io.stdout(formatJson(statuses));
+      ctx.io.stdout(
+        formatTable(
+          ['NAME', 'STATUS', 'PROGRESS', 'ROWS', 'WHAT'],
+          statuses.map((s) => [s.name, s.status, `${s.percent}%`, `${s.rowsDone}${s.rowsTotal !== undefined ? `/${s.rowsTotal}` : ''}`, s.error ? `${s.description} (failed: ${s.error})` : s.description]),
+        ),
+      );
     });
 
   db.command('restore')

@@ -97,6 +97,10 @@ function handlers(service: PorchlightService, emit: Emit, settings: SettingsDoor
     'catalogs.resolve': (r) => service.resolveInCatalog(req('catalogs.resolve', r)),
     'cache.stats': (r) => service.cacheStats(req('cache.stats', r)),
     'demo.create': (r) => service.createDemo(req('demo.create', r)),
+    'database.backgroundMigrations': (r) => {
+      req('database.backgroundMigrations', r);
+      return service.backgroundMigrations();
+    },
     'cache.setPolicy': (r) => service.setCleanupPolicy(req('cache.setPolicy', r)),
     'cache.runPolicy': async (r) => {
       const { namespace } = req('cache.runPolicy', r) as { namespace?: string };

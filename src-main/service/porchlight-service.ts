@@ -45,6 +45,7 @@ import { listQueuedApprovals, setQueuedApproval, type QueuedApproval } from '../
 import { commitIdentity } from './commit-identity.ts';
 import { CleanupWorker, runCleanup, type CleanupResult } from '../cache/cleanup-worker.ts';
 import { releaseOrphanedClaims } from '../cache/orphaned-claims.ts';
+import { BackgroundMigrationRunner, backgroundMigrations, runBackgroundMigrations, type BackgroundMigrationStatus } from '../db/background-migrations.ts';
 import { PgliteUpkeep } from '../cache/pglite-upkeep.ts';
 import {
   findRepository,
@@ -137,6 +138,12 @@ export class PorchlightService {
         else opts.log?.('database upkeep', { done: r.done.map((d) => `${d.action} ${d.table}`), interrupted: r.interrupted });
       },
     });
+    this.migrationRunner = new BackgroundMigrationRunner(opts.db, {
+      onProgress: (s) => {
+        if (s.status === 'finished') this.emit({ type: 'notification', level: 'info', source: 'migration', subject: s.name, message: `background migration finished: ${s.description} (${s.rowsDone} rows)` });
+      },
+      onError: (e) => opts.log?.('background migration failed', { error: e instanceof Error ? e.message : String(e) }),
+    });
     this.cleanupWorker = new CleanupWorker(opts.db, {
       // The upkeep vacuums what the worker deleted, once no read is waiting.
       vacuum: false,
@@ -221,6 +228,7 @@ export class PorchlightService {
     await this.syncManager.start();
     await this.releaseOrphanedClaims();
     this.cleanupWorker.start(CLEANUP_EVERY_MS);
+    this.migrationRunner.start();
     this.upkeep.start();
     // Queued approvals go out by themselves once Git answers.
     this.queueTimer = setInterval(() => void this.drainApprovalQueue().catch(() => {}), APPROVAL_RETRY_MS);
@@ -408,6 +416,18 @@ export class PorchlightService {
    * too), PGlite's upkeep vacuums when the database is idle; a one-shot CLI
    * process has no upkeep and vacuums here.
    */
+  private readonly migrationRunner: BackgroundMigrationRunner;
+
+  /** Background migrations and how far each is (db/background-migrations.ts). */
+  backgroundMigrations(): Promise<BackgroundMigrationStatus[]> {
+    return backgroundMigrations(this.db);
+  }
+
+  /** Runs what is left of them now, to the end (the CLI's `db migrations --run`). */
+  runBackgroundMigrations(onProgress?: (s: BackgroundMigrationStatus) => void): Promise<BackgroundMigrationStatus[]> {
+    return runBackgroundMigrations(this.db, { onProgress });
+  }
+
   private orphansReleased?: Promise<number>;
 
   /** Once per process, before the first cleanup (orphaned-claims.ts). */
@@ -877,6 +897,7 @@ export class PorchlightService {
     this.syncManager.stop();
     await this.cleanupWorker.stop();
     await this.upkeep.stop();
+    await this.migrationRunner.stop();
     await this.reads.flush(this.db).catch(() => {});
     await this.db.close();
   }

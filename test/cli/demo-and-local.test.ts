@@ -43,6 +43,13 @@ describe('porchlight demo', () => {
     expect((await cli('rpkg', 'upgrade', '--discover=upstream')).stdout).toMatch(/deployments\.prod\.web\.v1\s+blueprints\s+v2\n/);
   });
 
+  it('shows background migrations and finishes them on demand', async () => {
+    const run = await cli('db', 'migrations', '--run');
+    expect(run.code).toBe(0);
+    expect(run.stdout).toMatch(/^NAME\s+STATUS\s+PROGRESS\s+ROWS\s+WHAT\nresource_sizes\s+finished\s+100%\s+\d+/);
+    expect((await cli('cache', 'stats')).stdout).toMatch(/Files in namespace:\s+\d/);
+  });
+
   it('clones from a local repository by file:// URL', async () => {
     const bp = path.join(work, 'home', 'demo', 'blueprints.git');
     expect((await cli('rpkg', 'clone', `file://${bp}/network/vpc@network/vpc/v1`, 'edge-net', '--repository=deployments')).stdout).toBe('deployments.edge-net.v1 created\n');

@@ -5,6 +5,8 @@
 //
 //   {mode: 'save', db, home, name}            edits one draft for ever: counter.yaml = "value: N"
 //   {mode: 'migrate', db}                     opens (and so migrates) the database, says "migrated"
+//   {mode: 'background', db, count}           runs the background migrations in batches of `count`,
+//                                             acknowledging each batch's rows done so far
 //   {mode: 'approve', db, home, names, killAfterPush?}
 //                                             approves the proposals in order; with killAfterPush=k
 //                                             it kills itself right after the k-th push, before
@@ -18,10 +20,11 @@
 //                                             a conflict is counted ("conflict") and retried from a fresh read
 import fs from 'node:fs';
 import { openDatabase } from '../../src-main/db/open-database.ts';
+import { runBackgroundMigrations } from '../../src-main/db/background-migrations.ts';
 import { PorchlightService } from '../../src-main/service/porchlight-service.ts';
 
 interface Job {
-  mode: 'save' | 'approve' | 'migrate' | 'sync' | 'cleanup' | 'append';
+  mode: 'save' | 'approve' | 'migrate' | 'sync' | 'cleanup' | 'append' | 'background';
   who?: string;
   count?: number;
   /** append: start at this time (ms since the epoch), so two children run their loops together. */
@@ -42,6 +45,15 @@ if (job.mode === 'migrate') {
   fs.writeSync(1, 'opening\n');
   const db = await openDatabase({ db: job.db });
   fs.writeSync(1, 'migrated\n');
+  await db.close();
+  process.exit(0);
+}
+
+if (job.mode === 'background') {
+  const db = await openDatabase({ db: job.db });
+  fs.writeSync(1, 'ready\n');
+  await runBackgroundMigrations(db, { batchSize: job.count, onProgress: (s) => ack(s.rowsDone) });
+  fs.writeSync(1, 'done\n');
   await db.close();
   process.exit(0);
 }

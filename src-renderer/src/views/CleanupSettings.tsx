@@ -61,6 +61,8 @@ export function CleanupSettings() {
         <dl className="summary" aria-label="Cache statistics">
           <dt>Package revisions</dt><dd>{stats.revisions} ({stats.evictedRevisions} with files evicted)</dd>
           <dt>Files on disk</dt><dd>{formatBytes(stats.resourceBytes)} (all namespaces)</dd>
+          <dt>Files in {namespace}</dt>
+          <dd>{stats.fileBytes !== undefined ? formatBytes(stats.fileBytes) : stats.fileBytesProgress !== undefined ? `being measured (${stats.fileBytesProgress}%)` : 'unknown'}</dd>
           <dt>Rows to clean up</dt><dd>{stats.pendingRows}</dd>
           <dt>Last runs</dt>
           <dd>

@@ -10,6 +10,7 @@ import { call } from '../api.ts';
 import { useStore } from '../store.ts';
 import { describeSchedule, ScheduleDialog } from './RepositoriesView.tsx';
 import { CleanupSettings } from './CleanupSettings.tsx';
+import { BackgroundMigrations } from './BackgroundMigrations.tsx';
 
 export function SettingsView() {
   const [info, setInfo] = useState<ServiceInfo>();
@@ -86,6 +87,7 @@ export function SettingsView() {
       </table>
       {scheduling && <ScheduleDialog repository={scheduling} onClose={() => setScheduling(undefined)} />}
       <CleanupSettings />
+      <BackgroundMigrations />
     </section>
   );
 }
