@@ -29,6 +29,12 @@ const CROSS_PARTITION: { pattern: RegExp; reason: string }[] = [
   { pattern: /ORDER BY pr\.namespace, pr\.name/, reason: 'rpkg get without a name: a listing of every repository' },
   { pattern: /FROM package_revisions WHERE status = 'pending_destruction'|status <> 'default'[^]*LIMIT|EXISTS \(SELECT 1 FROM (package_revisions|resources) WHERE status/, reason: "the cleanup worker's cheap question whether any partition has work (partial status indexes)" },
   { pattern: /count\(\*\) FILTER \(WHERE resources_evicted\)/, reason: 'cache stats count a whole namespace' },
+  { pattern: /sum\(size_bytes\) AS bytes FROM resources/, reason: "cache stats sum a whole namespace's file sizes" },
+  {
+    pattern: /SET status = 'pending_destruction', claimed_at = NULL WHERE status = 'processing'$/,
+    reason: "PGlite's one look per process for claims a killed process left, which can be in any partition (partial status indexes)",
+  },
+  { pattern: /FROM resources WHERE size_bytes IS NULL|min\(repository_id\) AS id FROM resources/, reason: 'a background migration estimating its work and moving to the next repository' },
 ];
 
 function recording(db: Database, log: Statement[], operation: () => string): Database {
