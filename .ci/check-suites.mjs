@@ -31,6 +31,7 @@ const required = [
   { what: 'native git commits while publishing 50 revisions', match: (t) => t.file.endsWith('local-concurrency.test.ts') },
   { what: 'the demo walkthrough in Chromium', match: (t) => t.file.endsWith('demo-walkthrough.test.ts') },
   { what: 'porchlight demo and repo register by path', match: (t) => t.file.endsWith('demo-and-local.test.ts') },
+  { what: 'the credentials key in the OS keyring', match: (t) => t.file.endsWith('credential-key.test.ts') && t.name.includes('OS keyring') },
   { what: 'two processes on one PostgreSQL', match: (t) => t.file.endsWith('two-processes.test.ts') && /postgres/.test(t.name) },
 ];
 // The cache at scale: each on both engines.

@@ -2,12 +2,13 @@
 // sandbox, no Node in the page, a strict CSP, no navigation away, no new
 // windows, no permissions), the renderer served from the app's own protocol,
 // and the service on a worker thread so the window never waits on PGlite.
-import { app, BrowserWindow, dialog, ipcMain, net, protocol, session } from 'electron';
+import { app, BrowserWindow, dialog, ipcMain, net, protocol, safeStorage, session } from 'electron';
 import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { resolveDataHome } from '../db/open-database.ts';
 import { startServiceHost } from '../host/service-host.ts';
 import { installFolderPicker, installRelay } from '../ipc/electron-relay.ts';
+import { safeStorageCredentialKey } from './safe-storage-key.ts';
 
 const HERE = path.dirname(fileURLToPath(import.meta.url));
 const SCHEME = 'porchlight';
@@ -30,8 +31,9 @@ async function main(): Promise<void> {
   });
   session.defaultSession.setPermissionRequestHandler((_wc, _permission, done) => done(false));
 
+  const dataHome = resolveDataHome(process.env);
   const host = await startServiceHost(
-    { dataHome: resolveDataHome(process.env), db: process.env.PORCHLIGHT_DB || undefined, env: { ...process.env }, backgroundSync: true },
+    { dataHome, db: process.env.PORCHLIGHT_DB || undefined, env: { ...process.env }, backgroundSync: true, credentialKey: safeStorageCredentialKey(safeStorage, dataHome, process.env) },
     path.join(HERE, 'service-worker.js'),
   );
   installRelay(ipcMain, host, { trustedOrigin: ORIGIN, windows: () => BrowserWindow.getAllWindows() });

@@ -8,6 +8,7 @@ import type { ServiceEvent } from '../../src-shared/contract.ts';
 import { databaseSettings, databaseToOpen } from '../service/database-choice.ts';
 import { PorchlightService } from '../service/porchlight-service.ts';
 import { createDispatcher, errorShape } from '../ipc/dispatch.ts';
+import { useInjectedCredentialKey } from '../service/credential-key.ts';
 
 export interface ServiceWorkerData {
   dataHome: string;
@@ -15,11 +16,14 @@ export interface ServiceWorkerData {
   env: Record<string, string | undefined>;
   /** Start background syncs (long-lived front doors); tests turn it off. */
   backgroundSync: boolean;
+  /** The desktop app: the credentials key its main thread unsealed with safeStorage (credential-key.ts). */
+  credentialKey?: Uint8Array;
 }
 
 async function main(): Promise<void> {
   const data = workerData as ServiceWorkerData;
   const port = parentPort!;
+  useInjectedCredentialKey(data.credentialKey);
   try {
     const opened = await databaseToOpen(data.dataHome, data.db, data.env);
     const db = await openDatabase({ db: opened.db, env: data.env, dataHome: data.dataHome });

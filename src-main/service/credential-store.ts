@@ -1,15 +1,14 @@
 // Git credentials, kept apart from the database (which holds only the
 // secret's name, as Porch's Repository holds a secretRef), and never written
-// in plain text: each entry is sealed with AES-256-GCM under a random key in a
-// separate file. Both files are readable by this user only. The key on disk
-// keeps secrets out of backups, greps and screen shares, not from someone who
-// can read the user's files; the desktop app's next step is to keep the key in
-// the OS keychain (Electron's safeStorage).
+// in plain text: each entry is sealed with AES-256-GCM under a random key. The
+// key lives where credential-key.ts says: with the desktop app's safeStorage,
+// in the OS keyring, or in a file readable by this user only.
 import { createCipheriv, createDecipheriv, randomBytes } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import { PorchlightError } from '../../src-shared/errors.ts';
 import type { BasicAuth } from '../git/credentials.ts';
+import { credentialKeyVault, writePrivate, type KeyVault } from './credential-key.ts';
 
 interface Sealed {
   iv: string;
@@ -19,37 +18,29 @@ interface Sealed {
 
 type Stored = { version: 2; entries: Record<string, Sealed> };
 
-function writePrivate(file: string, content: string | Buffer): void {
-  fs.mkdirSync(path.dirname(file), { recursive: true, mode: 0o700 });
-  // Write a private temp file and rename it over the old one: never a moment
-  // where the file is readable by others, or half written.
-  const tmp = `${file}.${process.pid}.tmp`;
-  fs.writeFileSync(tmp, content, { mode: 0o600 });
-  fs.renameSync(tmp, file);
-}
-
 export class CredentialStore {
   private readonly keyFile: string;
+  private vault?: Promise<KeyVault>;
 
   constructor(private readonly file: string) {
     this.keyFile = file.replace(/\.json$/, '') + '.key';
   }
 
-  private key(create: boolean): Buffer | undefined {
-    try {
-      const key = fs.readFileSync(this.keyFile);
-      if (key.length !== 32) throw new PorchlightError('INTERNAL', `${this.keyFile} is not a credentials key (expected 32 bytes); move it away to start over, and register the repositories' credentials again`);
-      return key;
-    } catch (e) {
-      if ((e as NodeJS.ErrnoException).code !== 'ENOENT') throw e;
-      if (!create) return undefined;
-      const key = randomBytes(32);
-      writePrivate(this.keyFile, key);
+  private async key(create: boolean): Promise<Buffer | undefined> {
+    this.vault ??= credentialKeyVault(this.keyFile);
+    const vault = await this.vault;
+    const key = await vault.load();
+    if (key) {
+      if (key.length !== 32) throw new PorchlightError('INTERNAL', `the credentials key in ${vault.where} is not one (expected 32 bytes); remove it to start over, and register the repositories' credentials again`);
       return key;
     }
+    if (!create) return undefined;
+    const fresh = randomBytes(32);
+    await vault.save(fresh);
+    return fresh;
   }
 
-  private read(): Record<string, BasicAuth> {
+  private async read(): Promise<Record<string, BasicAuth>> {
     let raw: unknown;
     try {
       raw = JSON.parse(fs.readFileSync(this.file, 'utf8'));
@@ -60,8 +51,14 @@ export class CredentialStore {
     const stored = raw as Partial<Stored>;
     // Version 1 kept entries in the clear; they are read once and sealed on the next write.
     if (stored.version !== 2) return raw as Record<string, BasicAuth>;
-    const key = this.key(false);
-    if (!key) throw new PorchlightError('INTERNAL', `the credentials key ${this.keyFile} is missing, so the stored credentials cannot be read; register the repositories' credentials again`);
+    const key = await this.key(false);
+    if (!key && fs.existsSync(`${this.keyFile}.safe`)) {
+      throw new PorchlightError(
+        'FAILED_PRECONDITION',
+        `the stored Git credentials are sealed with the desktop app's keychain (Electron safeStorage, ${this.keyFile}.safe), which a command line cannot open; do this in the app, or start the app once with PORCHLIGHT_KEYRING=off to keep the key in a file the CLI can read`,
+      );
+    }
+    if (!key) throw new PorchlightError('INTERNAL', `the credentials key (${(await this.vault!).where}) is missing, so the stored credentials cannot be read; register the repositories' credentials again`);
     return Object.fromEntries(
       Object.entries(stored.entries ?? {}).map(([name, s]) => {
         const decipher = createDecipheriv('aes-256-gcm', key, Buffer.from(s.iv, 'base64'));
@@ -72,8 +69,8 @@ export class CredentialStore {
     );
   }
 
-  private write(secrets: Record<string, BasicAuth>): void {
-    const key = this.key(true)!;
+  private async write(secrets: Record<string, BasicAuth>): Promise<void> {
+    const key = (await this.key(true))!;
     const entries: Record<string, Sealed> = {};
     for (const [name, auth] of Object.entries(secrets)) {
       const iv = randomBytes(12);
@@ -85,17 +82,17 @@ export class CredentialStore {
   }
 
   async get(name: string | undefined): Promise<BasicAuth | undefined> {
-    return name ? this.read()[name] : undefined;
+    return name ? (await this.read())[name] : undefined;
   }
 
   async set(name: string, auth: BasicAuth): Promise<void> {
-    this.write({ ...this.read(), [name]: auth });
+    await this.write({ ...(await this.read()), [name]: auth });
   }
 
   async delete(name: string): Promise<void> {
-    const secrets = this.read();
+    const secrets = await this.read();
     if (!(name in secrets)) return;
     delete secrets[name];
-    this.write(secrets);
+    await this.write(secrets);
   }
 }

@@ -111,7 +111,15 @@ describe('browser mode HTTP door', () => {
       const req = http.request({ host: '127.0.0.1', port: server.port, path: '/api/call', method: 'POST', headers: { 'Content-Type': 'application/json', ...headers } }, (res) => {
         let data = '';
         res.on('data', (c) => (data += c));
-        res.on('end', () => resolve({ status: res.statusCode!, json: JSON.parse(data) }));
+        // A server that stops reading a body it refuses may cut the answer short too.
+        res.on('error', reject);
+        res.on('end', () => {
+          try {
+            resolve({ status: res.statusCode!, json: JSON.parse(data) });
+          } catch (e) {
+            reject(e);
+          }
+        });
       });
       req.on('error', reject);
       req.end(body);
