@@ -40,5 +40,7 @@ $$;
 CREATE TRIGGER resources_size_bytes BEFORE INSERT OR UPDATE OF content ON resources
   FOR EACH ROW EXECUTE FUNCTION resources_size_bytes();
 
-INSERT INTO background_migrations (name, description)
-  VALUES ('resource_sizes', 'the size of every cached file, for the cache statistics');
+-- A database with no files yet (a new one) has nothing to fill in.
+INSERT INTO background_migrations (name, description, status, rows_total, finished_at)
+  SELECT 'resource_sizes', 'the size of every cached file, for the cache statistics', s.status, 0, CASE WHEN s.status = 'finished' THEN now() END
+    FROM (SELECT CASE WHEN EXISTS (SELECT 1 FROM resources) THEN 'active' ELSE 'finished' END AS status) s;

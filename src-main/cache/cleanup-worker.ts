@@ -19,8 +19,18 @@
 // back after reclaimAfterMs. A batch that cannot be deleted is set 'error'
 // with the reason, and stays there (never retried in a loop); reads see only
 // 'default' rows, so none of these states is ever visible.
+//
+// PGlite deletes directly (deleteDirect): its directory is locked to one
+// process and runs are serialised in it, so there is no other worker to claim
+// rows against, and each claim was a second transaction writing every row
+// (an unregistered repository's revisions are not even marked first). PGlite
+// also runs each statement on this thread, so the worker steps aside between
+// transactions (stepAside) and keeps each one short: a window's read waits for
+// at most one of them. A cleanup of 10,000 revisions at 100,000 went from
+// 33,000 to 55,000 rows/s, and the reads meanwhile from 30 to 8 ms at p99.
 import fs from 'node:fs';
 import type { Database, Queryable } from '../db/database.ts';
+import { sqlState } from '../db/errors.ts';
 
 export type CleanupTable = 'repositories' | 'package_revisions' | 'resources';
 
@@ -77,8 +87,12 @@ export interface CleanupOptions {
 }
 
 export const DEFAULT_BATCH_SIZE = 500;
-/** On PGlite, what one delete batch may hold the only connection for, and the smallest batch. */
-const BATCH_TARGET_MS = 7;
+/**
+ * On PGlite, what one batch may hold the only connection (and the thread) for,
+ * and the smallest batch. A read that arrives meanwhile waits for it and then
+ * takes 2-4 ms itself: 4 ms keeps that under 10 ms.
+ */
+const BATCH_TARGET_MS = 4;
 const MIN_ADAPTIVE_BATCH = 5;
 export const DEFAULT_RECLAIM_AFTER_MS = 10 * 60_000;
 
@@ -100,23 +114,61 @@ const MAX_REASON = 1000;
 // A claim older than reclaimAfterMs (in seconds, always parameter $1): its
 // worker died between claim and delete. The clock is the database's, the one
 // every worker on a shared PostgreSQL agrees on.
-const STALE_CLAIM = `(claimed_at IS NULL OR claimed_at < now() - make_interval(secs => $1))`;
+const staleClaim = (seconds: string) => `(claimed_at IS NULL OR claimed_at < now() - make_interval(secs => ${seconds}))`;
+const STALE_CLAIM = staleClaim('$1');
 
 /**
- * Is there anything to clean up? One statement, an existence check per table
- * (GitLab's `SELECT 1 ... LIMIT 1`), each answered from the partial status
- * indexes, which hold only rows that are not 'default'. 'error' rows are not
- * work: they wait for a person.
+ * Is there anything to clean up? An existence check per table (GitLab's
+ * `SELECT 1 ... LIMIT 1`), answered from the partial status indexes, which
+ * hold only rows that are not 'default'. 'error' rows are not work: they wait
+ * for a person. One table per statement, the small repositories table first:
+ * an unregistered repository answers without planning the 16 partitions of
+ * the others, and on PGlite a read may go between two (a single statement
+ * over all three tables held it for 13-35 ms).
  */
 export async function hasCleanupWork(q: Queryable, opts: Pick<CleanupOptions, 'reclaimAfterMs'> = {}): Promise<boolean> {
-  const exists = (table: CleanupTable) =>
-    `EXISTS (SELECT 1 FROM ${table} WHERE status = 'pending_destruction')
-     OR EXISTS (SELECT 1 FROM ${table} WHERE status = 'processing' AND ${STALE_CLAIM})`;
-  const res = await q.query<{ work: boolean }>(
-    `SELECT ${exists('repositories')} OR ${exists('package_revisions')} OR ${exists('resources')} AS work`,
-    [reclaimSeconds(opts)],
+  for (const table of ['repositories', 'package_revisions', 'resources'] as const) {
+    if (await workIn(q, table, reclaimSeconds(opts))) return true;
+    await stepAside(q);
+  }
+  return false;
+}
+
+async function workIn(q: Queryable, table: CleanupTable, reclaimS: number): Promise<boolean> {
+  const rows = await acrossPartitions<{ work: boolean }>(
+    q,
+    `work_${table}`,
+    (seconds) => `SELECT EXISTS (SELECT 1 FROM ${table} WHERE status IN ('pending_destruction', 'processing')
+                    AND (status = 'pending_destruction' OR ${staleClaim(seconds)})) AS work`,
+    reclaimS,
   );
-  return res.rows[0]?.work === true;
+  return rows[0]?.work === true;
+}
+
+/**
+ * The worker's statements over every partition of a table. PGlite plans
+ * every statement it is sent, and planning one over 16 partitions costs 5 to
+ * 50 ms there (it asks the file system for the size of every partition and of
+ * each of their indexes), where running it costs 0.5 ms. So on PGlite each is
+ * prepared once per connection and run with EXECUTE, which keeps the plan.
+ * PGlite's EXECUTE cannot bind parameters, so the one value, the reclaim time
+ * (seconds, a number from the options), is written into the statement and
+ * its name; `sql` gets the expression to use for it.
+ */
+async function acrossPartitions<Row>(q: Queryable, key: string, sql: (seconds: string) => string, seconds: number): Promise<Row[]> {
+  if ((q as Partial<Database>).kind !== 'pglite' || !Number.isFinite(seconds)) return (await q.query<Row>(sql('$1'), [seconds])).rows;
+  const name = `porchlight_cleanup_${key}_${String(seconds).replace(/\W/g, '_')}`;
+  try {
+    return (await q.query<Row>(`EXECUTE ${name}`)).rows;
+  } catch (e) {
+    if (sqlState(e) !== '26000') throw e; // not prepared yet on this connection
+  }
+  try {
+    await q.query(`PREPARE ${name} AS ${sql(`${seconds}::float8`)}`);
+  } catch (e) {
+    if (sqlState(e) !== '42P05') throw e; // prepared meanwhile
+  }
+  return (await q.query<Row>(`EXECUTE ${name}`)).rows;
 }
 
 /**
@@ -158,6 +210,8 @@ interface Run {
   /** Rows claimed and deleted at a time: batchSize, or sized by time on PGlite (see BatchSizer). */
   deletes: BatchSizer;
   adaptive: boolean;
+  /** PGlite: rows are deleted without a claim (deleteDirect). */
+  direct: boolean;
   /** Repositories whose rows this run deleted: their partitions are the ones to VACUUM. */
   touched: Set<number>;
   reclaimS: number;
@@ -177,8 +231,9 @@ async function cleanup(db: Database, opts: CleanupOptions, checkFirst: boolean):
     vacuumed: false,
     stopped: false,
   };
-  const adaptive = db.kind === 'pglite' && opts.batchSize === undefined;
-  const run: Run = { db, opts, batchSize, deletes: new BatchSizer(batchSize, adaptive), adaptive, touched: new Set(), reclaimS: reclaimSeconds(opts), result };
+  const direct = db.kind === 'pglite';
+  const adaptive = direct && opts.batchSize === undefined;
+  const run: Run = { db, opts, batchSize, deletes: new BatchSizer(batchSize, adaptive, direct), adaptive, direct, touched: new Set(), reclaimS: reclaimSeconds(opts), result };
   // Called after every sync and delete: most of the time there is nothing to do,
   // and one cheap statement says so.
   if (checkFirst && !(await hasCleanupWork(db, opts))) return result;
@@ -187,6 +242,7 @@ async function cleanup(db: Database, opts: CleanupOptions, checkFirst: boolean):
   for (const table of ['package_revisions', 'resources'] as const) {
     for (const repositoryId of await repositoriesWithWork(run, table)) {
       await releaseStaleClaims(run, table, repositoryId);
+      await stepAside(db);
       await deleteClaimedBatches(run, table, repositoryId);
     }
   }
@@ -241,11 +297,52 @@ async function deleteClaimedBatches(run: Run, table: 'package_revisions' | 'reso
   await run.deletes.loop(
     () => !aborted(run),
     async (size) => {
+      if (run.direct) {
+        const pending = `SELECT id FROM ${table} WHERE repository_id = $1 AND status = 'pending_destruction' LIMIT $2`;
+        return (await deleteDirect(run, table, repositoryId, also, pending, [repositoryId, size])).length;
+      }
       const ids = await claim(run, table, repositoryId, also, size);
       if (ids.length > 0) await deleteClaimed(run, table, repositoryId, ids);
       return ids.length;
     },
   );
+}
+
+/**
+ * PGlite: picks rows (`pick`, its first parameter the repository) and deletes
+ * them in one transaction, never setting them 'processing'. Nothing else can
+ * take them (see the top of the file); a claim cost a transaction and a write
+ * of every row, and a status update fires the latest-flag trigger. A batch
+ * that fails is claimed and deleted the two-step way instead, which sets the
+ * rows it cannot delete to 'error' with the reason. Returns the ids picked.
+ */
+async function deleteDirect(
+  run: Run,
+  table: 'package_revisions' | 'resources',
+  repositoryId: number,
+  also: ((tx: Queryable) => Promise<void>) | undefined,
+  pick: string,
+  params: unknown[],
+): Promise<number[]> {
+  let ids: number[] = [];
+  try {
+    const counts = await run.db.transaction(async (tx) => {
+      await customPlansOnly(tx);
+      await also?.(tx);
+      ids = (await tx.query<{ id: number }>(pick, params)).rows.map((r) => r.id);
+      if (ids.length > 0) run.opts.onBatch?.({ table, repositoryId, ids });
+      return ids.length > 0 ? deleteRows(tx, table, repositoryId, ids) : undefined;
+    });
+    if (counts) count(run, repositoryId, counts);
+  } catch (e) {
+    if (e instanceof LostClaim || ids.length === 0) throw e;
+    const res = await run.db.query<{ id: number }>(
+      `UPDATE ${table} SET status = 'processing', claimed_at = now() WHERE repository_id = $1 AND id = ANY($2::bigint[]) RETURNING id`,
+      [repositoryId, ids],
+    );
+    if (res.rows.length > 0) await deleteClaimed(run, table, repositoryId, res.rows.map((r) => r.id));
+  }
+  return ids;
 }
 
 /**
@@ -264,6 +361,8 @@ class BatchSizer {
   constructor(
     private readonly max: number,
     private readonly adaptive: boolean,
+    /** PGlite: step aside between steps, whatever their size. */
+    private readonly yields: boolean,
   ) {
     this.size = adaptive ? MIN_ADAPTIVE_BATCH : max;
   }
@@ -284,37 +383,63 @@ class BatchSizer {
   }
 
   private async after(done: number, ms: number): Promise<void> {
-    if (!this.adaptive) return;
-    const next = Math.round((Math.max(done, 1) * BATCH_TARGET_MS) / Math.max(ms, 1));
-    this.size = Math.min(this.max, Math.max(MIN_ADAPTIVE_BATCH, next));
-    await new Promise<void>((resolve) => setImmediate(resolve));
+    if (this.adaptive) {
+      const next = Math.round((Math.max(done, 1) * BATCH_TARGET_MS) / Math.max(ms, 1));
+      this.size = Math.min(this.max, Math.max(MIN_ADAPTIVE_BATCH, next));
+    }
+    if (this.yields) await new Promise<void>((resolve) => setImmediate(resolve));
   }
 }
 
+/**
+ * PGlite: the statements the deletes set off (the triggers of 001, the
+ * foreign keys' cascades) keep their plans, and at their sixth run PostgreSQL
+ * plans each once more for any repository, over all 16 partitions: 20-50 ms
+ * in one statement on PGlite, once per statement and process. Planning for
+ * the one partition at hand every time costs a fraction of a millisecond.
+ */
+async function customPlansOnly(tx: Queryable): Promise<void> {
+  await tx.exec('SET LOCAL plan_cache_mode = force_custom_plan');
+}
+
+/**
+ * PGlite runs a statement synchronously on this thread, and a chain of them
+ * only ever awaits promises that are already settled: no timer, so no
+ * window's read, runs until the chain ends. One turn of the event loop here
+ * lets whatever fell due meanwhile go first.
+ */
+async function stepAside(q: Queryable): Promise<void> {
+  if ((q as Partial<Database>).kind === 'pglite') await new Promise<void>((resolve) => setImmediate(resolve));
+}
+
 async function deleteClaimed(run: Run, table: 'package_revisions' | 'resources', repositoryId: number, ids: number[]): Promise<void> {
-  run.touched.add(repositoryId);
   try {
-    const counts = await run.db.transaction(async (tx) => {
-      if (table === 'resources') {
-        const res = await tx.query(`DELETE FROM resources WHERE repository_id = $1 AND id = ANY($2::bigint[]) AND status = 'processing'`, [repositoryId, ids]);
-        return { revisions: 0, resources: res.affectedRows };
-      }
-      // The statement trigger of 001 would delete these resources with their
-      // revisions anyway; deleting them first, through the same index, is what
-      // lets the result (and the VACUUM threshold) count them.
-      const resources = await tx.query(`DELETE FROM resources WHERE repository_id = $1 AND package_revision_id = ANY($2::bigint[])`, [repositoryId, ids]);
-      const revisions = await tx.query(
-        `DELETE FROM package_revisions WHERE repository_id = $1 AND id = ANY($2::bigint[]) AND status = 'processing'`,
-        [repositoryId, ids],
-      );
-      return { revisions: revisions.affectedRows, resources: resources.affectedRows };
-    });
-    run.result.revisionsDeleted += counts.revisions;
-    run.result.resourcesDeleted += counts.resources;
-    run.result.rowsDeleted += counts.revisions + counts.resources;
+    count(run, repositoryId, await run.db.transaction((tx) => deleteRows(tx, table, repositoryId, ids, 'processing')));
   } catch (e) {
     await markError(run, table, repositoryId, ids, reasonOf(e));
   }
+}
+
+/** Deletes rows of `table` by id (those still in `status`, when given), and the resources of revisions. */
+async function deleteRows(tx: Queryable, table: 'package_revisions' | 'resources', repositoryId: number, ids: number[], status?: 'processing') {
+  const only = status ? ` AND status = '${status}'` : '';
+  if (table === 'resources') {
+    const res = await tx.query(`DELETE FROM resources WHERE repository_id = $1 AND id = ANY($2::bigint[])${only}`, [repositoryId, ids]);
+    return { revisions: 0, resources: res.affectedRows };
+  }
+  // The statement trigger of 001 would delete these resources with their
+  // revisions anyway; deleting them first, through the same index, is what
+  // lets the result (and the VACUUM threshold) count them.
+  const resources = await tx.query(`DELETE FROM resources WHERE repository_id = $1 AND package_revision_id = ANY($2::bigint[])`, [repositoryId, ids]);
+  const revisions = await tx.query(`DELETE FROM package_revisions WHERE repository_id = $1 AND id = ANY($2::bigint[])${only}`, [repositoryId, ids]);
+  return { revisions: revisions.affectedRows, resources: resources.affectedRows };
+}
+
+function count(run: Run, repositoryId: number, counts: { revisions: number; resources: number }): void {
+  run.touched.add(repositoryId);
+  run.result.revisionsDeleted += counts.revisions;
+  run.result.resourcesDeleted += counts.resources;
+  run.result.rowsDeleted += counts.revisions + counts.resources;
 }
 
 /**
@@ -355,32 +480,44 @@ async function destroyRepositories(run: Run): Promise<void> {
     });
     if (claimed === undefined) return;
     run.opts.onBatch?.({ table: 'repositories', repositoryId: claimed, ids: [claimed] });
+    await stepAside(run.db);
     await destroyRepository(run, claimed);
+    await stepAside(run.db);
   }
 }
 
 async function destroyRepository(run: Run, id: number): Promise<void> {
   run.touched.add(id);
   // Every batch renews the repository's claim; if another worker took it back
-  // meanwhile (we were presumed dead), stop touching it.
+  // meanwhile (we were presumed dead), stop touching it. On PGlite there is
+  // no other worker, and a renewal a tenth of reclaimAfterMs apart is enough.
   let ours = true;
+  let renewedAt = Number.NEGATIVE_INFINITY;
   const heartbeat = async (tx: Queryable) => {
+    if (run.direct && performance.now() - renewedAt < run.reclaimS * 100) return;
     const res = await tx.query(`UPDATE repositories SET claimed_at = now() WHERE id = $1 AND status = 'processing'`, [id]);
     if (res.affectedRows === 0) ours = false;
+    renewedAt = performance.now();
+  };
+  const stillOurs = async (tx: Queryable) => {
+    await heartbeat(tx);
+    if (!ours) throw new LostClaim();
   };
 
   const errorsBefore = run.result.errors.length;
   try {
-    // 1. Mark its revisions, still 'default', in batches.
-    await markRevisionsOf(run, id, heartbeat, () => ours);
-    // 2. Delete them in claimed batches, like any pending revision (with those
-    //    a crashed worker left 'processing').
-    if (ours && !aborted(run)) {
-      await releaseStaleClaims(run, 'package_revisions', id);
-      await deleteClaimedBatches(run, 'package_revisions', id, async (tx) => {
-        await heartbeat(tx);
-        if (!ours) throw new LostClaim();
-      });
+    if (run.direct) {
+      // 1 and 2 at once on PGlite (see deleteRevisionsOf).
+      await deleteRevisionsOf(run, id, stillOurs);
+    } else {
+      // 1. Mark its revisions, still 'default', in batches.
+      await markRevisionsOf(run, id, heartbeat, () => ours);
+      // 2. Delete them in claimed batches, like any pending revision (with those
+      //    a crashed worker left 'processing').
+      if (ours && !aborted(run)) {
+        await releaseStaleClaims(run, 'package_revisions', id);
+        await deleteClaimedBatches(run, 'package_revisions', id, stillOurs);
+      }
     }
   } catch (e) {
     if (!(e instanceof LostClaim)) {
@@ -422,10 +559,11 @@ async function destroyRepository(run: Run, id: number): Promise<void> {
   // 4. Packages in batches too (each one's foreign key probes package_revisions,
   //    by now empty for this repository), then the row itself.
   try {
-    await new BatchSizer(run.batchSize, run.adaptive).loop(
+    await new BatchSizer(run.batchSize, run.adaptive, run.direct).loop(
       () => true,
       async (size) => {
         const res = await run.db.transaction(async (tx) => {
+          if (run.direct) await customPlansOnly(tx);
           await heartbeat(tx);
           return tx.query(
             `DELETE FROM packages WHERE repository_id = $1 AND id IN (SELECT id FROM packages WHERE repository_id = $1 ORDER BY id LIMIT $2)`,
@@ -437,6 +575,9 @@ async function destroyRepository(run: Run, id: number): Promise<void> {
         return res.affectedRows;
       },
     );
+    // Its foreign keys cascade into every table that names it (5-13 ms the
+    // first time in a process, on PGlite): a read that fell due goes first.
+    await stepAside(run.db);
     const res = await run.db.query(`DELETE FROM repositories WHERE id = $1 AND status = 'processing'`, [id]);
     run.result.repositoriesDeleted += res.affectedRows;
     run.result.rowsDeleted += res.affectedRows;
@@ -453,7 +594,7 @@ async function destroyRepository(run: Run, id: number): Promise<void> {
  */
 async function markRevisionsOf(run: Run, id: number, heartbeat: (tx: Queryable) => Promise<void>, ours: () => boolean): Promise<void> {
   let after = 0;
-  await new BatchSizer(run.batchSize, run.adaptive).loop(
+  await new BatchSizer(run.batchSize, run.adaptive, run.direct).loop(
     () => ours() && !aborted(run),
     async (size) => {
       const marked = await run.db.transaction(async (tx) => {
@@ -475,6 +616,25 @@ async function markRevisionsOf(run: Run, id: number, heartbeat: (tx: Queryable) 
   );
 }
 
+/**
+ * PGlite, steps 1 and 2 of an unregistered repository at once: its revisions,
+ * whatever their status, deleted in batches walking the primary key
+ * (repository_id, id). Marking them first wrote every row once more, and
+ * fired the latest-flag trigger, only to tell other workers about them.
+ */
+async function deleteRevisionsOf(run: Run, id: number, also: (tx: Queryable) => Promise<void>): Promise<void> {
+  let after = 0;
+  await run.deletes.loop(
+    () => !aborted(run),
+    async (size) => {
+      const pick = `SELECT id FROM package_revisions WHERE repository_id = $1 AND id > $2 ORDER BY id LIMIT $3`;
+      const ids = await deleteDirect(run, 'package_revisions', id, also, pick, [id, after, size]);
+      after = ids.reduce((max, x) => Math.max(max, x), after);
+      return ids.length;
+    },
+  );
+}
+
 // ---- helpers -----------------------------------------------------------------
 
 /**
@@ -490,16 +650,26 @@ async function markRevisionsOf(run: Run, id: number, heartbeat: (tx: Queryable) 
  */
 async function repositoriesWithWork(run: Run, table: 'package_revisions' | 'resources'): Promise<number[]> {
   if (aborted(run)) return [];
+  await stepAside(run.db);
   const only = run.opts.repositoryId;
-  const res = await run.db.query<{ id: number }>(
+  // Most runs (an unregister, an idle tick) find nothing here: the existence
+  // check is a far smaller plan to make the first time (5 ms against 15 on PGlite).
+  if (only === undefined) {
+    if (!(await workIn(run.db, table, run.reclaimS))) return [];
+    await stepAside(run.db);
+  }
+  const sql = (seconds: string) =>
     `SELECT r.id FROM repositories r
       WHERE r.status NOT IN ('pending_destruction', 'processing') ${only === undefined ? '' : 'AND r.id = $2'}
         AND (EXISTS (SELECT 1 FROM ${table} WHERE status = 'pending_destruction' AND repository_id = r.id)
-          OR EXISTS (SELECT 1 FROM ${table} WHERE status = 'processing' AND repository_id = r.id AND ${STALE_CLAIM}))
-      ORDER BY r.id`,
-    only === undefined ? [run.reclaimS] : [run.reclaimS, only],
-  );
-  return res.rows.map((r) => r.id);
+          OR EXISTS (SELECT 1 FROM ${table} WHERE status = 'processing' AND repository_id = r.id AND ${staleClaim(seconds)}))
+      ORDER BY r.id`;
+  // One repository's (after its sync) names its id: planned each time, as a parameter.
+  const rows =
+    only === undefined
+      ? await acrossPartitions<{ id: number }>(run.db, `repositories_with_${table}`, sql, run.reclaimS)
+      : (await run.db.query<{ id: number }>(sql('$1'), [run.reclaimS, only])).rows;
+  return rows.map((r) => Number(r.id));
 }
 
 /** Partition numbers with dead rows not yet vacuumed, per database (they add up across runs). */

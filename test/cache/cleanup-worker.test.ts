@@ -174,7 +174,8 @@ describe.each(testEngines())('cleanup worker on $kind', (engine) => {
       expect(result.revisionsDeleted).toBe(23);
       const log = await db.query<{ kind: string; n: number }>(`SELECT kind, n FROM cleanup_statements`);
       const sizes = (kind: string) => log.rows.filter((r) => r.kind === kind).map((r) => r.n);
-      expect(sizes('claim')).toEqual([5, 5, 5, 5, 3]);
+      // PGlite deletes without claiming: no other worker can take the rows.
+      expect(sizes('claim')).toEqual(engine.kind === 'pglite' ? [] : [5, 5, 5, 5, 3]);
       expect(sizes('delete')).toEqual([5, 5, 5, 5, 3]);
     } finally {
       await db.exec(`
@@ -194,7 +195,7 @@ describe.each(testEngines())('cleanup worker on $kind', (engine) => {
       CREATE TRIGGER refuse_revision_delete BEFORE DELETE ON package_revisions
         FOR EACH ROW WHEN (OLD.workspace = 'v2' AND OLD.namespace = 'cleanup') EXECUTE FUNCTION refuse_delete();
       CREATE TRIGGER refuse_resource_delete BEFORE DELETE ON resources
-        FOR EACH ROW WHEN (OLD.path = 'f2.yaml' AND OLD.status = 'processing') EXECUTE FUNCTION refuse_delete();
+        FOR EACH ROW WHEN (OLD.path = 'f2.yaml' AND OLD.status <> 'default') EXECUTE FUNCTION refuse_delete();
     `);
     try {
       await markRevisionsForDestruction(db, repo, ids.slice(0, 3));
@@ -260,7 +261,7 @@ describe.each(testEngines())('cleanup worker on $kind', (engine) => {
     expect(await hasCleanupWork(db)).toBe(false);
   });
 
-  it('sets an unregistered repository to error when its revisions cannot even be marked', async () => {
+  it.runIf(engine.kind === 'postgres')('sets an unregistered repository to error when its revisions cannot even be marked', async () => {
     const repo = await seedRepository({ packages: 1, revisions: 2, resources: 1 });
     await db.exec(`
       CREATE FUNCTION refuse_mark() RETURNS trigger LANGUAGE plpgsql AS $$
@@ -278,6 +279,42 @@ describe.each(testEngines())('cleanup worker on $kind', (engine) => {
       expect(await rowsOf(repo)).toMatchObject({ repositories: 1, revisions: 2 });
     } finally {
       await db.exec(`DROP TRIGGER refuse_mark ON package_revisions; DROP FUNCTION refuse_mark();`);
+    }
+  });
+
+  it.runIf(engine.kind === 'pglite')('deletes an unregistered repository without marking its revisions, and sets it to error when they can be neither deleted nor claimed', async () => {
+    const repo = await seedRepository({ packages: 1, revisions: 2, resources: 1 });
+    await db.exec(`
+      CREATE FUNCTION refuse() RETURNS trigger LANGUAGE plpgsql AS $$
+      BEGIN
+        RAISE EXCEPTION '% refused by the test', TG_OP;
+      END $$;
+      CREATE TRIGGER refuse_mark BEFORE UPDATE OF status ON package_revisions
+        FOR EACH ROW WHEN (NEW.repository_id = ${repo}) EXECUTE FUNCTION refuse();`);
+    try {
+      await markRepositoryForDestruction(db, repo, 'unregistered by test');
+      // No status update on the way: the trigger never fires.
+      expect(await runCleanup(db)).toMatchObject({ repositoriesDeleted: 1, revisionsDeleted: 2, errors: [] });
+      expect(await rowsOf(repo)).toEqual({ repositories: 0, packages: 0, revisions: 0, resources: 0 });
+
+      // A delete that fails goes the two-step way; a claim refused too is not
+      // one batch's failure, and the repository stops there, with the reason.
+      const stuck = await seedRepository({ packages: 1, revisions: 2, resources: 1 });
+      await db.exec(`
+        CREATE TRIGGER refuse_stuck_mark BEFORE UPDATE OF status ON package_revisions
+          FOR EACH ROW WHEN (NEW.repository_id = ${stuck}) EXECUTE FUNCTION refuse();
+        CREATE TRIGGER refuse_stuck_delete BEFORE DELETE ON package_revisions
+          FOR EACH ROW WHEN (OLD.repository_id = ${stuck}) EXECUTE FUNCTION refuse();`);
+      await markRepositoryForDestruction(db, stuck, 'unregistered by test');
+      const result = await runCleanup(db);
+      const row = await db.query<{ status: string; status_reason: string }>(`SELECT status, status_reason FROM repositories WHERE id = $1`, [stuck]);
+      expect(row.rows[0]).toEqual({ status: 'error', status_reason: expect.stringMatching(/UPDATE refused by the test/) });
+      expect(result.errors).toEqual([expect.objectContaining({ table: 'repositories', ids: [stuck] })]);
+      expect(await rowsOf(stuck)).toMatchObject({ repositories: 1, revisions: 2 });
+    } finally {
+      await db.exec(`
+        DROP TRIGGER IF EXISTS refuse_mark ON package_revisions; DROP TRIGGER IF EXISTS refuse_stuck_mark ON package_revisions;
+        DROP TRIGGER IF EXISTS refuse_stuck_delete ON package_revisions; DROP FUNCTION refuse();`);
     }
   });
 

@@ -69,7 +69,8 @@ describe.each(testEngines())('background migrations on $kind', (engine) => {
       expect(cut.rowsDone).toBeGreaterThanOrEqual(600);
       expect(cut.rowsDone).toBeLessThan(OLD_ROWS);
       expect(await filledOld(db2)).toBe(cut.rowsDone);
-      expect(cut.rowsTotal).toBe(OLD_ROWS);
+      // An estimate: exact here (never analyzed), the planner's row counts on a database that was.
+      expect(cut.rowsTotal).toBeGreaterThan(OLD_ROWS / 2);
       expect((await cacheStats(db2, 'bg')).fileBytesProgress).toBe(cut.percent);
 
       // Resumed: it goes on from the cursor and finishes.
