@@ -194,10 +194,14 @@ const PACKAGES_SQL = `
     FROM (SELECT ${PATH_SQL} AS path FROM generate_series($g0::int, $g1::int - 1) AS g) s
   RETURNING id`;
 
-const RESOURCES_SQL = `
-  INSERT INTO resources (repository_id, package_revision_id, path, content, created_at)
-  SELECT pr.repository_id, pr.id,
-         CASE WHEN k = 0 THEN 'Kptfile' ELSE 'resource-' || lpad(k::text, 3, '0') || '.yaml' END,
+const resourcesSql = (withSizes: boolean) => `
+  INSERT INTO resources (repository_id, package_revision_id, path, content, created_at${withSizes ? ', size_bytes' : ''})
+  SELECT pr.repository_id, pr.id, c.path, c.content, pr.created_at${withSizes ? ', octet_length(c.content)' : ''}
+    FROM package_revisions pr
+    CROSS JOIN LATERAL (SELECT regexp_replace(pr.package_path, '^.*/', '') AS leaf) l
+    CROSS JOIN generate_series(0, $perRevision::int - 1) AS k
+    CROSS JOIN LATERAL (SELECT
+         CASE WHEN k = 0 THEN 'Kptfile' ELSE 'resource-' || lpad(k::text, 3, '0') || '.yaml' END AS path,
          convert_to(CASE WHEN k = 0 THEN
            'apiVersion: kpt.dev/v1' || chr(10) || 'kind: Kptfile' || chr(10) || 'metadata:' || chr(10) ||
            '  name: ' || l.leaf || chr(10) || '  annotations:' || chr(10) ||
@@ -210,11 +214,7 @@ const RESOURCES_SQL = `
            'data:' || chr(10) || '  revision: "' || pr.workspace || '"' || chr(10) ||
            '  checksum: ' || md5(pr.name || k) || chr(10) ||
            '  setting-a: "' || (pr.id % 997) || '"' || chr(10) || '  setting-b: enabled' || chr(10)
-         END, 'UTF8'),
-         pr.created_at
-    FROM package_revisions pr
-    CROSS JOIN LATERAL (SELECT regexp_replace(pr.package_path, '^.*/', '') AS leaf) l
-    CROSS JOIN generate_series(0, $perRevision::int - 1) AS k
+         END, 'UTF8') AS content) c
    WHERE pr.repository_id = $repoId::bigint AND pr.status = 'default' AND pr.package_id = ANY($packageIds::bigint[])`;
 
 /**
@@ -223,6 +223,8 @@ const RESOURCES_SQL = `
  */
 export async function seedRevisions(db: Database, opts: SeedOptions): Promise<SeedResult> {
   const namespace = opts.namespace ?? 'default';
+  // Sizes are written with the files, as the app writes them (migration 008), when the schema has the column.
+  const withSizes = (await db.query(`SELECT 1 FROM information_schema.columns WHERE table_name = 'resources' AND column_name = 'size_bytes'`)).rows.length > 0;
   const slots = opts.slotsPerPackage ?? 4;
   const perRevision = opts.resourcesPerRevision ?? 0;
   const prefix = opts.repositoryPrefix ?? 'synthetic';
@@ -296,7 +298,7 @@ export async function seedRevisions(db: Database, opts: SeedOptions): Promise<Se
         });
         revs += ins.affectedRows;
         if (perRevision > 0) {
-          const r = await run(tx, RESOURCES_SQL, { repoId, perRevision, packageIds: pk.rows.map((row) => Number((row as { id: number }).id)) });
+          const r = await run(tx, resourcesSql(withSizes), { repoId, perRevision, packageIds: pk.rows.map((row) => Number((row as { id: number }).id)) });
           res += r.affectedRows;
         }
       }

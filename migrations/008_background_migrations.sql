@@ -31,14 +31,22 @@ CREATE TABLE background_migrations (
 -- scan of the whole table per look at the settings page).
 ALTER TABLE resources ADD COLUMN size_bytes integer;
 
+-- Porchlight's own writes give the size with the content. The triggers are
+-- the net under every other writer: a row written without its size, or whose
+-- content changed and size did not, gets it here. Their WHEN conditions are
+-- checked without entering PL/pgSQL, which on PGlite cost 60 us a row: a sync
+-- writing 60,000 files took twice as long with an unconditional trigger.
 CREATE FUNCTION resources_size_bytes() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN
   NEW.size_bytes := octet_length(NEW.content);
   RETURN NEW;
 END
 $$;
-CREATE TRIGGER resources_size_bytes BEFORE INSERT OR UPDATE OF content ON resources
-  FOR EACH ROW EXECUTE FUNCTION resources_size_bytes();
+CREATE TRIGGER resources_size_bytes_insert BEFORE INSERT ON resources
+  FOR EACH ROW WHEN (NEW.size_bytes IS NULL) EXECUTE FUNCTION resources_size_bytes();
+CREATE TRIGGER resources_size_bytes_update BEFORE UPDATE OF content ON resources
+  FOR EACH ROW WHEN (NEW.size_bytes IS NOT DISTINCT FROM OLD.size_bytes AND NEW.content IS DISTINCT FROM OLD.content)
+  EXECUTE FUNCTION resources_size_bytes();
 
 -- A database with no files yet (a new one) has nothing to fill in.
 INSERT INTO background_migrations (name, description, status, rows_total, finished_at)

@@ -86,10 +86,10 @@ export async function writeDraftResources(
   }
   for (const f of change.files) {
     await q.query(
-      `INSERT INTO resources (repository_id, package_revision_id, path, content) VALUES ($1, $2, $3, $4)
+      `INSERT INTO resources (repository_id, package_revision_id, path, content, size_bytes) VALUES ($1, $2, $3, $4, $5)
        ON CONFLICT (repository_id, package_revision_id, path) WHERE status = 'default'
-       DO UPDATE SET content = EXCLUDED.content WHERE resources.content IS DISTINCT FROM EXCLUDED.content`,
-      [draft.repository_id, draft.id, f.path, f.content],
+       DO UPDATE SET content = EXCLUDED.content, size_bytes = EXCLUDED.size_bytes WHERE resources.content IS DISTINCT FROM EXCLUDED.content`,
+      [draft.repository_id, draft.id, f.path, f.content, f.content.length],
     );
   }
   // The Kptfile drives readiness gates, conditions and the upstream lock: keep the summary current.

@@ -126,8 +126,9 @@ export async function restoreEvicted(db: Database, repositoryId: number, revisio
     );
     if (!claimed.rows.length || !files.length) return;
     await tx.query(
-      `INSERT INTO resources (repository_id, package_revision_id, path, content)
-       SELECT $1, $2, f.path, decode(f.content, 'base64') FROM json_to_recordset($3::json) AS f(path text, content text)`,
+      `INSERT INTO resources (repository_id, package_revision_id, path, content, size_bytes)
+       SELECT $1, $2, f.path, c.bytes, octet_length(c.bytes) FROM json_to_recordset($3::json) AS f(path text, content text)
+        CROSS JOIN LATERAL (SELECT decode(f.content, 'base64') AS bytes) c`,
       [repositoryId, revisionId, JSON.stringify(files.map((f) => ({ path: f.path, content: Buffer.from(f.content).toString('base64') })))],
     );
   });

@@ -91,8 +91,8 @@ async function replacePlaceholder(q: Queryable, rev: PublishableRevision, p: Pub
   );
   const placeholder = res.rows[0]!.id;
   await q.query(
-    `INSERT INTO resources (repository_id, package_revision_id, path, content)
-     SELECT repository_id, $3, path, content FROM resources
+    `INSERT INTO resources (repository_id, package_revision_id, path, content, size_bytes)
+     SELECT repository_id, $3, path, content, size_bytes FROM resources
       WHERE repository_id = $1 AND package_revision_id = $2 AND status = 'default'`,
     [rev.repository_id, rev.id, placeholder],
   );

@@ -153,7 +153,7 @@ export async function insertDiscovered(
       if (sameBatch !== undefined) copies.push({ to: id, from: sameBatch });
       else {
         readTrees.set(r.treeOid, id);
-        for (const f of tree) resourceRows.push([repo.id, id, f.path, f.content]);
+        for (const f of tree) resourceRows.push([repo.id, id, f.path, f.content, f.content.length]);
       }
       summary = parseKptfile(tree.find((f) => f.path === 'Kptfile')?.content);
     }
@@ -189,11 +189,11 @@ export async function insertDiscovered(
       'published_at', 'created_at', 'updated_by', 'meta'],
     revisionRows,
   );
-  await insertRows(q, 'resources', ['repository_id', 'package_revision_id', 'path', 'content'], resourceRows);
+  await insertRows(q, 'resources', ['repository_id', 'package_revision_id', 'path', 'content', 'size_bytes'], resourceRows);
   for (const batch of chunks(copies, ROWS_PER_STATEMENT)) {
     await q.query(
-      `INSERT INTO resources (repository_id, package_revision_id, path, content)
-       SELECT $1, c.to_id, s.path, s.content
+      `INSERT INTO resources (repository_id, package_revision_id, path, content, size_bytes)
+       SELECT $1, c.to_id, s.path, s.content, s.size_bytes
          FROM unnest($2::bigint[], $3::bigint[]) AS c(to_id, from_id)
          JOIN resources s ON s.repository_id = $1 AND s.package_revision_id = c.from_id AND s.status = 'default'`,
       [repo.id, batch.map((c) => c.to), batch.map((c) => c.from)],

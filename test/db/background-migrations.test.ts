@@ -52,6 +52,8 @@ describe.each(testEngines())('background migrations on $kind', (engine) => {
       const some = (await db.query<{ repository_id: string; package_revision_id: string }>(`SELECT repository_id, package_revision_id FROM resources LIMIT 1`)).rows[0]!;
       await db.query(`INSERT INTO resources (repository_id, package_revision_id, path, content) VALUES ($1, $2, 'new.yaml', $3)`, [some.repository_id, some.package_revision_id, Buffer.from('kind: New\n')]);
       expect((await db.query<{ s: number }>(`SELECT size_bytes AS s FROM resources WHERE path = 'new.yaml'`)).rows[0]!.s).toBe(10);
+      await db.query(`UPDATE resources SET content = $1 WHERE path = 'new.yaml'`, [Buffer.from('kind: Newer\n')]);
+      expect((await db.query<{ s: number }>(`SELECT size_bytes AS s FROM resources WHERE path = 'new.yaml'`)).rows[0]!.s).toBe(12);
     } finally {
       await db.close();
     }
