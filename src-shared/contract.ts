@@ -163,7 +163,9 @@ export interface BackgroundMigrationView {
   description: string;
   status: 'active' | 'finished' | 'failed';
   rowsDone: number;
+  /** An estimate, made when the job first ran. */
   rowsTotal?: number;
+  /** 0-100, from the estimate. */
   percent: number;
   error?: string;
   finishedAt?: string;

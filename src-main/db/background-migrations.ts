@@ -5,6 +5,7 @@
 // and moves the cursor. A kill loses at most the batch in flight, which the
 // next run does again; every batch only fills in what is still missing, so
 // running one twice changes nothing.
+import type { BackgroundMigrationView } from '../../src-shared/contract.ts';
 import type { Database, Queryable } from './database.ts';
 import { asUpkeep } from './activity.ts';
 
@@ -13,18 +14,8 @@ export interface Cursor {
   id: number;
 }
 
-export interface BackgroundMigrationStatus {
-  name: string;
-  description: string;
-  status: 'active' | 'finished' | 'failed';
-  rowsDone: number;
-  /** An estimate, made when the job first ran. */
-  rowsTotal?: number;
-  /** 0-100, from the estimate. */
-  percent: number;
-  error?: string;
-  finishedAt?: string;
-}
+/** What the window and the CLI show of a background migration: the contract's shape. */
+export type BackgroundMigrationStatus = BackgroundMigrationView;
 
 interface Job {
   /** The rows still to do, roughly (for progress). */
@@ -100,12 +91,6 @@ export async function backgroundMigrations(q: Queryable): Promise<BackgroundMigr
   return res.rows.map(toStatus);
 }
 
-/** Whether reads may use what the migration fills in. */
-export async function backgroundMigrationFinished(q: Queryable, name: string): Promise<boolean> {
-  const res = await q.query<{ status: string }>(`SELECT status FROM background_migrations WHERE name = $1`, [name]);
-  return res.rows[0]?.status === 'finished';
-}
-
 export interface RunOptions {
   batchSize?: number;
   /** Asked between batches: true stops the run (foreground work wants the database). */
@@ -166,11 +151,6 @@ export async function runBackgroundMigrations(db: Database, opts: RunOptions = {
     }
   }
   return backgroundMigrations(db);
-}
-
-/** A failed migration is tried again from where it stopped. */
-export async function retryBackgroundMigration(db: Database, name: string): Promise<void> {
-  await db.query(`UPDATE background_migrations SET status = 'active', error = NULL, updated_at = now() WHERE name = $1 AND status = 'failed'`, [name]);
 }
 
 /**

@@ -33,7 +33,7 @@ async function main(): Promise<void> {
 
   const dataHome = resolveDataHome(process.env);
   const host = await startServiceHost(
-    { dataHome, db: process.env.PORCHLIGHT_DB || undefined, env: { ...process.env }, backgroundSync: true, credentialKey: safeStorageCredentialKey(safeStorage, dataHome, process.env) },
+    { dataHome, db: process.env.PORCHLIGHT_DB || undefined, env: { ...process.env }, backgroundSync: true, credentialKey: await safeStorageCredentialKey(safeStorage, dataHome, process.env) },
     path.join(HERE, 'service-worker.js'),
   );
   installRelay(ipcMain, host, { trustedOrigin: ORIGIN, windows: () => BrowserWindow.getAllWindows() });

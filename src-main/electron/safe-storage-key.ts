@@ -4,11 +4,10 @@
 // Where the OS keyring is reachable from the command line too (secret-tool),
 // the key stays there instead, so the CLI and the app share it; and with
 // PORCHLIGHT_KEYRING=off it stays in the private file, as for the CLI.
-import { execFileSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
-import { writePrivate } from '../service/credential-key.ts';
+import { keyringAvailable, writePrivate } from '../service/credential-key.ts';
 
 export interface SafeStorageLike {
   isEncryptionAvailable(): boolean;
@@ -16,20 +15,9 @@ export interface SafeStorageLike {
   decryptString(sealed: Buffer): string;
 }
 
-function sharedKeyringPresent(env: NodeJS.ProcessEnv): boolean {
-  if (process.platform !== 'linux' || !env.DBUS_SESSION_BUS_ADDRESS) return false;
-  try {
-    execFileSync('secret-tool', ['search', 'service', 'porchlight-probe'], { stdio: 'ignore', timeout: 5_000 });
-    return true;
-  } catch (e) {
-    // Exit 1 is "nothing found": the keyring answered.
-    return (e as { status?: number }).status === 1;
-  }
-}
-
 /** The key to give the service, or undefined to let it find its own (shared keyring, or the file). */
-export function safeStorageCredentialKey(safeStorage: SafeStorageLike, dataHome: string, env: NodeJS.ProcessEnv): Uint8Array | undefined {
-  if (env.PORCHLIGHT_KEYRING === 'off' || !safeStorage.isEncryptionAvailable() || sharedKeyringPresent(env)) return undefined;
+export async function safeStorageCredentialKey(safeStorage: SafeStorageLike, dataHome: string, env: NodeJS.ProcessEnv): Promise<Uint8Array | undefined> {
+  if (env.PORCHLIGHT_KEYRING === 'off' || !safeStorage.isEncryptionAvailable() || (await keyringAvailable(env))) return undefined;
   const plainFile = path.join(dataHome, 'credentials.key');
   const sealedFile = path.join(dataHome, 'credentials.key.safe');
   if (fs.existsSync(sealedFile)) return Buffer.from(safeStorage.decryptString(fs.readFileSync(sealedFile)), 'base64');

@@ -71,17 +71,21 @@ export async function inspectLocalRepository(url: string, branch: string): Promi
   if (/^\s*objectformat\s*=\s*sha256/im.test(config)) {
     throw new PorchlightError('FAILED_PRECONDITION', `${where} uses SHA-256 object names; Porchlight (like Porch) reads SHA-1 repositories only`, { path: where });
   }
-  const bare = gitdir === where && !/^\s*bare\s*=\s*false/im.test(config);
-  return { gitdir, bare, checkedOutIn: await worktreesOnBranch(gitdir, workTreeTop(where, gitdir, bare), bare, branch) };
+  return layoutOf(url, branch, config);
 }
 
-/** A path to the .git directory of a working clone: its work tree is the parent. */
-function workTreeTop(where: string, gitdir: string, bare: boolean): string {
-  return gitdir === where && !bare ? path.dirname(where) : where;
+/** Its git directory, whether it is bare, and the work trees that have the branch checked out. */
+async function layoutOf(url: string, branch: string, config?: string): Promise<LocalRepositoryInfo> {
+  const where = localPathOf(url);
+  const gitdir = localGitdir(url);
+  const bare = gitdir === where && !/^\s*bare\s*=\s*false/im.test(config ?? (await readConfig(gitdir)));
+  // A path to the .git directory of a working clone: its work tree is the parent.
+  const top = gitdir === where && !bare ? path.dirname(where) : where;
+  return { gitdir, bare, checkedOutIn: await worktreesOnBranch(gitdir, top, bare, branch) };
 }
 
 /** The work trees (the main one and `git worktree` ones) whose HEAD is the branch. */
-export async function worktreesOnBranch(gitdir: string, top: string, bare: boolean, branch: string): Promise<string[]> {
+async function worktreesOnBranch(gitdir: string, top: string, bare: boolean, branch: string): Promise<string[]> {
   const wanted = `ref: refs/heads/${branch}`;
   const found: string[] = [];
   const head = await fs.promises.readFile(path.join(gitdir, 'HEAD'), 'utf8').catch(() => '');
@@ -176,8 +180,5 @@ async function peel(gitdir: string, oid: string, cache: object): Promise<string 
 /** For a local repository's Ready condition: the checked-out warning, re-read at every sync (a user may check the branch out later). */
 export async function localRepositoryNotice(url: string, branch: string): Promise<string> {
   if (!isLocalUrl(url)) return '';
-  const where = localPathOf(url);
-  const gitdir = localGitdir(url);
-  const bare = gitdir === where && !/^\s*bare\s*=\s*false/im.test(await readConfig(gitdir));
-  return checkedOutWarning(branch, await worktreesOnBranch(gitdir, workTreeTop(where, gitdir, bare), bare, branch)) ?? '';
+  return checkedOutWarning(branch, (await layoutOf(url, branch)).checkedOutIn) ?? '';
 }

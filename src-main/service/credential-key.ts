@@ -87,7 +87,7 @@ export function secretToolVault(keyFile: string): KeyVault {
 let keyringReachable: Promise<boolean> | undefined;
 
 /** A keyring that answers without a prompt: secret-tool present and its service up. */
-function keyringAvailable(env: NodeJS.ProcessEnv): Promise<boolean> {
+export function keyringAvailable(env: NodeJS.ProcessEnv): Promise<boolean> {
   if (env.PORCHLIGHT_KEYRING === 'off' || process.platform !== 'linux' || !env.DBUS_SESSION_BUS_ADDRESS) return Promise.resolve(false);
   keyringReachable ??= new Promise((resolve) =>
     execFile('secret-tool', ['search', 'service', 'porchlight-probe'], { timeout: 5_000 }, (error, _out, stderr) => {

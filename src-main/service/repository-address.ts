@@ -15,8 +15,8 @@ export function isLocalAddress(url: string): boolean {
   return isLocalUrl(url) || !/^https?:\/\//i.test(url);
 }
 
+/** A local address (isLocalAddress), checked and made canonical. */
 export async function resolveLocalAddress<R extends { url: string; branch: string; username?: string; password?: string }>(r: R): Promise<Address<R>> {
-  if (!isLocalAddress(r.url)) return { request: r, warnings: [] };
   if (r.username !== undefined || r.password !== undefined) {
     throw new PorchlightError('INVALID_ARGUMENT', 'a repository on this machine is read and written directly and takes no credentials; drop --repo-basic-username and --repo-basic-password');
   }

@@ -7,19 +7,12 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
+import { haveChromium, launchChromium, SCREENSHOTS } from '../support/chromium.ts';
 import { startBrowserServer, type BrowserServer } from '../../src-main/host/browser-server.ts';
 import { startServiceHost, type ServiceHost } from '../../src-main/host/service-host.ts';
 import { ensureRendererBuilt, RENDERER_DIR } from '../../src-main/cli/serve-command.ts';
 import { git } from '../support/fixtures.ts';
-
-const CHROMIUM = process.env.PORCHLIGHT_CHROMIUM ?? '/usr/bin/chromium';
-const haveChromium = fs.existsSync(CHROMIUM);
-const SCREENSHOTS = process.env.PORCHLIGHT_SCREENSHOTS === '1' ? path.resolve('docs/screenshots') : undefined;
-
-if (!haveChromium && process.env.PORCHLIGHT_REQUIRE_BROWSER === '1') {
-  throw new Error(`Chromium is required for the browser tests but ${CHROMIUM} is missing: apt-get install chromium, or set PORCHLIGHT_CHROMIUM`);
-}
 
 describe.skipIf(!haveChromium)('the demo walkthrough in Chromium', () => {
   let work: string;
@@ -39,10 +32,7 @@ describe.skipIf(!haveChromium)('the demo walkthrough in Chromium', () => {
     host = await startServiceHost({ dataHome: path.join(work, 'home'), env: {}, backgroundSync: false });
     server = await startBrowserServer({ host, rendererDir: RENDERER_DIR });
     deployments = path.join(work, 'home', 'demo', 'deployments.git');
-    browser = await chromium.launch({
-      executablePath: CHROMIUM,
-      args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
-    });
+    browser = await launchChromium();
     page = await browser.newPage({ viewport: { width: 1280, height: 760 } });
     page.on('dialog', (d) => void d.accept().catch(() => {}));
     await page.goto(server.url);

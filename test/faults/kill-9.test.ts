@@ -11,7 +11,6 @@
 // middle of the push (the pack sent, no answer), between the push and the
 // database write, and at random moments.
 import { describe, expect, it } from 'vitest';
-import { PorchlightService } from '../../src-main/service/porchlight-service.ts';
 import { git, listRefs } from '../support/fixtures.ts';
 import { testEngines, useTestEngine } from '../support/databases.ts';
 import { amcheckProblems } from '../support/integrity.ts';
@@ -26,16 +25,6 @@ describe.each(testEngines())('kill -9 on $kind', (engine) => {
   const wb = useWorkbench(engine, { repositories: { simple: 'simple-repository' }, username: 'alice', password: PASSWORD });
   const seed = Number(process.env.PORCHLIGHT_KILL_SEED ?? Date.now() % 100_000);
   const random = rng(seed);
-
-  /** The service closed (PGlite: the directory free for the child), `fn` run, the service opened again. */
-  async function whileClosed<T>(fn: () => Promise<T>): Promise<T> {
-    await wb.service.close();
-    try {
-      return await fn();
-    } finally {
-      wb.service = new PorchlightService({ db: await engine.open(), dataHome: wb.home });
-    }
-  }
 
   const job = (extra: Record<string, unknown>) => ({ db: engine.target, home: wb.home, ...extra });
 
@@ -60,7 +49,7 @@ describe.each(testEngines())('kill -9 on $kind', (engine) => {
       const before = await counter();
       const wantAcks = 1 + Math.floor(random() * 15);
       const delayMs = Math.floor(random() * 20);
-      const lastAck = await whileClosed(async () => {
+      const lastAck = await wb.whileClosed(async () => {
         const child = startChild(job({ mode: 'save', name }));
         await child.waitFor((acks) => acks.length >= wantAcks);
         await new Promise((resolve) => setTimeout(resolve, delayMs));
@@ -131,7 +120,7 @@ describe.each(testEngines())('kill -9 on $kind', (engine) => {
     }
 
     for (const round of rounds) {
-      await whileClosed(async () => {
+      await wb.whileClosed(async () => {
         await round.run();
         expect(await amcheckProblems(engine), round.label).toEqual([]);
       });

@@ -9,7 +9,6 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import type { Database } from '../../src-main/db/database.ts';
-import { PorchlightService } from '../../src-main/service/porchlight-service.ts';
 import { runCleanup } from '../../src-main/cache/cleanup-worker.ts';
 import { addOneTag, generateRepo } from '../../bench/generate-repo.ts';
 import { listRefs } from '../support/fixtures.ts';
@@ -29,18 +28,9 @@ describe.each(testEngines())('kill -9 during sync and cleanup on $kind', (engine
   let register: { url: string; name: string; username: string; password: string };
   const db = () => (wb.service as unknown as { db: Database }).db;
 
-  async function whileClosed<T>(fn: () => Promise<T>): Promise<T> {
-    await wb.service.close();
-    try {
-      return await fn();
-    } finally {
-      wb.service = new PorchlightService({ db: await engine.open(), dataHome: wb.home });
-    }
-  }
-
   /** A child doing `job`, killed after a random delay up to `maxMs` (or finishing first); amcheck after. */
   async function killPartWay(job: Record<string, unknown>, maxMs: number, label: string): Promise<string[]> {
-    return whileClosed(async () => {
+    return wb.whileClosed(async () => {
       const child = startChild({ db: engine.target, home: wb.home, ...job });
       await child.waitFor('ready');
       await new Promise((resolve) => setTimeout(resolve, Math.floor(random() * maxMs)));

@@ -79,19 +79,19 @@ describe('the desktop app: the key sealed with safeStorage', () => {
     await store.set('default/repo-auth', { username: 'u', password: 'cli-pass' });
     const plain = fs.readFileSync(path.join(home, 'credentials.key'));
     const safe = fakeSafeStorage();
-    const key = safeStorageCredentialKey(safe, home, noKeyring);
+    const key = await safeStorageCredentialKey(safe, home, noKeyring);
     expect(Buffer.from(key!)).toEqual(plain);
     expect(fs.existsSync(path.join(home, 'credentials.key'))).toBe(false);
     expect(fs.readFileSync(path.join(home, 'credentials.key.safe')).includes(plain)).toBe(false);
-    expect(Buffer.from(safeStorageCredentialKey(safe, home, noKeyring)!)).toEqual(plain);
+    expect(Buffer.from((await safeStorageCredentialKey(safe, home, noKeyring))!)).toEqual(plain);
     expect(safe.sealed).toBe(1);
     // The CLI, which cannot open the keychain, says so and what to do.
     await expect(new CredentialStore(path.join(home, 'credentials.json')).get('default/repo-auth')).rejects.toThrow(/sealed with the desktop app's keychain .*PORCHLIGHT_KEYRING=off/);
   });
 
-  it('leaves the key where the CLI can share it when asked to', () => {
+  it('leaves the key where the CLI can share it when asked to', async () => {
     const home = tmp();
-    expect(safeStorageCredentialKey(fakeSafeStorage(), home, { PORCHLIGHT_KEYRING: 'off' })).toBeUndefined();
+    expect(await safeStorageCredentialKey(fakeSafeStorage(), home, { PORCHLIGHT_KEYRING: 'off' })).toBeUndefined();
     expect(fs.existsSync(path.join(home, 'credentials.key.safe'))).toBe(false);
   });
 });

@@ -19,6 +19,8 @@ export interface Workbench {
   served: Record<string, string>;
   /** Closes the service and opens a new one on the same database and data home (a restart). */
   restart(): Promise<PorchlightService>;
+  /** The service closed (PGlite: the directory free for another process), `fn` run, the service opened again. */
+  whileClosed<T>(fn: () => Promise<T>): Promise<T>;
 }
 
 export function useWorkbench(
@@ -39,6 +41,14 @@ export function useWorkbench(
     await bench.service.close();
     bench.service = new PorchlightService({ db: await engine.open(), dataHome: bench.home });
     return bench.service;
+  };
+  bench.whileClosed = async <T>(fn: () => Promise<T>): Promise<T> => {
+    await bench.service.close();
+    try {
+      return await fn();
+    } finally {
+      bench.service = new PorchlightService({ db: await engine.open(), dataHome: bench.home });
+    }
   };
   afterAll(async () => {
     await bench.service?.close();
