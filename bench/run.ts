@@ -33,6 +33,10 @@ export const BENCHMARKS: Record<string, Benchmark> = {
       'the cache at 100,000 revisions (500 repositories, 1.5M resources): page, get, search, catalog read, cold open, RSS vs 10,000, cleanup of a 10,000-revision repository with reads alongside; PGlite and PostgreSQL (PORCHLIGHT_BENCH_PG_URL)',
     run: async (args) => (await import('./scale-bench.ts')).runScaleBench(args),
   },
+  render: {
+    description: 'in-process kpt render: p50 of each Nephio blueprint with its built-in steps, and the whole catalog conformance suite',
+    run: async (args) => (await import('./render-bench.ts')).runRenderBench(args),
+  },
   'sync-profile': {
     description: 'where one first sync, unchanged re-sync and new-tag re-sync spend their time (timeline of SQL, Git reads, JS); --engine pglite|postgres',
     run: async (args) => (await import('./sync-profile.ts')).runSyncProfile(args),
