@@ -1,6 +1,7 @@
 // The desktop app's build: main process (with the service's worker thread as
 // a second entry), the sandboxed preload, and the same renderer browser mode
-// serves (vite.renderer.config.ts).
+// serves (vite.renderer.config.ts). electron-vite does not package, so the
+// Electron fuses are flipped by the packaging step (src-main/electron/fuses.ts).
 import { defineConfig } from 'electron-vite';
 import { rendererConfig } from './vite.renderer.config.ts';
 

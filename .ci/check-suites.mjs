@@ -33,6 +33,16 @@ const required = [
   { what: 'porchlight demo and repo register by path', match: (t) => t.file.endsWith('demo-and-local.test.ts') },
   { what: 'the credentials key in the OS keyring', match: (t) => t.file.endsWith('credential-key.test.ts') && t.name.includes('OS keyring') },
   { what: 'two processes on one PostgreSQL', match: (t) => t.file.endsWith('two-processes.test.ts') && /postgres/.test(t.name) },
+  // Hostile packages and bad requests (issue 15).
+  { what: 'browser mode under a seeded fuzz', match: (t) => t.file.endsWith('browser-fuzz.test.ts') && t.name.includes('survives a seeded fuzz') },
+  { what: "the Electron window's hardening", match: (t) => t.file.endsWith('/test/electron/hardening.test.ts') },
+  { what: 'the Electron main process wired up', match: (t) => t.file.endsWith('/test/electron/main.test.ts') },
+  { what: 'the one package-path check against git fsck', match: (t) => t.file.endsWith('/test/shared/package-files.test.ts') },
+  { what: 'ref names as git check-ref-format', match: (t) => t.file.endsWith('/test/git/ref-names.test.ts') },
+  { what: 'hostile ref names from a server', match: (t) => t.file.endsWith('/test/git/remote-refs.test.ts') },
+  { what: 'pull and push refuse .git paths', match: (t) => t.file.endsWith('/test/cli/rpkg-draft.test.ts') },
+  { what: 'passwords from stdin and the environment', match: (t) => t.file.endsWith('/test/cli/repo-password.test.ts') },
+  { what: 'safe.directory for local repositories', match: (t) => t.file.endsWith('local-repository.test.ts') && /safe\.directory/.test(t.name) },
 ];
 // The cache at scale: each on both engines.
 for (const [file, what] of [
@@ -50,6 +60,11 @@ for (const [file, what] of [
   ['kill-sync-cleanup.test.ts', 'kill -9 during sync and cleanup'],
   ['background-migrations.test.ts', 'background migrations (batched, resumable)'],
   ['git-slow.test.ts', 'a Git host that holds responses or answers errors'],
+  ['/test/service/lifecycle.test.ts', 'every door refuses a broken draft'],
+  ['credential-binding.test.ts', 'secrets bound to their address'],
+  ['private-files.test.ts', 'a private data home'],
+  ['hostile-repository.test.ts', 'a package that plants .git'],
+  ['test-postgres.test.ts', 'the database test refusing unpicked files'],
 ]) {
   for (const engine of ['pglite', 'postgres']) {
     required.push({ what: `${what} on ${engine}`, match: (t) => t.file.endsWith(file) && t.name.includes(engine) });

@@ -128,6 +128,16 @@ export const updateResourcesSchema = z.object({
 });
 export type UpdateResourcesRequest = z.input<typeof updateResourcesSchema>;
 
+/** A package's directory in an upstream repository: '/' for the root, otherwise a path inside it, as a package file's. */
+const upstreamDirectorySchema = z
+  .string()
+  .default('/')
+  .superRefine((d, ctx) => {
+    const inside = d.replace(/^\/+|\/+$/g, '');
+    const problem = inside === '' ? undefined : packageFilePathProblem(inside);
+    if (problem) ctx.addIssue({ code: 'custom', message: `directory "${d}" must be a path inside the repository: ${problem}` });
+  });
+
 /** Where a clone comes from: a registered revision, or a package in any Git repository. */
 export const cloneSourceSchema = z.union([
   z.object({ kind: z.literal('revision'), name: z.string().min(1) }),
@@ -140,7 +150,7 @@ export const cloneSourceSchema = z.union([
         'upstream must be an http(s) URL of a Git repository, or the file:/// URL of one on this machine',
       ),
     ref: z.string().min(1, 'a Git ref is required (a tag or branch, e.g. basens/v1 or main)'),
-    directory: z.string().default('/'),
+    directory: upstreamDirectorySchema,
     /** Credentials of a registered repository (porchctl's --secret-ref, e.g. "<repo>-auth"). */
     secretRef: z.string().optional(),
     username: z.string().optional(),

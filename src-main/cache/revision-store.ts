@@ -5,6 +5,7 @@ import { hash } from 'node:crypto';
 import type { Queryable } from '../db/database.ts';
 import type { Lifecycle, PackageRevision, Task, UpstreamLock, ReadinessGate } from '../../src-shared/domain.ts';
 import type { KptfileSummary } from './kptfile.ts';
+import { filesLeftOutCondition } from './left-out-files.ts';
 
 export interface RevisionRow {
   repository_id: number;
@@ -150,6 +151,9 @@ export function toPackageRevision(row: PackageRevisionFields): PackageRevision {
   if (row.deployment) status.deployment = true;
   const conditions = row.kptfile?.conditions;
   if (conditions?.length) status.conditions = conditions;
+  // Only a revision with files left out has these annotations: the common row pays one lookup.
+  const leftOut = row.meta.annotations && filesLeftOutCondition(row.meta.annotations);
+  if (leftOut) status.conditions = [...(status.conditions ?? []), leftOut];
   return { apiVersion: 'porch.kpt.dev/v1alpha1', kind: 'PackageRevision', metadata, spec, status };
 }
 

@@ -6,6 +6,9 @@ import type { DiscoveredRevision } from '../git/discovered.ts';
 import type { GitObjectReader as ObjectReader } from '../git/object-reader.ts';
 import { packageName, packageRevisionName } from '../../src-shared/names.ts';
 import { parseKptfile } from './kptfile.ts';
+import { leftOutMeta, REFUSED_PATHS_ANNOTATION, UNREADABLE_NAMES_ANNOTATION } from './left-out-files.ts';
+
+export { UNREADABLE_NAMES_ANNOTATION } from './left-out-files.ts';
 
 export interface RepositoryRef {
   id: number;
@@ -65,26 +68,22 @@ async function cachedTrees(q: Queryable, repositoryId: number, trees: readonly s
 
 export type PackageFiles = { path: string; content: Uint8Array }[];
 
-/** A package tree as read from Git: its files, and the names it holds that could not be read as UTF-8 (left out of the files). */
+/**
+ * A package tree as read from Git: its files, and what it holds that is left
+ * out of them: names that are not UTF-8, and paths no package file may have.
+ */
 export interface PackageTree {
   files: PackageFiles;
   unreadableNames: string[];
+  refusedPaths: string[];
 }
-
-/**
- * The annotation a revision carries when its tree in Git holds file names that
- * are not UTF-8. Those files are not in the database (their names cannot be
- * stored as they are), so no new revision may be made from it: it would drop
- * or rename them in Git. Reading and listing it still work.
- */
-export const UNREADABLE_NAMES_ANNOTATION = 'porchlight.dev/unreadable-file-names';
 
 /**
  * Reads the files of package trees, outside any transaction (PGlite has one
  * connection, and a transaction held open over Git reads would stall every
  * other query). Requests go out together, so a native reader pipelines them.
  * Symlinks are not package files and are left out, and so are files whose
- * names are not UTF-8 (listed in unreadableNames instead).
+ * names are not UTF-8 or whose paths are refused (listed instead).
  */
 export async function readPackageTrees(
   reader: ObjectReader,
@@ -93,7 +92,7 @@ export async function readPackageTrees(
 ): Promise<Map<string, PackageTree>> {
   const unique = [...new Set(trees)];
   const listings = await Promise.all(unique.map((t) => reader.files(t)));
-  const kept = listings.map((l) => l.filter((f) => f.mode !== '120000' && !f.nameUnreadable));
+  const kept = listings.map((l) => l.filter((f) => f.mode !== '120000' && !f.nameUnreadable && !f.nameRefused));
   const wanted = [...new Set(kept.flat().filter((f) => !blobMemo.has(f.oid)).map((f) => f.oid))];
   const blobs = await Promise.all(wanted.map((oid) => reader.blob(oid)));
   wanted.forEach((oid, i) => blobMemo.set(oid, blobs[i]!));
@@ -103,13 +102,10 @@ export async function readPackageTrees(
       {
         files: kept[i]!.map((f) => ({ path: f.path, content: blobMemo.get(f.oid)! })),
         unreadableNames: listings[i]!.filter((f) => f.nameUnreadable).map((f) => f.path),
+        refusedPaths: listings[i]!.filter((f) => f.nameRefused).map((f) => f.path),
       },
     ]),
   );
-}
-
-function metaOf(unreadableNames: readonly string[]): string {
-  return JSON.stringify(unreadableNames.length ? { annotations: { [UNREADABLE_NAMES_ANNOTATION]: JSON.stringify(unreadableNames) } } : {});
 }
 
 /** Trees already cached in this repository, whose resources can be copied in the database. */
@@ -138,18 +134,21 @@ export async function insertDiscovered(
     const id = ids[i]!;
     let summary: ReturnType<typeof parseKptfile>;
     let unreadable: string[] = [];
+    let refused: string[] = [];
     const cached = copyFrom.get(r.treeOid);
     const sameBatch = readTrees.get(r.treeOid);
     if (cached) {
       copies.push({ to: id, from: cached.id });
       summary = cached.kptfile as ReturnType<typeof parseKptfile>;
-      const carried = cached.meta.annotations?.[UNREADABLE_NAMES_ANNOTATION];
-      if (carried) unreadable = JSON.parse(carried) as string[];
+      const carried = (key: string) => JSON.parse(cached.meta.annotations?.[key] ?? '[]') as string[];
+      unreadable = carried(UNREADABLE_NAMES_ANNOTATION);
+      refused = carried(REFUSED_PATHS_ANNOTATION);
     } else {
       // Read beforehand unless it was cached then and has gone since (a
       // cleanup in between): read it now rather than lose its resources.
-      const { files: tree, unreadableNames } = files.get(r.treeOid) ?? (await readPackageTrees(reader, [r.treeOid])).get(r.treeOid)!;
+      const { files: tree, unreadableNames, refusedPaths } = files.get(r.treeOid) ?? (await readPackageTrees(reader, [r.treeOid])).get(r.treeOid)!;
       unreadable = unreadableNames;
+      refused = refusedPaths;
       if (sameBatch !== undefined) copies.push({ to: id, from: sameBatch });
       else {
         readTrees.set(r.treeOid, id);
@@ -178,7 +177,7 @@ export async function insertDiscovered(
       r.publishedAt ?? null,
       r.createdAt,
       updatedBy,
-      metaOf(unreadable),
+      leftOutMeta(unreadable, refused),
     ]);
   }
   await insertRows(

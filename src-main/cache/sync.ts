@@ -214,7 +214,9 @@ async function syncLocked(ctx: SyncContext, repo: RepositoryRow, opts: SyncOptio
     finishedAt: new Date().toISOString(),
   });
   const auth = await ctx.credentials(repo);
-  const refs = opts.refs ?? (await listRemoteRefs(ctx.http, git.repo, auth));
+  const ignoredRefs = (names: string[]) =>
+    ctx.log?.(`ignored ${names.length} ref(s) whose names Git would refuse: ${names.slice(0, 5).map((n) => JSON.stringify(n)).join(', ')}`, { repository: `${repo.namespace}/${repo.name}` });
+  const refs = opts.refs ?? (await listRemoteRefs(ctx.http, git.repo, auth, ignoredRefs));
   const version = remoteVersion(refs);
   if (!opts.force && version === repo.remote_version) {
     // After the last sync the cache held exactly its `both` and `externalOnly` sets.

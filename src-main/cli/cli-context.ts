@@ -8,6 +8,8 @@ export interface CliIo {
   stdout: (text: string) => void;
   stderr: (text: string) => void;
   env: NodeJS.ProcessEnv;
+  /** All of stdin, for a secret piped in (defaults to the process's stdin). */
+  stdin?: () => Promise<string>;
 }
 
 export class CliContext {

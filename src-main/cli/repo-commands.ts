@@ -7,6 +7,7 @@ import { invalidArgument } from '../../src-shared/errors.ts';
 import type { CliContext } from './cli-context.ts';
 import { parseOutputFormat, render, withoutHeader } from './output-format.ts';
 import { withNamespaceColumn } from './printers.ts';
+import { PASSWORD_HELP, repoPassword, type PasswordFlags } from './repo-password.ts';
 
 /** porchctl names a repository after the last segment of its URL. */
 export function nameFromUrl(url: string): string {
@@ -59,10 +60,13 @@ export function addRepoCommands(program: Command, ctx: CliContext): void {
     .option('--deployment', 'Repository is a deployment repository; packages in it are deployment ready', false)
     .option('--no-deployment', 'Repository is not a deployment repository (the default)')
     .option('--repo-basic-username <user>', 'Username for basic authentication to the Git repository')
-    .option('--repo-basic-password <password>', 'Password for basic authentication to the Git repository')
+    .option('--repo-basic-password <password>', 'Password for basic authentication to the Git repository (visible in ps: prefer --repo-basic-password-stdin or $PORCHLIGHT_REPO_PASSWORD)')
+    .option('--repo-basic-password-stdin', 'Read the password for basic authentication from stdin (preferred)')
     .option('--sync-interval <seconds>', 'Seconds between background syncs (0: only on demand)', '600')
     .option('--sync-schedule <cron>', 'Cron expression for background syncs (5 fields); overrides --sync-interval')
+    .addHelpText('after', PASSWORD_HELP)
     .action(async (url: string, o: Record<string, string | boolean | undefined>, cmd: Command) => {
+      const password = await repoPassword(o as PasswordFlags, url, ctx.io);
       const service = await ctx.open();
       const interval = Number(o.syncInterval);
       if (!Number.isInteger(interval) || interval < 0) throw invalidArgument(`--sync-interval must be a whole number of seconds, got "${o.syncInterval}"`);
@@ -79,7 +83,7 @@ export function addRepoCommands(program: Command, ctx: CliContext): void {
           description: o.description as string | undefined,
           deployment: o.deployment === true,
           username: o.repoBasicUsername as string | undefined,
-          password: o.repoBasicPassword as string | undefined,
+          password,
           syncIntervalSeconds: interval,
           syncSchedule: o.syncSchedule as string | undefined,
         },

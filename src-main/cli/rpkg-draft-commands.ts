@@ -4,22 +4,37 @@ import fs from 'node:fs';
 import path from 'node:path';
 import type { Command } from 'commander';
 import { invalidArgument, PorchlightError } from '../../src-shared/errors.ts';
+import { packageFilePathProblem } from '../../src-shared/package-files.ts';
 import type { CliContext } from './cli-context.ts';
 import { NOTICE_OUTCOMES, type LifecycleVerb } from '../service/lifecycle.ts';
 import { formatYaml } from './printers.ts';
 import { revisionMetadataFile, toResourceList } from './resource-list.ts';
 
-/** Writes files under `dir`, refusing any path that would land outside it. */
+/** Writes files under `dir`; a path out of it or into a `.git` is refused before anything is written. */
 export function writePackageFiles(dir: string, files: readonly { path: string; content: Uint8Array }[]): void {
   const root = path.resolve(dir);
-  for (const f of files) {
+  const targets = files.map((f) => {
     const target = path.resolve(root, f.path);
     if (path.isAbsolute(f.path) || !target.startsWith(root + path.sep)) {
       throw invalidArgument(`refusing to write "${f.path}": it would land outside ${root}`);
     }
-    fs.mkdirSync(path.dirname(target), { recursive: true });
-    fs.writeFileSync(target, f.content);
-  }
+    const problem = packageFilePathProblem(f.path);
+    if (problem) throw invalidArgument(`refusing to write "${f.path}": ${problem}`);
+    return target;
+  });
+  files.forEach((f, i) => {
+    fs.mkdirSync(path.dirname(targets[i]!), { recursive: true });
+    fs.writeFileSync(targets[i]!, f.content);
+  });
+}
+
+/** A revision's files without paths no package file may have (a revision synced before they were refused may hold them). */
+function safeFiles<T extends { path: string }>(files: readonly T[], warn: (m: string) => void): T[] {
+  return files.filter((f) => {
+    const problem = packageFilePathProblem(f.path);
+    if (problem) warn(`left out "${f.path}": ${problem}`);
+    return !problem;
+  });
 }
 
 export function addRpkgDraftCommands(rpkg: Command, ctx: CliContext): void {
@@ -62,11 +77,13 @@ export function addRpkgDraftCommands(rpkg: Command, ctx: CliContext): void {
     .argument('[DIR]', 'directory to write the files to; stdout if left out')
     .action(async (name: string, dir: string | undefined, _o: unknown, cmd: Command) => {
       const service = await ctx.open();
-      const { revision, resources } = await service.readResources({ namespace: cmd.optsWithGlobals().namespace, name }).catch((e) => {
+      const read = await service.readResources({ namespace: cmd.optsWithGlobals().namespace, name }).catch((e) => {
         throw e instanceof PorchlightError && e.code === 'NOT_FOUND'
           ? new PorchlightError('NOT_FOUND', `the server could not find the requested resource (get packagerevisionresources.porch.kpt.dev ${name})`)
           : e;
       });
+      const { revision } = read;
+      const resources = safeFiles(read.resources, (m) => ctx.io.stderr(`warning: ${m}\n`));
       if (dir === undefined) {
         ctx.io.stdout(formatYaml(toResourceList(revision, resources, (m) => ctx.io.stderr(`warning: ${m}\n`))));
         return;

@@ -20,6 +20,7 @@ import { acquireDirLock, LOCK_FILE_NAME } from './dir-lock.ts';
 import { migrate } from './migrate.ts';
 import { openPglite } from './pglite-driver.ts';
 import { openPostgres, redactUrl } from './postgres-driver.ts';
+import { tightenTree } from './private-files.ts';
 import type { DatabaseTarget } from './open-database.ts';
 
 export type BackupFormat = 'pglite' | 'pg_dump';
@@ -50,6 +51,8 @@ export async function backupDatabase(target: DatabaseTarget, file: string): Prom
     if (target.kind === 'pglite') {
       await dumpPglite(target.dir, temp);
     } else {
+      // Created 0600 before pg_dump writes into it: the dump is never readable by others, not even while it is written.
+      await (await fs.open(temp, 'wx', 0o600)).close();
       await runPgTool('pg_dump', ['--format=custom', '--no-owner', '--file', temp], target.url);
     }
     await fs.chmod(temp, 0o600);
@@ -75,6 +78,8 @@ async function dumpPglite(dir: string, temp: string): Promise<void> {
       await fs.writeFile(temp, Buffer.from(await blob.arrayBuffer()), { mode: 0o600, flag: 'wx' });
     } finally {
       await pg.close();
+      // PGlite rewrote pg_internal.init 0644 on start.
+      tightenTree(dir);
     }
   } finally {
     lock.release();
@@ -147,6 +152,8 @@ async function restorePglite(dir: string, file: string): Promise<RestoreResult> 
     } finally {
       await db.close();
     }
+    // PGlite unpacked the archive 0666; private before it takes the database's place.
+    tightenTree(staging);
     if (exists) await fs.rename(abs, replacedDir);
     else await fs.rm(abs, { recursive: true, force: true });
     await fs.rename(staging, abs);

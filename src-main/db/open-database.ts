@@ -7,6 +7,7 @@ import { acquireDirLock } from './dir-lock.ts';
 import { migrate } from './migrate.ts';
 import { openPglite } from './pglite-driver.ts';
 import { openPostgres } from './postgres-driver.ts';
+import { makePrivateDir, tightenDataHome, tightenTree } from './private-files.ts';
 
 export type Env = Readonly<Record<string, string | undefined>>;
 
@@ -46,12 +47,23 @@ export function resolveDatabaseTarget(options: OpenDatabaseOptions = {}): Databa
   return { kind: 'pglite', dir: join(options.dataHome ?? resolveDataHome(env), 'db') };
 }
 
-/** Opens and migrates the database; throws DatabaseError (DB_LOCKED, DB_CONNECT, DB_TOO_NEW, ...). */
+/**
+ * Opens and migrates the database; throws DatabaseError (DB_LOCKED, DB_CONNECT, DB_TOO_NEW, ...).
+ * The data home (options.dataHome, or the default one when the database is in
+ * it) and a PGlite directory are kept private to this user (private-files.ts).
+ */
 export async function openDatabase(options: OpenDatabaseOptions = {}): Promise<Database> {
   const target = resolveDatabaseTarget(options);
+  const env = options.env ?? process.env;
+  const explicit = nonEmpty(options.db) ?? nonEmpty(env.PORCHLIGHT_DB);
+  const home = options.dataHome ?? (explicit ? undefined : resolveDataHome(env));
+  if (home) makePrivateDir(home);
   const db = target.kind === 'postgres' ? await openPostgres(target.url) : await openLockedPglite(target.dir);
   try {
     await migrate(db, { dir: options.migrationsDir });
+    // Once per open, after PGlite has written what it writes at start (pg_internal.init 0644).
+    if (home) tightenDataHome(home);
+    if (target.kind === 'pglite' && !(home && resolve(target.dir) === join(resolve(home), 'db'))) tightenTree(target.dir);
   } catch (e) {
     await db.close().catch(() => {});
     throw e;
@@ -60,6 +72,7 @@ export async function openDatabase(options: OpenDatabaseOptions = {}): Promise<D
 }
 
 async function openLockedPglite(dir: string): Promise<Database> {
+  makePrivateDir(dir);
   // Lock before PGlite touches the directory: a second process must not even start it.
   const lock = acquireDirLock(dir);
   try {

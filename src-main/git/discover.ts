@@ -8,6 +8,7 @@ import { parseKptAnnotations } from './kpt-annotation.ts';
 import type { GitObjectReader as ObjectReader } from './object-reader.ts';
 import { joinPath, parsePorchRef, relativeToDirectory, revisionFromString } from './porch-refs.ts';
 import { cooperative } from './cooperative.ts';
+import { packageFilePathProblem } from '../../src-shared/package-files.ts';
 import type { RemoteRef } from './remote-refs.ts';
 
 export interface DiscoverOptions {
@@ -45,7 +46,8 @@ async function findPackages(
   if (prefix && known.get(prefix) === root) return out.set(prefix, root);
   if (prefix && (await hasKptfile(reader, root))) return out.set(prefix, root);
   for (const e of await reader.tree(root)) {
-    if (e.type === 'tree') await findPackages(reader, e.oid, known, prefix ? `${prefix}/${e.path}` : e.path, out);
+    // A directory named "..", ".git" or the like is no package path: it would become a ref and a path on disk.
+    if (e.type === 'tree' && !packageFilePathProblem(e.path)) await findPackages(reader, e.oid, known, prefix ? `${prefix}/${e.path}` : e.path, out);
   }
   return out;
 }

@@ -11,6 +11,7 @@ import path from 'node:path';
 import { PorchlightError } from '../../src-shared/errors.ts';
 import { parsePackedRefs } from './local-repository.ts';
 import { PushRejected, ZERO_OID, type RefUpdate } from './push.ts';
+import { assertRefName } from './ref-names.ts';
 
 /** Git waits 100 ms for a ref lock and 1 s for packed-refs (core.filesRefLockTimeout, core.packedRefsTimeout); a little more here. */
 const LOCK_WAIT_MS = 2_000;
@@ -106,6 +107,8 @@ async function appendReflogs(gitdir: string, update: RefUpdate, entry: ReflogEnt
  * when the repository moved on, so callers retry the same way for both.
  */
 export async function updateLocalRefs(gitdir: string, url: string, updates: readonly RefUpdate[], reflog?: ReflogEntry): Promise<void> {
+  // Each name becomes a path under gitdir: one Git would refuse could climb out of it.
+  for (const u of updates) assertRefName(u.ref, url);
   // Tags before branches: a crash between two renames leaves a tag that the
   // next sync imports as published, never a branch commit no tag names.
   const ordered = [...updates].sort((a, b) => Number(a.ref.startsWith('refs/heads/')) - Number(b.ref.startsWith('refs/heads/')) || (a.ref < b.ref ? -1 : 1));

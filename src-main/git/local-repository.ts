@@ -8,6 +8,8 @@ import { fileURLToPath, pathToFileURL } from 'node:url';
 import git from 'isomorphic-git';
 import { PorchlightError } from '../../src-shared/errors.ts';
 import type { RemoteRef } from './remote-refs.ts';
+import { validRefs } from './ref-names.ts';
+import { assertSafeDirectory } from './safe-directory.ts';
 
 export function isLocalUrl(url: string): boolean {
   return /^file:\/\//i.test(url);
@@ -64,6 +66,7 @@ export async function inspectLocalRepository(url: string, branch: string): Promi
   if (!isRepo) {
     throw new PorchlightError('INVALID_ARGUMENT', `${where} is not a Git repository (no .git directory, and not a bare repository); create one with \`git init\` (or \`git init --bare\`) first`, { path: where });
   }
+  await assertSafeDirectory(where, gitdir);
   const config = await readConfig(gitdir);
   if (/^\s*refstorage\s*=\s*reftable/im.test(config)) {
     throw new PorchlightError('FAILED_PRECONDITION', `${where} keeps its refs in a reftable, which Porchlight cannot write with Git's locking; convert it with \`git refs migrate --ref-format=files\``, { path: where });
@@ -139,8 +142,12 @@ async function looseRefs(gitdir: string, dir: string, out: Map<string, string>):
   }
 }
 
-/** Every ref under refs/, loose over packed, as a server would advertise them (annotated tags peeled). */
-export async function listLocalRefs(gitdir: string): Promise<RemoteRef[]> {
+/**
+ * Every ref under refs/, loose over packed, as a server would advertise them
+ * (annotated tags peeled). A name Git would refuse (a packed-refs line can say
+ * anything) is left out, and `onIgnored` hears of it.
+ */
+export async function listLocalRefs(gitdir: string, onIgnored?: (names: string[]) => void): Promise<RemoteRef[]> {
   if (!fs.existsSync(path.join(gitdir, 'refs'))) {
     throw new PorchlightError('UNAVAILABLE', `the Git repository at ${gitdir} is gone (moved or deleted?); put it back, or unregister it`, { path: gitdir });
   }
@@ -157,7 +164,7 @@ export async function listLocalRefs(gitdir: string): Promise<RemoteRef[]> {
     const peeled = ref.startsWith('refs/tags/') ? await peel(gitdir, oid, cache) : undefined;
     refs.push(peeled ? { ref, oid, peeled } : { ref, oid });
   }
-  return refs;
+  return validRefs(refs, onIgnored);
 }
 
 /** The commit an annotated tag points at (undefined for a lightweight tag). */

@@ -5,6 +5,8 @@ import git from 'isomorphic-git';
 import type { CommitObject, TreeEntry } from 'isomorphic-git';
 import type { LocalClone } from './local-clone.ts';
 import { snapshotFs } from './snapshot-fs.ts';
+import { parseTree } from './git-objects.ts';
+import { packageFilePathProblem } from '../../src-shared/package-files.ts';
 
 /** What sync and discovery read from a clone; two implementations, one per engine. */
 export interface GitObjectReader {
@@ -39,7 +41,11 @@ export class ObjectReader implements GitObjectReader {
   async tree(oid: string): Promise<TreeEntry[]> {
     let t = this.trees.get(oid);
     if (!t) {
-      t = (await git.readTree({ fs: this.fs, gitdir: this.clone.gitdir, oid, cache: this.clone.cache })).tree;
+      // Parsed here rather than by git.readTree, which throws on a tree holding ".." or ".git":
+      // such a tree is read, and listFiles leaves those names out and says so.
+      const { type, object } = await git.readObject({ fs: this.fs, gitdir: this.clone.gitdir, oid, cache: this.clone.cache, format: 'content' });
+      if (type !== 'tree') throw new Error(`${oid} is a ${type}, not a tree`);
+      t = parseTree(object as Uint8Array);
       this.trees.set(oid, t);
     }
     return t;
@@ -90,15 +96,27 @@ export interface TreeFile {
    * Git, and a tree written back from it would rename the file.
    */
   nameUnreadable?: boolean;
+  /**
+   * Why the path may not be a package file (".git", ".."...): the file, or
+   * for a directory (path ending in '/') everything in it, is left out.
+   */
+  nameRefused?: string;
 }
 
-/** Every file under a package tree, paths relative to it; both readers list files this way. */
+/**
+ * Every file under a package tree, paths relative to it; both readers list
+ * files this way. A directory whose name is refused is one entry, not read.
+ */
 export async function listFiles(reader: Pick<GitObjectReader, 'tree'>, treeOid: string, prefix = ''): Promise<TreeFile[]> {
   const out: TreeFile[] = [];
   for (const e of await reader.tree(treeOid)) {
+    if (e.type !== 'tree' && e.type !== 'blob') continue;
     const p = prefix ? `${prefix}/${e.path}` : e.path;
-    if (e.type === 'tree') out.push(...(await listFiles(reader, e.oid, p)));
-    else if (e.type === 'blob') out.push({ path: p, oid: e.oid, mode: e.mode, ...(p.includes('\uFFFD') ? { nameUnreadable: true } : {}) });
+    const unreadable = p.includes('\uFFFD');
+    const refused = unreadable ? undefined : packageFilePathProblem(p);
+    if (refused) out.push({ path: e.type === 'tree' ? `${p}/` : p, oid: e.oid, mode: e.mode, nameRefused: refused });
+    else if (e.type === 'tree') out.push(...(await listFiles(reader, e.oid, p)));
+    else out.push({ path: p, oid: e.oid, mode: e.mode, ...(unreadable ? { nameUnreadable: true } : {}) });
   }
   return out;
 }

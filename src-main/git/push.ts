@@ -12,6 +12,7 @@ import type { HttpClient } from 'isomorphic-git';
 import { PorchlightError } from '../../src-shared/errors.ts';
 import { authHeaders, type BasicAuth } from './credentials.ts';
 import { redactUrl } from './http-client.ts';
+import { assertRefName } from './ref-names.ts';
 
 export const ZERO_OID = '0000000000000000000000000000000000000000';
 
@@ -60,6 +61,7 @@ export async function pushRefs(
   updates: readonly RefUpdate[],
   opts: { http: HttpClient; auth?: BasicAuth; objects: readonly string[] },
 ): Promise<{ serverMs: number }> {
+  for (const u of updates) assertRefName(u.ref, redactUrl(url));
   const commands = updates.map((u) => `${u.old} ${u.oid ?? ZERO_OID} ${u.ref}`);
   const parts: Buffer[] = commands.map((c, i) => pktLine(`${c}${i === 0 ? '\0report-status atomic delete-refs agent=porchlight' : ''}\n`));
   parts.push(Buffer.from('0000'));

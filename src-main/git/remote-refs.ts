@@ -5,7 +5,9 @@ import git from 'isomorphic-git';
 import type { HttpClient } from 'isomorphic-git';
 import { authHeaders, onAuthFor, type BasicAuth } from './credentials.ts';
 import { translateGitError } from './git-errors.ts';
-import { isLocalUrl, listLocalRefs, localGitdir } from './local-repository.ts';
+import { isLocalUrl, listLocalRefs, localGitdir, localPathOf } from './local-repository.ts';
+import { assertSafeDirectory } from './safe-directory.ts';
+import { validRefs } from './ref-names.ts';
 
 export interface RemoteRef {
   ref: string;
@@ -14,14 +16,20 @@ export interface RemoteRef {
   peeled?: string;
 }
 
-export async function listRemoteRefs(http: HttpClient, url: string, auth?: BasicAuth): Promise<RemoteRef[]> {
-  if (isLocalUrl(url)) return listLocalRefs(localGitdir(url));
+/** Refs whose names Git would refuse are left out (they could name paths out of a git directory); `onIgnored` hears of them. */
+export async function listRemoteRefs(http: HttpClient, url: string, auth?: BasicAuth, onIgnored?: (names: string[]) => void): Promise<RemoteRef[]> {
+  if (isLocalUrl(url)) {
+    // Checked at every listing: a repository can change hands after it was registered.
+    await assertSafeDirectory(localPathOf(url), localGitdir(url));
+    return listLocalRefs(localGitdir(url), onIgnored);
+  }
   try {
     // Protocol v1: the ref advertisement is the whole answer, one request.
     const refs = await git.listServerRefs({ http, url, headers: authHeaders(auth), onAuth: onAuthFor(auth), protocolVersion: 1, peelTags: true, symrefs: false });
-    return refs
+    const listed = refs
       .filter((r) => r.ref.startsWith('refs/'))
       .map((r) => (r.peeled ? { ref: r.ref, oid: r.oid, peeled: r.peeled } : { ref: r.ref, oid: r.oid }));
+    return validRefs(listed, onIgnored);
   } catch (e) {
     throw translateGitError(e, url, 'listing remote refs');
   }

@@ -7,6 +7,7 @@ import { gitFs } from './atomic-fs.ts';
 import git from 'isomorphic-git';
 import type { TreeEntry } from 'isomorphic-git';
 import { PorchlightError } from '../../src-shared/errors.ts';
+import { packageFilePathProblem } from '../../src-shared/package-files.ts';
 import type { GitObjectReader } from './object-reader.ts';
 
 export interface PackageFile {
@@ -39,9 +40,8 @@ export async function writePackageTree(gitdir: string, files: readonly PackageFi
   const root: Dir = { files: [], dirs: new Map() };
   for (const f of files) {
     const parts = f.path.split('/');
-    if (parts.some((p) => p === '' || p === '.' || p === '..' || p === '.git')) {
-      throw new PorchlightError('INVALID_ARGUMENT', `file path "${f.path}" cannot be written to Git: it must be a relative path inside the package`);
-    }
+    const problem = packageFilePathProblem(f.path);
+    if (problem) throw new PorchlightError('INVALID_ARGUMENT', `file path "${f.path}" cannot be written to Git: ${problem}`);
     let dir = root;
     for (const p of parts.slice(0, -1)) {
       let next = dir.dirs.get(p);

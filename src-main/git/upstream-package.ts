@@ -4,7 +4,8 @@
 import { createHash } from 'node:crypto';
 import path from 'node:path';
 import type { HttpClient } from 'isomorphic-git';
-import { notFound, PorchlightError } from '../../src-shared/errors.ts';
+import { invalidArgument, notFound, PorchlightError } from '../../src-shared/errors.ts';
+import { packageFilePathProblem } from '../../src-shared/package-files.ts';
 import type { BasicAuth } from './credentials.ts';
 import { ensureLocalClone, fetchAll, openLocalClone, openObjectReader } from './local-clone.ts';
 import { listRemoteRefs, type RemoteRef } from './remote-refs.ts';
@@ -13,6 +14,8 @@ import { redactUrl } from './http-client.ts';
 export interface UpstreamPackage {
   files: { path: string; content: Uint8Array }[];
   commit: string;
+  /** Paths no package file may have (".git", ".."...), left out of `files`; a directory ends in '/'. */
+  refusedPaths: string[];
 }
 
 /** Porch tries `<directory>/<ref>` before `<ref>`, as a tag or a branch. */
@@ -37,6 +40,8 @@ export async function readUpstreamPackage(opts: {
   auth?: BasicAuth;
 }): Promise<UpstreamPackage> {
   const directory = opts.directory.replace(/^\/+|\/+$/g, '');
+  const problem = directory && packageFilePathProblem(directory);
+  if (problem) throw invalidArgument(`the package directory "${opts.directory}" is not a path inside the repository: ${problem}`, { directory: opts.directory });
   const refs = await listRemoteRefs(opts.http, opts.url, opts.auth);
   const commit = resolveUpstreamRef(refs, opts.ref, directory);
   if (!commit) {
@@ -62,10 +67,10 @@ export async function readUpstreamPackage(opts: {
     }
     const files = [];
     for (const f of listing) {
-      if (f.mode === '120000') continue; // symlinks are not package files
+      if (f.mode === '120000' || f.nameRefused) continue; // symlinks are not package files
       files.push({ path: f.path, content: await reader.blob(f.oid) });
     }
-    return { files, commit };
+    return { files, commit, refusedPaths: listing.filter((f) => f.nameRefused).map((f) => f.path) };
   } finally {
     reader.close();
   }

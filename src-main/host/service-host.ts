@@ -6,6 +6,7 @@ import { Worker } from 'node:worker_threads';
 import type { Answer, ServiceEvent } from '../../src-shared/contract.ts';
 import { PorchlightError, type ErrorShape } from '../../src-shared/errors.ts';
 import type { ServiceWorkerData } from './service-worker.ts';
+import { MAX_REQUEST_DEPTH, valueDepthExceeds } from './message-depth.ts';
 
 export interface ServiceHost {
   call(channel: unknown, payload: unknown): Promise<Answer<unknown>>;
@@ -49,10 +50,19 @@ export async function startServiceHost(data: ServiceWorkerData, entry = WORKER_E
   return {
     call(channel, payload) {
       if (failure) return Promise.resolve({ ok: false, error: failure });
+      // Refused here, not in the worker: a message too deep to clone never arrives there, and its caller would wait forever.
+      if (valueDepthExceeds(channel) || valueDepthExceeds(payload)) {
+        return Promise.resolve({ ok: false, error: { code: 'INVALID_ARGUMENT', message: `the request nests deeper than ${MAX_REQUEST_DEPTH} levels; no request of the contract does` } });
+      }
       const id = next++;
       return new Promise((resolve) => {
         pending.set(id, resolve);
-        worker.postMessage({ id, channel, payload });
+        try {
+          worker.postMessage({ id, channel, payload });
+        } catch (e) {
+          pending.delete(id);
+          resolve({ ok: false, error: { code: 'INVALID_ARGUMENT', message: `the request cannot be passed to the service (${e instanceof Error ? e.message : String(e)}); send plain JSON values` } });
+        }
       });
     },
     onEvent(listener) {

@@ -37,7 +37,13 @@ async function main(): Promise<void> {
         port.postMessage({ closed: true });
         return;
       }
-      port.postMessage({ id: m.id, answer: await dispatch(m.channel, m.payload) });
+      const answer = await dispatch(m.channel, m.payload);
+      try {
+        port.postMessage({ id: m.id, answer });
+      } catch (e) {
+        // An answer that cannot be cloned must still answer, or its caller waits forever.
+        port.postMessage({ id: m.id, answer: { ok: false, error: { code: 'INTERNAL', message: `the answer could not be sent back: ${errorShape(e).message}` } } });
+      }
     });
     if (data.backgroundSync) await service.startBackgroundSync();
     port.postMessage({ ready: true });

@@ -81,7 +81,7 @@ function handlers(service: PorchlightService, emit: Emit, settings: SettingsDoor
     'settings.setDatabase': async (r) => settings.setDatabase(req('settings.setDatabase', r)),
     'settings.testDatabase': async (r) => {
       const { url } = req('settings.testDatabase', r) as { url: string };
-      return testPostgres(url);
+      return testPostgres(url, { dataHome: (await settings.info()).dataHome });
     },
     'approvals.list': async (r) => (await service.queuedApprovals(req('approvals.list', r))).map(view),
     'approvals.enqueue': async (r) => (await service.queueApproval(req('approvals.enqueue', r))).map(view),
@@ -123,8 +123,17 @@ const view = (q: { namespace: string; name: string; since: string; by: string; l
 
 export function errorShape(e: unknown): ErrorShape {
   if (isPorchlightError(e)) return e.toJSON();
-  return { code: 'INTERNAL', message: e instanceof Error ? e.message : String(e) };
+  if (e instanceof Error) return { code: 'INTERNAL', message: e.message };
+  try {
+    return { code: 'INTERNAL', message: String(e) };
+  } catch {
+    // A thrown object without a string form (Object.create(null)) must still become an answer.
+    return { code: 'INTERNAL', message: `an unexpected ${typeof e} was thrown` };
+  }
 }
+
+/** A channel as an error message may quote it: short, and whatever was sent. */
+const describeChannel = (channel: unknown) => (typeof channel === 'string' ? JSON.stringify(channel.slice(0, 100)) : `of type ${channel === null ? 'null' : typeof channel}`);
 
 export type Dispatch = (channel: unknown, payload: unknown) => Promise<Answer<unknown>>;
 
@@ -139,7 +148,7 @@ export function createDispatcher(service: PorchlightService, emit: Emit = () => 
   const table = handlers(service, emit, settings);
   return async (channel, payload) => {
     try {
-      if (!isChannel(channel)) throw invalidArgument(`unknown channel ${JSON.stringify(channel)}; the contract (src-shared/contract.ts) lists the valid ones`);
+      if (!isChannel(channel)) throw invalidArgument(`unknown channel ${describeChannel(channel)}; the contract (src-shared/contract.ts) lists the valid ones`);
       return { ok: true, value: await table[channel](payload ?? {}) };
     } catch (e) {
       return { ok: false, error: errorShape(e) };

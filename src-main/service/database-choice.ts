@@ -7,7 +7,8 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { invalidArgument } from '../../src-shared/errors.ts';
 import { redactUrl } from '../git/http-client.ts';
-import { CredentialStore } from './credential-store.ts';
+import { CredentialStore, originOf } from './credential-store.ts';
+import { checkSslFiles } from '../db/test-postgres.ts';
 
 export type DatabaseChoice = { kind: 'pglite' } | { kind: 'postgres'; url: string };
 
@@ -55,7 +56,7 @@ export async function saveDatabaseChoice(dataHome: string, choice: DatabaseChoic
     const password = decodeURIComponent(url.password);
     url.username = '';
     url.password = '';
-    if (username || password) await store.set(CREDENTIAL, { username, password });
+    if (username || password) await store.set(CREDENTIAL, { username, password }, originOf(choice.url));
     else await store.delete(CREDENTIAL);
     settings.database = { kind: 'postgres', url: url.toString() };
   }
@@ -94,6 +95,8 @@ export function databaseSettings(dataHome: string, opened: { db?: string; overri
     info,
     async setDatabase(choice: DatabaseChoice) {
       if (opened.overriddenBy) throw invalidArgument(`the database is set by ${opened.overriddenBy}, which wins over the settings; start Porchlight without it to use a saved choice`);
+      // The next start reads the SSL files the URL names: only ones the user may have given here.
+      if (choice.kind === 'postgres') checkSslFiles(choice.url, { dataHome });
       await saveDatabaseChoice(dataHome, choice);
       return info();
     },

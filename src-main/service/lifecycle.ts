@@ -4,6 +4,8 @@
 import type { Database } from '../db/database.ts';
 import { failedPrecondition, notFound, PorchlightError } from '../../src-shared/errors.ts';
 import { findDownstreamOf, findLiveRevision, markUnpublishedForDestruction, moveLifecycle, type LiveRevision } from '../cache/lifecycle-store.ts';
+import { readResources } from '../cache/revision-store.ts';
+import { checkPackageBytes, packageProblemsMessage } from '../../src-shared/package-check.ts';
 
 export type LifecycleVerb = 'propose' | 'reject' | 'propose-delete' | 'delete' | 'approve';
 
@@ -48,6 +50,23 @@ export async function assertDeletable(db: Database, rev: Pick<LiveRevision, 'lif
   const downstream = await findDownstreamOf(db, namespace, name);
   if (downstream) {
     throw failedPrecondition(`packagerevisions.porch.kpt.dev "${name}" is forbidden: cannot delete package revision, it is referenced as upstream by: ${downstream}`, { downstream });
+  }
+}
+
+/**
+ * What is proposed or published must be a package kpt can read
+ * (src-shared/package-check.ts); saving a broken draft stays allowed. Every
+ * door, and the approval queue, comes through here.
+ */
+export async function assertPublishable(db: Database, rev: LiveRevision, verb: LifecycleVerb): Promise<void> {
+  const publishing = (verb === 'propose' && rev.lifecycle === 'Draft') || (verb === 'approve' && rev.lifecycle === 'Proposed');
+  if (!publishing) return;
+  const problems = checkPackageBytes(await readResources(db, rev.repository_id, rev.id));
+  if (problems.length) {
+    throw failedPrecondition(packageProblemsMessage(verb, rev.name, problems), {
+      name: rev.name,
+      problems: problems.map((p) => ({ path: p.path, line: p.line, message: p.message })),
+    });
   }
 }
 

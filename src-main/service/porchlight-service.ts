@@ -34,12 +34,14 @@ import { writeDraftResources } from '../cache/draft-store.ts';
 import { createDraft } from './package-create.ts';
 import { addMergeKeys, render, withDeploymentContext, withUpstream, type RenderOutcome } from './kpt-files.ts';
 import { readUpstreamPackage } from '../git/upstream-package.ts';
+import { redactUrl } from '../git/http-client.ts';
+import { packageFilePathProblem } from '../../src-shared/package-files.ts';
 import { discoverDownstream, discoverUpstream, oldUpstreamOf, planUpgrade, threePackages, upgradeTask } from './package-upgrade.ts';
 import { upgradeFiles } from './upgrade/strategies.ts';
 import { initPackageFiles } from './package-init.ts';
 import { isLocalAddress, resolveLocalAddress } from './repository-address.ts';
 import { ensureDemoWorkspace, type DemoWorkspace } from './demo-workspace.ts';
-import { applyLifecycleVerb, assertDeletable, requireLiveRevision, type LifecycleOutcome, type LifecycleVerb } from './lifecycle.ts';
+import { applyLifecycleVerb, assertDeletable, assertPublishable, requireLiveRevision, type LifecycleOutcome, type LifecycleVerb } from './lifecycle.ts';
 import { approveRevision, deletePublishedRevision, type GitWriteContext } from '../cache/approval.ts';
 import { listQueuedApprovals, setQueuedApproval, type QueuedApproval } from '../cache/lifecycle-store.ts';
 import { commitIdentity } from './commit-identity.ts';
@@ -65,7 +67,7 @@ import { readPackageTrees, UNREADABLE_NAMES_ANNOTATION } from '../cache/sync-wri
 import { SyncManager, type SyncTarget } from '../cache/sync-manager.ts';
 import { CronExpressionParser } from 'cron-parser';
 import { createHttpClient } from '../git/http-client.ts';
-import { CredentialStore } from './credential-store.ts';
+import { CredentialStore, originOf } from './credential-store.ts';
 import { parse } from './validate.ts';
 import { createCatalog, deleteCatalog, listCatalogs, resolveInCatalog, setCatalogRepositories } from './catalogs.ts';
 import type {
@@ -163,7 +165,7 @@ export class PorchlightService {
       http: opts.http ?? createHttpClient(),
       clonesDir: path.join(opts.dataHome, 'repos'),
       owner: `${os.userInfo().username}@${os.hostname()}:${process.pid}`,
-      credentials: (repo) => this.credentials.get(secretKey(repo.namespace, repo.spec.git.secretRef?.name)),
+      credentials: (repo) => this.secretFor(repo.namespace, repo.spec.git.secretRef?.name, repo.spec.git.repo),
       log: opts.log,
       clones: new Map(),
       identity: commitIdentity,
@@ -296,7 +298,7 @@ export class PorchlightService {
     }
     if (r.syncSchedule !== undefined) checkCron(r.syncSchedule);
     const secretName = r.username !== undefined ? `${r.name}-auth` : undefined;
-    if (secretName) await this.credentials.set(secretKey(r.namespace, secretName)!, { username: r.username!, password: r.password ?? '' });
+    if (secretName) await this.credentials.set(secretKey(r.namespace, secretName)!, { username: r.username!, password: r.password ?? '' }, originOf(r.url));
     const row = await insertRepository(this.db, {
       namespace: r.namespace,
       name: r.name,
@@ -564,7 +566,8 @@ export class PorchlightService {
         { name: row.name },
       );
     }
-    return this.filesOf(row);
+    // Paths no package file may have are never stored since issue 15; a revision synced before may still hold them.
+    return (await this.filesOf(row)).filter((f) => !packageFilePathProblem(f.path));
   }
 
   async filesOf(row: RevisionRow): Promise<ResourceFile[]> {
@@ -703,17 +706,32 @@ export class PorchlightService {
   private async gitUpstream(namespace: string, source: Extract<ClonePackageRequest['source'], { kind: 'git' }>) {
     let auth = source.username !== undefined ? { username: source.username, password: source.password ?? '' } : await this.credentialsForUrl(namespace, source.repo);
     if (source.secretRef) {
-      auth = await this.credentials.get(secretKey(namespace, source.secretRef)!);
+      auth = await this.secretFor(namespace, source.secretRef, source.repo);
       if (!auth) throw notFound(`no credentials named "${source.secretRef}" in namespace "${namespace}"; registering a repository with --repo-basic-username stores them as "<repository>-auth"`);
     }
     const directory = source.directory ?? '/';
     const pkg = await readUpstreamPackage({ http: this.sync.http, cacheDir: path.join(this.dataHome, 'upstreams'), url: source.repo, ref: source.ref, directory, auth });
+    if (pkg.refusedPaths.length) {
+      throw failedPrecondition(
+        `cannot clone ${directory}@${source.ref} from ${redactUrl(source.repo)}: it holds ${pkg.refusedPaths.map((p) => JSON.stringify(p)).join(', ')}, paths no package file may have (Git's own directory ".git" in some spelling, or a path out of the package). ` +
+          'Register the repository instead and clone its revision: Porchlight lists what it leaves out there, and the clone goes without them',
+        { refusedPaths: pkg.refusedPaths },
+      );
+    }
     const lockDir = directory.replace(/^\/+|\/+$/g, '');
     return {
       files: pkg.files,
       lock: { type: 'git' as const, git: { repo: source.repo, directory: lockDir, ref: source.ref, commit: pkg.commit } },
       task: { type: 'clone', clone: { upstreamRef: { type: 'git', git: { repo: source.repo, ref: source.ref, directory, secretRef: { name: source.secretRef ?? '' } } } } },
     };
+  }
+
+  /** A secret for a request to `url`: only to the address it was registered for (credential-store.ts). */
+  private secretFor(namespace: string, secretName: string | undefined, url: string) {
+    const key = secretKey(namespace, secretName);
+    if (!key) return Promise.resolve(undefined);
+    const owner = async () => (await listRepositories(this.db, namespace)).find((r) => r.spec.git.secretRef?.name === secretName)?.spec.git.repo;
+    return this.credentials.getFor(key, url, owner);
   }
 
   /** A URL that is also a registered repository's uses that repository's credentials. */
@@ -813,6 +831,7 @@ export class PorchlightService {
   async changeLifecycle(request: { namespace?: string; name: string; verb: LifecycleVerb }, onProgress?: Progress): Promise<LifecycleOutcome> {
     const r = parse(repositoryRefSchema, request);
     const rev = await requireLiveRevision(this.db, r.namespace, r.name);
+    await assertPublishable(this.db, rev, request.verb);
     if (request.verb === 'approve') {
       const pr = await this.getPackageRevision(r);
       const unmet = unmetReadinessGates(pr.spec.readinessGates ?? [], pr.status.conditions ?? []);
@@ -838,6 +857,7 @@ export class PorchlightService {
     const r = parse(repositoryRefSchema, request);
     const rev = await requireLiveRevision(this.db, r.namespace, r.name);
     if (rev.lifecycle !== 'Proposed') throw failedPrecondition(`only a Proposed revision can wait for approval; ${r.name} is ${rev.lifecycle}`);
+    await assertPublishable(this.db, rev, 'approve');
     await setQueuedApproval(this.db, rev, { since: new Date().toISOString(), by: this.updatedBy });
     return this.queuedApprovals({ namespace: r.namespace });
   }

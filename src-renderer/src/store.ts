@@ -4,7 +4,7 @@ import { create } from 'zustand';
 import type { PackageRevision, Repository, RevisionSummary } from '../../src-shared/domain.ts';
 import type { QueuedApprovalView, RequestOf, ServiceEvent } from '../../src-shared/contract.ts';
 import { ApiError, call, decode, encode } from './api.ts';
-import { unparsableFiles } from './yaml-check.ts';
+import { checkPackage, packageProblemsMessage } from '../../src-shared/package-check.ts';
 
 export interface OpenFile {
   path: string;
@@ -337,8 +337,10 @@ export const useStore = create<State>((set, get) => {
       await flushEdits();
       const rev = get().revision;
       if (!rev) return;
-      const broken = verb === 'propose' ? unparsableFiles(get().files) : [];
-      if (broken.length) return get().notify('error', `${rev.metadata.name} is saved but cannot be proposed: fix the YAML in ${broken.join(', ')} first`);
+      // The service refuses the same; asking first spares a round trip and says it in the same words.
+      const gate = verb === 'propose' || verb === 'approve' ? verb : undefined;
+      const problems = gate ? checkPackage(get().files) : [];
+      if (gate && problems.length) return get().notify('error', packageProblemsMessage(gate, rev.metadata.name, problems));
       const key = runningKey('publish', rev.metadata.name);
       if (verb === 'approve') set({ running: { ...get().running, [key]: { operation: 'publish', subject: rev.metadata.name, phase: 'Starting', loaded: 0, total: 4 } } });
       try {

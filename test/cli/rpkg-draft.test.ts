@@ -7,6 +7,7 @@ import YAML from 'yaml';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runCli } from '../../src-main/cli/main.ts';
 import { writePackageFiles } from '../../src-main/cli/rpkg-draft-commands.ts';
+import { readPackageDir } from '../../src-main/cli/rpkg-push.ts';
 import { createEmptyRepo, listRefs, unpackTarRepo } from '../support/fixtures.ts';
 import { startGitServer, type GitServer } from '../support/git-server.ts';
 
@@ -110,6 +111,28 @@ describe('rpkg init and pull', () => {
     expect(() => writePackageFiles(dir, [{ path: '../escape.yaml', content: new Uint8Array([1]) }])).toThrow(/outside/);
     expect(() => writePackageFiles(dir, [{ path: '/etc/passwd', content: new Uint8Array([1]) }])).toThrow(/outside/);
     expect(fs.existsSync(path.join(work, 'escape.yaml'))).toBe(false);
+  });
+
+  it('never writes a .git, in any spelling, and writes nothing when one path is refused', () => {
+    const dir = path.join(work, 'no-dotgit');
+    for (const p of ['.git/config', 'sub/.GIT/config', 'git~1/config', '.git./config', '.g\u200cit/config']) {
+      expect(() => writePackageFiles(dir, [{ path: 'Kptfile', content: new Uint8Array([1]) }, { path: p, content: new Uint8Array([1]) }]), p).toThrow(/"\.git" is not a package file: .*Git's own directory/);
+    }
+    expect(fs.existsSync(dir)).toBe(false);
+  });
+
+  it('never pushes a .git in another spelling; the directory\'s own .git is skipped', () => {
+    const dir = path.join(work, 'push-dotgit');
+    writePackageFiles(dir, [{ path: 'Kptfile', content: new Uint8Array([1]) }]);
+    fs.mkdirSync(path.join(dir, '.git'));
+    fs.writeFileSync(path.join(dir, '.git', 'config'), '[core]\n');
+    expect(readPackageDir(dir).map((f) => f.path)).toEqual(['Kptfile']);
+    for (const name of ['git~1', '.git.', '.g\u200cit']) {
+      fs.mkdirSync(path.join(dir, name));
+      fs.writeFileSync(path.join(dir, name, 'config'), '[core]\n');
+      expect(() => readPackageDir(dir), name).toThrow(/refusing to push .*Git's own directory/);
+      fs.rmSync(path.join(dir, name), { recursive: true });
+    }
   });
 
   it('pushes a pulled directory back byte for byte, refuses a symlink and a stale copy', async () => {

@@ -7,6 +7,7 @@ import fs from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import YAML from 'yaml';
 import { formatYaml } from '../../src-main/cli/printers.ts';
+import { PASSWORD_WARNING } from '../../src-main/cli/repo-password.ts';
 
 export interface E2eCommand {
   args: string[];
@@ -114,7 +115,8 @@ export async function runScript(
     const ours = program === 'porchctl' ? rest : kubectlGet ? ['rpkg', 'get', ...rest.slice(2)] : undefined;
     const res = ours ? await run(process.execPath, [CLI, ...ours], opts.env, command.stdin) : await run(program!, rest, opts.env, command.stdin);
     let stdout = command.yaml ? reorderYaml(res.stdout) : reorderTable(res.stdout);
-    let stderr = res.stderr;
+    // Where porchctl is silent, Porchlight warns about a password on the command line (Porch's scripts pass one).
+    let stderr = res.stderr.replace(PASSWORD_WARNING, '');
     let wantOut = sub(command.stdout ?? '');
     let wantErr = sub(command.stderr ?? '');
     if (command.stdErrTabToWhitespace) stderr = stderr.replaceAll('\t', '  ');

@@ -3,6 +3,7 @@
 // with native git: fsck clean, Porch's layout, a work tree and index never
 // touched, a concurrent native update never lost, nothing of the user's
 // repository deleted when it is unregistered.
+import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -145,6 +146,75 @@ describe.each(testEngines())('repositories registered by path on $kind', (engine
     expect(await listRefs(clone)).toEqual(before);
     expect(fs.readFileSync(path.join(clone, 'scratch.txt'), 'utf8')).toBe('my own work in progress\n');
     await fsckClean(clone);
+  });
+
+  it('ignores a packed-refs line that names a path out of the repository; nothing is written outside it', async () => {
+    const base = fs.mkdtempSync(path.join(work, 'escape-'));
+    const bare = path.join(base, 'repo.git');
+    await git(base, ['init', '-q', '--bare', '-b', 'main', bare]);
+    const run = (args: string[], input?: string) => execFileSync('git', args, { cwd: bare, input, encoding: 'utf8' }).trim();
+    const tree = (entries: string) => run(['mktree'], entries);
+    const kptfile = run(['hash-object', '-w', '--stdin'], 'apiVersion: kpt.dev/v1\nkind: Kptfile\nmetadata:\n  name: pkg\n');
+    // A tree that holds the path the ref names, through entries called "..", which only plumbing writes.
+    let climb = tree(`040000 tree ${tree(`100644 blob ${kptfile}\tKptfile\n`)}\tpkg\n`);
+    climb = tree(`040000 tree ${climb}\toutside\n`);
+    for (let i = 0; i < 3; i++) climb = tree(`040000 tree ${climb}\t..\n`);
+    const commit = (t: string, m: string) => run([...who, 'commit-tree', t, '-m', m]);
+    const hostile = commit(climb, 'hostile');
+    const main = commit(tree(`100644 blob ${kptfile}\tREADME.md\n`), 'first');
+    run(['update-ref', 'refs/heads/main', main]);
+    // refs/tags/../../../outside/pkg/v1, joined onto the git directory, is <base>/outside/pkg/v1.
+    fs.writeFileSync(path.join(bare, 'packed-refs'), `# pack-refs with: peeled fully-peeled sorted \n${hostile} refs/tags/../../../outside/pkg/v1\n`);
+
+    // The isomorphic reader finds ".." entries in raw trees, so this path reaches furthest.
+    const before = process.env.PORCHLIGHT_GIT;
+    process.env.PORCHLIGHT_GIT = 'isomorphic';
+    try {
+      const { sync } = await service.registerRepository({ url: bare, name: 'escape' });
+      expect(sync).not.toBeInstanceOf(Error);
+      const listed = (await service.listPackageRevisions({})).filter((r) => r.spec.repository === 'escape');
+      expect(listed.map((r) => r.spec.packageName).filter((p) => p.includes('..'))).toEqual([]);
+    } finally {
+      if (before === undefined) delete process.env.PORCHLIGHT_GIT;
+      else process.env.PORCHLIGHT_GIT = before;
+    }
+    // A ref name Porchlight would build from such a path is refused before anything is written.
+    await expect(updateLocalRefs(bare, `file://${bare}`, [{ ref: 'refs/tags/../../../outside/pkg/v2', old: ZERO_OID, oid: main }])).rejects.toMatchObject({
+      code: 'FAILED_PRECONDITION',
+      message: expect.stringMatching(/not a valid Git ref name \(it contains "\.\."\)/),
+    });
+    expect(fs.readdirSync(base)).toEqual(['repo.git']);
+    await service.unregisterRepository({ name: 'escape', force: true });
+  });
+
+  it.skipIf(process.geteuid?.() !== 0)("refuses a repository another user owns unless Git's safe.directory lists it", async () => {
+    const repo = await workingClone(path.join(work, 'foreign'));
+    execFileSync('chown', ['-R', 'nobody', repo]);
+    const home = fs.mkdtempSync(path.join(work, 'home-'));
+    const trust = (...directories: string[]) => fs.writeFileSync(path.join(home, '.gitconfig'), `[safe]\n${directories.map((d) => `\tdirectory = ${d}\n`).join('')}`);
+    const saved = { HOME: process.env.HOME, XDG_CONFIG_HOME: process.env.XDG_CONFIG_HOME, GIT_CONFIG_GLOBAL: process.env.GIT_CONFIG_GLOBAL };
+    process.env.HOME = home;
+    delete process.env.XDG_CONFIG_HOME;
+    delete process.env.GIT_CONFIG_GLOBAL;
+    try {
+      const refused = { code: 'FAILED_PRECONDITION', message: expect.stringMatching(new RegExp(`owned by nobody \\(uid 65534\\), not by you .*git config --global --add safe\\.directory ${repo}$`)) };
+      await expect(service.registerRepository({ url: repo, name: 'foreign' })).rejects.toMatchObject(refused);
+      expect((await service.listRepositories({})).map((r) => r.metadata.name)).not.toContain('foreign');
+
+      trust('/somewhere/else', repo);
+      expect((await service.registerRepository({ url: repo, name: 'foreign' })).sync).not.toBeInstanceOf(Error);
+      // Taken off the list (an empty value clears it, as in Git), the next sync is refused too.
+      trust(repo, '');
+      await expect(service.syncRepository({ name: 'foreign' })).rejects.toMatchObject(refused);
+      trust('*');
+      expect(await service.syncRepository({ name: 'foreign' })).toBeDefined();
+      await service.unregisterRepository({ name: 'foreign', force: true });
+    } finally {
+      for (const [k, v] of Object.entries(saved)) {
+        if (v === undefined) delete process.env[k];
+        else process.env[k] = v;
+      }
+    }
   });
 
   it('a repository moved away fails its sync with the reason; its cached revisions still read', async () => {

@@ -84,6 +84,16 @@ describe('Electron relay (fake ipcMain/ipcRenderer)', () => {
     if (pgUrl) expect(await page.invoke(CALL_CHANNEL, 'settings.testDatabase', { url: pgUrl })).toMatchObject({ ok: true, value: { serverVersion: expect.stringMatching(/^\d+/) } });
   });
 
+  it('answers a request too deep or impossible to pass to the service thread, never rejects', async () => {
+    let deep: unknown = {};
+    for (let i = 0; i < 10_000; i++) deep = [deep];
+    expect(await host.call('repositories.list', { namespace: deep })).toMatchObject({ ok: false, error: { code: 'INVALID_ARGUMENT', message: expect.stringContaining('nests deeper than 64 levels') } });
+    expect(await host.call(deep, {})).toMatchObject({ ok: false, error: { code: 'INVALID_ARGUMENT' } });
+    expect(await host.call('repositories.list', { namespace: () => 'x' })).toMatchObject({ ok: false, error: { code: 'INVALID_ARGUMENT', message: expect.stringContaining('cannot be passed to the service') } });
+    // The service thread is still there.
+    expect(await page.invoke(CALL_CHANNEL, 'repositories.list', {})).toMatchObject({ ok: true });
+  });
+
   it('refuses calls from any other frame', async () => {
     const stranger = renderer('https://evil.example/');
     expect(await stranger.invoke(CALL_CHANNEL, 'repositories.list', {})).toMatchObject({ ok: false, error: { code: 'UNAUTHENTICATED' } });

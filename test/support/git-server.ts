@@ -37,6 +37,8 @@ export interface GitRequestLogEntry {
   encoding?: string;
   /** Whatever http-backend printed on stderr; empty when all went well. */
   stderr?: string;
+  /** The request carried an Authorization header (whose value is never logged). */
+  authorization?: true;
 }
 
 /**
@@ -144,6 +146,7 @@ export async function startGitServer(options: GitServerOptions): Promise<GitServ
     }
     const entry: GitRequestLogEntry = { method: req.method ?? 'GET', url: req.url ?? '/', status: 0 };
     if (req.headers['content-encoding']) entry.encoding = req.headers['content-encoding'];
+    if (req.headers.authorization !== undefined) entry.authorization = true;
     log.push(entry);
     // No keep-alive: a pooled socket would turn "server paused" into
     // ECONNRESET on the next request instead of the ECONNREFUSED a dead host gives.

@@ -9,7 +9,7 @@ import type { PackageRevision, Task } from '../../../src-shared/domain.ts';
 import { call, decode } from '../api.ts';
 import { runningKey, useStore, type OpenFile } from '../store.ts';
 import { Editor, forgetEditorStates } from './Editor.tsx';
-import { unparsableFiles } from '../yaml-check.ts';
+import { checkPackage } from '../../../src-shared/package-check.ts';
 import { DiffView } from './DiffView.tsx';
 import { FormDialog } from './FormDialog.tsx';
 import { CloneDialog } from './CloneDialog.tsx';
@@ -72,7 +72,7 @@ export function RevisionView() {
   const draft = revision.spec.lifecycle === 'Draft';
   const published = revision.spec.lifecycle === 'Published' && revision.spec.revision !== -1;
   const current = files.find((f) => f.path === activeFile);
-  const problems = unparsableFiles(files);
+  const problems = [...new Set(checkPackage(files).map((p) => p.path))];
   const upstream = kptfileUpstream(files);
   const lock = (revision.status.upstreamLock as { git?: { repo: string; directory: string; ref: string; commit: string } }).git;
   const publishing = running[runningKey('publish', revision.metadata.name)];
@@ -90,8 +90,8 @@ export function RevisionView() {
           {(ACTIONS[revision.spec.lifecycle] ?? []).map((a) => (
             <button
               key={a.verb}
-              disabled={(a.verb === 'propose' && problems.length > 0) || Boolean(publishing)}
-              title={a.verb === 'propose' && problems.length ? `fix the YAML errors in ${problems.join(', ')} first` : undefined}
+              disabled={((a.verb === 'propose' || a.verb === 'approve') && problems.length > 0) || Boolean(publishing)}
+              title={(a.verb === 'propose' || a.verb === 'approve') && problems.length ? `fix the problems in ${problems.join(', ')} first` : undefined}
               onClick={() => (!a.confirm || window.confirm(a.confirm)) && void lifecycleAction(a.verb)}
             >
               {a.label}
@@ -102,7 +102,7 @@ export function RevisionView() {
           {published && cloned && <button onClick={() => setDialog('upgrade')}>Upgrade</button>}
         </div>
       </div>
-      {draft && problems.length > 0 && <p className="bad">Saved, but it cannot be proposed until {problems.join(', ')} parse{problems.length === 1 ? 's' : ''}.</p>}
+      {draft && problems.length > 0 && <p className="bad">Saved, but it cannot be proposed until the problems marked in {problems.join(', ')} are fixed.</p>}
       <dl className="summary">
         <dt>Package</dt><dd>{revision.spec.packageName} in {revision.spec.repository}</dd>
         {upstream?.git && (<><dt>Upstream</dt><dd>{upstream.git.repo} {upstream.git.directory}@{upstream.git.ref}{upstream.updateStrategy ? `, ${upstream.updateStrategy}` : ''}</dd></>)}
