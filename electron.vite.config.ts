@@ -17,7 +17,10 @@ export default defineConfig({
   },
   preload: {
     // A sandboxed preload must be CommonJS.
-    build: { outDir: 'out/preload', rollupOptions: { input: { preload: 'src-main/electron/preload.ts' }, output: { format: 'cjs', entryFileNames: '[name].cjs' } } },
+    build: {
+      outDir: 'out/preload',
+      rollupOptions: { input: { preload: 'src-main/electron/preload.ts' }, output: { format: 'cjs', entryFileNames: '[name].cjs' } },
+    },
   },
   renderer: {
     ...rendererConfig,

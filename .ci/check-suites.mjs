@@ -4,9 +4,7 @@
 import fs from 'node:fs';
 
 const report = JSON.parse(fs.readFileSync(process.argv[2], 'utf8'));
-const tests = report.testResults.flatMap((file) =>
-  file.assertionResults.map((t) => ({ file: file.name, name: t.fullName, status: t.status })),
-);
+const tests = report.testResults.flatMap((file) => file.assertionResults.map((t) => ({ file: file.name, name: t.fullName, status: t.status })));
 const required = [
   { what: 'database tests on PostgreSQL', match: (t) => t.file.includes('/test/db/') && /postgres/.test(t.name) },
   { what: 'sync tests on PostgreSQL', match: (t) => t.file.includes('/test/cache/') && /postgres/.test(t.name) },
@@ -25,8 +23,14 @@ const required = [
   { what: 'a hostile Git repository', match: (t) => t.file.endsWith('hostile-repository.test.ts') },
   { what: 'atomic Git object writes', match: (t) => t.file.endsWith('atomic-fs.test.ts') },
   // Local repositories and the demo (issue 8).
-  { what: 'Porch listing conformance, registered by path, on PGlite', match: (t) => t.file.endsWith('listings.test.ts') && /pglite.*registered by 'path'/.test(t.name) },
-  { what: 'Porch listing conformance, registered by path, on PostgreSQL', match: (t) => t.file.endsWith('listings.test.ts') && /postgres.*registered by 'path'/.test(t.name) },
+  {
+    what: 'Porch listing conformance, registered by path, on PGlite',
+    match: (t) => t.file.endsWith('listings.test.ts') && /pglite.*registered by 'path'/.test(t.name),
+  },
+  {
+    what: 'Porch listing conformance, registered by path, on PostgreSQL',
+    match: (t) => t.file.endsWith('listings.test.ts') && /postgres.*registered by 'path'/.test(t.name),
+  },
   { what: "Git's ref locking for local repositories", match: (t) => t.file.endsWith('local-repository.test.ts') && t.name.startsWith('updateLocalRefs') },
   { what: 'native git commits while publishing 50 revisions', match: (t) => t.file.endsWith('local-concurrency.test.ts') },
   { what: 'the demo walkthrough in Chromium', match: (t) => t.file.endsWith('demo-walkthrough.test.ts') },
@@ -73,7 +77,10 @@ for (const [file, what] of [
 // Every write-side porchctl script must pass on both engines, not just some.
 for (const script of ['rpkg-init', 'rpkg-lifecycle', 'rpkg-clone', 'rpkg-upgrade', 'rpkg-push']) {
   for (const engine of ['pglite', 'postgres']) {
-    required.push({ what: `porchctl ${script} on ${engine}`, match: (t) => t.file.endsWith('cli-e2e.test.ts') && t.name.includes(engine) && t.name.endsWith(` ${script}`) });
+    required.push({
+      what: `porchctl ${script} on ${engine}`,
+      match: (t) => t.file.endsWith('cli-e2e.test.ts') && t.name.includes(engine) && t.name.endsWith(` ${script}`),
+    });
   }
 }
 let ok = true;

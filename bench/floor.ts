@@ -138,7 +138,15 @@ export async function readWithNativeGit(gitdir: string, branch = 'main'): Promis
     const tree = first[2 * i + 1];
     if (!commit || !tree || tree.type !== 'tree') return;
     trees.set(tree.oid, parseTree(tree.content));
-    revisions.push({ packagePath: t.path, revision: t.revision, ref: t.ref, commit: commit.oid, tree: tree.oid, message: commitMessage(commit.content), files: [] });
+    revisions.push({
+      packagePath: t.path,
+      revision: t.revision,
+      ref: t.ref,
+      commit: commit.oid,
+      tree: tree.oid,
+      message: commitMessage(commit.content),
+      files: [],
+    });
   });
   let commits = revisions.length;
   if (branchOid) {
@@ -232,10 +240,27 @@ export async function bulkInsert(db: Database, revisions: readonly FloorRevision
       const kptfile = r.files.find((f) => f.path === 'Kptfile')?.content.toString('utf8') ?? null;
       const when = new Date();
       revisionRows.push([
-        1, id, pkg, 'default', `bench.${r.packagePath}.${workspace}`, r.packagePath, workspace, r.revision, 'Published',
-        JSON.stringify({ uid: '00000000-0000-4000-8000-000000000000' }), '{}', '[]', null,
+        1,
+        id,
+        pkg,
+        'default',
+        `bench.${r.packagePath}.${workspace}`,
+        r.packagePath,
+        workspace,
+        r.revision,
+        'Published',
+        JSON.stringify({ uid: '00000000-0000-4000-8000-000000000000' }),
+        '{}',
+        '[]',
+        null,
         JSON.stringify({ document: kptfile, packageMetadata: {}, readinessGates: [], conditions: [], upstreamLock: null }),
-        r.ref, r.commit, r.tree, 'porch@kpt.dev', when, when, by,
+        r.ref,
+        r.commit,
+        r.tree,
+        'porch@kpt.dev',
+        when,
+        when,
+        by,
       ]);
       for (const f of r.files) resourceRows.push([1, nextId++, id, f.path, f.content]);
     }
@@ -244,8 +269,29 @@ export async function bulkInsert(db: Database, revisions: readonly FloorRevision
         await multiRowInsert(
           tx,
           FLOOR_REVISIONS,
-          ['repository_id', 'id', 'package_id', 'namespace', 'name', 'package_path', 'workspace', 'revision', 'lifecycle', 'meta', 'spec', 'tasks',
-            'upstream_lock', 'kptfile', 'git_ref', 'git_commit', 'tree_id', 'published_by', 'published_at', 'created_at', 'updated_by'],
+          [
+            'repository_id',
+            'id',
+            'package_id',
+            'namespace',
+            'name',
+            'package_path',
+            'workspace',
+            'revision',
+            'lifecycle',
+            'meta',
+            'spec',
+            'tasks',
+            'upstream_lock',
+            'kptfile',
+            'git_ref',
+            'git_commit',
+            'tree_id',
+            'published_by',
+            'published_at',
+            'created_at',
+            'updated_by',
+          ],
           revisionRows,
         );
         await multiRowInsert(tx, FLOOR_RESOURCES, ['repository_id', 'id', 'package_revision_id', 'path', 'content'], resourceRows);

@@ -44,7 +44,14 @@ const log = benchLogger('lifecycle');
 
 const configMap = (i: number) => Buffer.from(`apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: edited\ndata:\n  value: "${i}"\n`);
 
-async function measureSize(engine: EngineKind, server: GitServer, repoName: string, work: string, pgdbs: PgDatabases | undefined, counts: { saves: number; proposals: number; approvals: number }): Promise<SizeResult> {
+async function measureSize(
+  engine: EngineKind,
+  server: GitServer,
+  repoName: string,
+  work: string,
+  pgdbs: PgDatabases | undefined,
+  counts: { saves: number; proposals: number; approvals: number },
+): Promise<SizeResult> {
   const home = join(work, `${engine}-${repoName}`);
   const pgdb = engine === 'postgres' ? await pgdbs!.create() : undefined;
   const db = await openDatabase({ db: pgdb?.url ?? join(home, 'db'), env: {}, dataHome: home });
@@ -67,7 +74,9 @@ async function measureSize(engine: EngineKind, server: GitServer, repoName: stri
     let rv = draft.metadata.resourceVersion!;
     const saveMs: number[] = [];
     for (let i = 0; i < counts.saves; i++) {
-      const t = await timed(() => service.updateResources({ name: draft.metadata.name, resourceVersion: rv, mode: 'patch', files: [{ path: 'edited.yaml', content: configMap(i) }] }));
+      const t = await timed(() =>
+        service.updateResources({ name: draft.metadata.name, resourceVersion: rv, mode: 'patch', files: [{ path: 'edited.yaml', content: configMap(i) }] }),
+      );
       rv = t.value.revision.metadata.resourceVersion!;
       saveMs.push(t.ms);
     }
@@ -150,10 +159,39 @@ export async function runLifecycleBench(argv: string[]): Promise<number> {
       const save = median(r.saveMs);
       const propose = median(r.proposeMs);
       const approve = median(r.approveMs);
-      rows.push({ engine, figure: `save one resource p50, ${n}`, value: save, unit: 'ms', target: `< ${TARGET.saveMs} ms`, verdict: save < TARGET.saveMs ? 'PASS' : 'FAIL' });
-      rows.push({ engine, figure: `propose p50, ${n}`, value: propose, unit: 'ms', target: `< ${TARGET.proposeMs} ms`, verdict: propose < TARGET.proposeMs ? 'PASS' : 'FAIL' });
-      rows.push({ engine, figure: `approve + push p50, ${n}`, value: approve, unit: 'ms', target: `< ${TARGET.approveMs} ms`, verdict: approve < TARGET.approveMs ? 'PASS' : 'FAIL' });
-      rows.push({ engine, figure: `  of which Git server p50, ${n}`, value: median(r.serverMs), unit: 'ms', target: '', verdict: 'INFO', note: 'git http-backend answering the push' });
+      rows.push({
+        engine,
+        figure: `save one resource p50, ${n}`,
+        value: save,
+        unit: 'ms',
+        target: `< ${TARGET.saveMs} ms`,
+        verdict: save < TARGET.saveMs ? 'PASS' : 'FAIL',
+      });
+      rows.push({
+        engine,
+        figure: `propose p50, ${n}`,
+        value: propose,
+        unit: 'ms',
+        target: `< ${TARGET.proposeMs} ms`,
+        verdict: propose < TARGET.proposeMs ? 'PASS' : 'FAIL',
+      });
+      rows.push({
+        engine,
+        figure: `approve + push p50, ${n}`,
+        value: approve,
+        unit: 'ms',
+        target: `< ${TARGET.approveMs} ms`,
+        verdict: approve < TARGET.approveMs ? 'PASS' : 'FAIL',
+      });
+      rows.push({
+        engine,
+        figure: `  of which Git server p50, ${n}`,
+        value: median(r.serverMs),
+        unit: 'ms',
+        target: '',
+        verdict: 'INFO',
+        note: 'git http-backend answering the push',
+      });
     }
     const [small, big] = bySize;
     if (small && big) {
@@ -162,8 +200,24 @@ export async function runLifecycleBench(argv: string[]): Promise<number> {
       // holds whoever pushes) stays within 1.5x over 100x the revisions.
       const own = (r: SizeResult) => median(r.approveMs.map((ms, i) => ms - (r.serverMs[i] ?? 0)));
       const ratio = own(big) / own(small);
-      rows.push({ engine, figure: `approve p50 ${big.revisions} / ${small.revisions}, total`, value: median(big.approveMs) / median(small.approveMs), unit: 'x', target: '', verdict: 'INFO', note: 'Porch: grows linearly' });
-      rows.push({ engine, figure: `approve p50 ${big.revisions} / ${small.revisions}, Porchlight's own`, value: ratio, unit: 'x', target: `< ${TARGET.flatRatio}x (flat)`, verdict: ratio < TARGET.flatRatio ? 'PASS' : 'FAIL', note: `${Math.round(own(small))} -> ${Math.round(own(big))} ms` });
+      rows.push({
+        engine,
+        figure: `approve p50 ${big.revisions} / ${small.revisions}, total`,
+        value: median(big.approveMs) / median(small.approveMs),
+        unit: 'x',
+        target: '',
+        verdict: 'INFO',
+        note: 'Porch: grows linearly',
+      });
+      rows.push({
+        engine,
+        figure: `approve p50 ${big.revisions} / ${small.revisions}, Porchlight's own`,
+        value: ratio,
+        unit: 'x',
+        target: `< ${TARGET.flatRatio}x (flat)`,
+        verdict: ratio < TARGET.flatRatio ? 'PASS' : 'FAIL',
+        note: `${Math.round(own(small))} -> ${Math.round(own(big))} ms`,
+      });
     }
   }
   process.stdout.write(`${renderTable(rows)}\n`);
@@ -176,7 +230,14 @@ export async function runLifecycleBench(argv: string[]): Promise<number> {
     raw: Object.fromEntries(
       Object.entries(results).map(([e, rs]) => [
         e,
-        rs.map((r) => ({ ...r, syncMs: round1(r.syncMs), saveMs: r.saveMs.map(round1), proposeMs: r.proposeMs.map(round1), approveMs: r.approveMs.map(round1), serverMs: r.serverMs.map(round1) })),
+        rs.map((r) => ({
+          ...r,
+          syncMs: round1(r.syncMs),
+          saveMs: r.saveMs.map(round1),
+          proposeMs: r.proposeMs.map(round1),
+          approveMs: r.approveMs.map(round1),
+          serverMs: r.serverMs.map(round1),
+        })),
       ]),
     ),
   });

@@ -43,7 +43,10 @@ function builtInStepsOnly(files: PackageFile[]): { files: PackageFile[]; kept: n
 }
 
 export async function runRenderBench(argv: string[]): Promise<number> {
-  const { values } = parseArgs({ args: argv, options: { runs: { type: 'string', default: '50' }, out: { type: 'string', default: path.join(HERE, 'results', 'render.json') } } });
+  const { values } = parseArgs({
+    args: argv,
+    options: { runs: { type: 'string', default: '50' }, out: { type: 'string', default: path.join(HERE, 'results', 'render.json') } },
+  });
   const runs = Number(values.runs);
   const rows: ResultRow[] = [];
   const samples: Record<string, number[]> = {};

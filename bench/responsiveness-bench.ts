@@ -25,12 +25,19 @@ function percentile(values: number[], p: number): number {
 }
 
 export async function runResponsivenessBench(argv: string[]): Promise<number> {
-  const { values } = parseArgs({ args: argv, options: { packages: { type: 'string', default: '1000' }, out: { type: 'string', default: path.join(HERE, 'results', 'responsiveness.json') } } });
+  const { values } = parseArgs({
+    args: argv,
+    options: { packages: { type: 'string', default: '1000' }, out: { type: 'string', default: path.join(HERE, 'results', 'responsiveness.json') } },
+  });
   const work = fs.mkdtempSync(path.join(os.tmpdir(), 'porchlight-bench-resp-'));
   fs.mkdirSync(path.join(work, 'srv'));
   const repo = await generateRepo({ dir: path.join(work, 'srv', 'big.git'), packages: Number(values.packages), revisions: 3, filesPerPackage: 5 });
   const server = await startGitServer({ root: path.join(work, 'srv') });
-  const host = await startServiceHost({ dataHome: path.join(work, 'home'), env: { PORCHLIGHT_LOG: process.env.PORCHLIGHT_LOG, PORCHLIGHT_DRIFT: process.env.PORCHLIGHT_DRIFT }, backgroundSync: false });
+  const host = await startServiceHost({
+    dataHome: path.join(work, 'home'),
+    env: { PORCHLIGHT_LOG: process.env.PORCHLIGHT_LOG, PORCHLIGHT_DRIFT: process.env.PORCHLIGHT_DRIFT },
+    backgroundSync: false,
+  });
   const loop = monitorEventLoopDelay({ resolution: 10 });
   const latencies: number[] = [];
   let syncMs = 0;
@@ -50,7 +57,8 @@ export async function runResponsivenessBench(argv: string[]): Promise<number> {
       const answer = await host.call('revisions.list', { packageName });
       if (!answer.ok) throw new Error(answer.error.message);
       latencies.push(performance.now() - t);
-      if (process.env.PORCHLIGHT_LOG && performance.now() - t > 100) process.stderr.write(`${new Date().toISOString()} slow list ${Math.round(performance.now() - t)} ms\n`);
+      if (process.env.PORCHLIGHT_LOG && performance.now() - t > 100)
+        process.stderr.write(`${new Date().toISOString()} slow list ${Math.round(performance.now() - t)} ms\n`);
       await new Promise((r) => setTimeout(r, 25));
     }
     const registered = await sync;
@@ -64,12 +72,33 @@ export async function runResponsivenessBench(argv: string[]): Promise<number> {
   const p99 = percentile(latencies, 99);
   const maxLoop = loop.max / 1e6;
   const rows: ResultRow[] = [
-    { engine: 'pglite', figure: 'first sync (runs on the worker)', value: syncMs, unit: 'ms', target: '', verdict: 'INFO', note: `${Number(values.packages) * 4} revisions` },
-    { engine: 'pglite', figure: 'revisions.list during the sync, p50', value: percentile(latencies, 50), unit: 'ms', target: '', verdict: 'INFO', note: `${latencies.length} calls` },
+    {
+      engine: 'pglite',
+      figure: 'first sync (runs on the worker)',
+      value: syncMs,
+      unit: 'ms',
+      target: '',
+      verdict: 'INFO',
+      note: `${Number(values.packages) * 4} revisions`,
+    },
+    {
+      engine: 'pglite',
+      figure: 'revisions.list during the sync, p50',
+      value: percentile(latencies, 50),
+      unit: 'ms',
+      target: '',
+      verdict: 'INFO',
+      note: `${latencies.length} calls`,
+    },
     { engine: 'pglite', figure: 'revisions.list during the sync, p99', value: p99, unit: 'ms', target: '< 100 ms', verdict: p99 < 100 ? 'PASS' : 'FAIL' },
     { engine: 'pglite', figure: "caller's event loop, longest stall", value: maxLoop, unit: 'ms', target: '< 50 ms', verdict: maxLoop < 50 ? 'PASS' : 'FAIL' },
   ];
   process.stdout.write(`${renderTable(rows)}\n`);
-  await writeJson(values.out, { ranAt: new Date().toISOString(), machine: await machineInfo(), rows, latencies: latencies.map((l) => Math.round(l * 10) / 10) });
+  await writeJson(values.out, {
+    ranAt: new Date().toISOString(),
+    machine: await machineInfo(),
+    rows,
+    latencies: latencies.map((l) => Math.round(l * 10) / 10),
+  });
   return 0;
 }

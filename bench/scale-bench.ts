@@ -89,12 +89,9 @@ const TARGET = {
 const WORKLOAD: Omit<WorkloadOptions, 'seed'> = { repositoryPages: 150, gets: 300, searches: 24, namespacePages: 20 };
 const CATALOG = 'scale-bench';
 
-
 const log = benchLogger('scale');
 
-
 // ---- statistics ----------------------------------------------------------------
-
 
 interface Dist {
   n: number;
@@ -105,7 +102,13 @@ interface Dist {
 }
 
 function dist(values: readonly number[]): Dist {
-  return { n: values.length, p50: percentile(values, 50), p95: percentile(values, 95), p99: percentile(values, 99), max: values.length ? Math.max(...values) : Number.NaN };
+  return {
+    n: values.length,
+    p50: percentile(values, 50),
+    p95: percentile(values, 95),
+    p99: percentile(values, 99),
+    max: values.length ? Math.max(...values) : Number.NaN,
+  };
 }
 
 const ms = (v: number) => (Number.isNaN(v) ? 'n/a' : v < 10 ? `${v.toFixed(2)} ms` : `${Math.round(v)} ms`);
@@ -192,7 +195,10 @@ function collectGarbage(): void {
 async function runChild(req: ChildRequest): Promise<ChildResult & { wallMs: number }> {
   const script = path.join(HERE, 'scale-child.ts');
   const started = performance.now();
-  const child = spawn(process.execPath, ['--expose-gc', '--import', 'tsx', script, JSON.stringify(req)], { cwd: path.resolve(HERE, '..'), stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, ['--expose-gc', '--import', 'tsx', script, JSON.stringify(req)], {
+    cwd: path.resolve(HERE, '..'),
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
   let out = '';
   let err = '';
   child.stdout.setEncoding('utf8').on('data', (d: string) => (out += d));
@@ -322,7 +328,8 @@ async function dropTarget(t: Target, opts: Options): Promise<void> {
 
 function progress(kind: EngineKind, what: string, every: number) {
   return (p: { repositoriesDone: number; revisions: number; resources: number; ms: number }) => {
-    if (p.repositoriesDone % every === 0) log(`${kind}: ${what}: ${p.repositoriesDone} repositories, ${p.revisions} revisions, ${p.resources} resources, ${(p.ms / 1000).toFixed(1)} s`);
+    if (p.repositoriesDone % every === 0)
+      log(`${kind}: ${what}: ${p.repositoriesDone} repositories, ${p.revisions} revisions, ${p.resources} resources, ${(p.ms / 1000).toFixed(1)} s`);
   };
 }
 
@@ -357,13 +364,24 @@ async function seedMain(kind: EngineKind, t: Target, opts: Options): Promise<{ s
       revisionsPerRepository: opts.perRepository,
       onProgress: progress(kind, 'seeding', 50),
     });
-    const e = await seedRevisions(db, { ...common, repositories: 1, revisionsPerRepository: 2 * opts.perRepository + (opts.perRepository - 2 * half), repositoryPrefix: 'catalog-e' });
+    const e = await seedRevisions(db, {
+      ...common,
+      repositories: 1,
+      revisionsPerRepository: 2 * opts.perRepository + (opts.perRepository - 2 * half),
+      repositoryPrefix: 'catalog-e',
+    });
     await verifySeeded(db, main, { dataHome: t.dataHome });
     const all = addSeeds([a, main, e]);
     log(`${kind}: seeded ${all.revisions} revisions, ${all.resources} resources in ${all.repositories} repositories, ${(all.ms / 1000).toFixed(1)} s`);
 
     const service = new PorchlightService({ db, dataHome: t.dataHome });
-    const members = [a.repositories[0]!.name, a.repositories[1]!.name, main.repositories[Math.floor(main.repositories.length / 5)]!.name, main.repositories[Math.floor((3 * main.repositories.length) / 5)]!.name, e.repositories[0]!.name];
+    const members = [
+      a.repositories[0]!.name,
+      a.repositories[1]!.name,
+      main.repositories[Math.floor(main.repositories.length / 5)]!.name,
+      main.repositories[Math.floor((3 * main.repositories.length) / 5)]!.name,
+      e.repositories[0]!.name,
+    ];
     await service.createCatalog({ namespace: NAMESPACE, name: CATALOG, repositories: members, description: 'scale benchmark: small members first' });
     // The cleanup figure runs the service as the window does; the seeded
     // revisions are dated 2025 and a policy run would evict their files.
@@ -442,7 +460,9 @@ async function measureInProcess(kind: EngineKind, t: Target, opts: Options, memb
     }
     // For context: the window's "All repositories" page at a random cursor.
     const nsCursors = Array.from({ length: 60 }, () => `${pick(random, repos)}.`);
-    r.samples.windowNamespace = await timeCalls(50, 20_000, (i) => service.pageRevisionSummaries({ namespace: NAMESPACE, limit: 100, after: nsCursors.at(i)! }));
+    r.samples.windowNamespace = await timeCalls(50, 20_000, (i) =>
+      service.pageRevisionSummaries({ namespace: NAMESPACE, limit: 100, after: nsCursors.at(i)! }),
+    );
 
     // readResources of random published revisions.
     log(`${kind}: readResources`);
@@ -456,7 +476,8 @@ async function measureInProcess(kind: EngineKind, t: Target, opts: Options, memb
       const got = await service.readResources({ namespace: NAMESPACE, name: names.at(i)! });
       if (i >= 0) files += got.resources.length;
     });
-    if (files !== r.samples.get.length * opts.resourcesPerRevision) throw new Error(`readResources returned ${files} files for ${r.samples.get.length} revisions`);
+    if (files !== r.samples.get.length * opts.resourcesPerRevision)
+      throw new Error(`readResources returned ${files} files for ${r.samples.get.length} revisions`);
 
     // Search, by name and by file path, through both page calls.
     const searchSamples = Math.max(24, Math.round(n / 5));
@@ -664,7 +685,7 @@ async function cleanupFigure(kind: EngineKind, db: Database, t: Target, opts: Op
   };
 
   const budgetMs = 300_000;
-  let unregisterMs = Number.NaN;
+  let unregisterMs: number;
   let idleAt: number | undefined;
   let timedOut = false;
   measuring = true;
@@ -720,7 +741,12 @@ async function cleanupFigure(kind: EngineKind, db: Database, t: Target, opts: Op
   r.stats.afterCleanup = await plannerStats(db);
   log(
     `${kind}: cleanup: ${rows.total} rows in ${(deleteMs / 1000).toFixed(1)} s (${Math.round(rows.total / (deleteMs / 1000))} rows/s), ` +
-      `idle after ${(r.cleanup.idleMs / 1000).toFixed(1)} s (VACUUM ${Math.round(vacuumMs)} ms); ${reads.length} reads, p99 ${ms(percentile(reads.map((x) => x.ms), 99))}; ` +
+      `idle after ${(r.cleanup.idleMs / 1000).toFixed(1)} s (VACUUM ${Math.round(vacuumMs)} ms); ${reads.length} reads, p99 ${ms(
+        percentile(
+          reads.map((x) => x.ms),
+          99,
+        ),
+      )}; ` +
       `longest transaction ${Math.round(transactions.max)} ms, event loop stalled up to ${Math.round(r.cleanup.eventLoopMaxMs)} ms`,
   );
 }
@@ -758,12 +784,16 @@ async function measureEngine(kind: EngineKind, opts: Options): Promise<EngineRes
     for (let i = 0; i < opts.coldOpens; i++) {
       const c = await runChild({ mode: 'cold-open', db: big.db, dataHome: big.dataHome, namespace: NAMESPACE });
       r.coldOpen.push(c);
-      log(`${kind}: cold open ${i + 1}: ${Math.round(c.openToFirstPageMs!)} ms (open ${Math.round(c.openMs!)}, first page ${Math.round(c.firstPageMs!)}; ${Math.round(c.processToFirstPageMs!)} ms since the process started)`);
+      log(
+        `${kind}: cold open ${i + 1}: ${Math.round(c.openToFirstPageMs!)} ms (open ${Math.round(c.openMs!)}, first page ${Math.round(c.firstPageMs!)}; ${Math.round(c.processToFirstPageMs!)} ms since the process started)`,
+      );
     }
     try {
       r.rss.small = await runChild({ mode: 'rss', db: small.db, dataHome: small.dataHome, namespace: NAMESPACE, workload: { ...WORKLOAD, seed: 11 } });
       r.rss.big = await runChild({ mode: 'rss', db: big.db, dataHome: big.dataHome, namespace: NAMESPACE, workload: { ...WORKLOAD, seed: 11 } });
-      log(`${kind}: RSS after GC: ${Math.round(r.rss.small.rssAfterGc! / MB)} MB at ${r.seed.small.revisions}, ${Math.round(r.rss.big.rssAfterGc! / MB)} MB at ${r.seed.main.revisions}`);
+      log(
+        `${kind}: RSS after GC: ${Math.round(r.rss.small.rssAfterGc! / MB)} MB at ${r.seed.small.revisions}, ${Math.round(r.rss.big.rssAfterGc! / MB)} MB at ${r.seed.main.revisions}`,
+      );
     } catch (e) {
       r.rss.error = errorText(e);
       log(`${kind}: memory children: ${r.rss.error}`);
@@ -809,10 +839,37 @@ function rowsFor(r: EngineResult, opts: Options): ResultRow[] {
   const e = r.engine;
   const rows: ResultRow[] = [];
   const seedNote = (s: SeedSummary | undefined) =>
-    s ? `${s.repositories} repositories, ${s.revisions} revisions, ${s.resources} resources in ${(s.ms / 1000).toFixed(1)} s (${Math.round(s.revisionsPerSecond)} revisions/s, ${Math.round(s.resourcesPerSecond)} resources/s)` : 'n/a';
-  rows.push({ engine: e, figure: 'seeded, 100k database', value: r.seed.main?.revisions ?? null, unit: 'rows', target: '', verdict: 'INFO', note: `${seedNote(r.seed.main)}; ${JSON.stringify(r.seed.main?.byLifecycle ?? {})}; ${Math.round(r.sizeMB.main)} MB` });
-  rows.push({ engine: e, figure: 'seeded, 10k database', value: r.seed.small?.revisions ?? null, unit: 'rows', target: '', verdict: 'INFO', note: `${seedNote(r.seed.small)}; ${Math.round(r.sizeMB.small)} MB; both seeds ${((r.seed.wallMs ?? NaN) / 1000).toFixed(1)} s wall` });
-  if (r.stats.atMeasure) rows.push({ engine: e, figure: 'planner statistics when measured', value: null, unit: 'rows', target: '', verdict: 'INFO', note: `${describeStats(r.stats.atMeasure)}${r.stats.afterCleanup ? ` / after the cleanup: ${describeStats(r.stats.afterCleanup)}` : ''}` });
+    s
+      ? `${s.repositories} repositories, ${s.revisions} revisions, ${s.resources} resources in ${(s.ms / 1000).toFixed(1)} s (${Math.round(s.revisionsPerSecond)} revisions/s, ${Math.round(s.resourcesPerSecond)} resources/s)`
+      : 'n/a';
+  rows.push({
+    engine: e,
+    figure: 'seeded, 100k database',
+    value: r.seed.main?.revisions ?? null,
+    unit: 'rows',
+    target: '',
+    verdict: 'INFO',
+    note: `${seedNote(r.seed.main)}; ${JSON.stringify(r.seed.main?.byLifecycle ?? {})}; ${Math.round(r.sizeMB.main)} MB`,
+  });
+  rows.push({
+    engine: e,
+    figure: 'seeded, 10k database',
+    value: r.seed.small?.revisions ?? null,
+    unit: 'rows',
+    target: '',
+    verdict: 'INFO',
+    note: `${seedNote(r.seed.small)}; ${Math.round(r.sizeMB.small)} MB; both seeds ${((r.seed.wallMs ?? NaN) / 1000).toFixed(1)} s wall`,
+  });
+  if (r.stats.atMeasure)
+    rows.push({
+      engine: e,
+      figure: 'planner statistics when measured',
+      value: null,
+      unit: 'rows',
+      target: '',
+      verdict: 'INFO',
+      note: `${describeStats(r.stats.atMeasure)}${r.stats.afterCleanup ? ` / after the cleanup: ${describeStats(r.stats.afterCleanup)}` : ''}`,
+    });
 
   const s = r.samples;
   rows.push(latencyRow(e, 'window page of a repository, first (pageRevisionSummaries)', s.windowFirst, TARGET.pageMs));
@@ -828,7 +885,15 @@ function rowsFor(r: EngineResult, opts: Options): ResultRow[] {
   rows.push(latencyRow(e, 'search by file path, pagePackageRevisions', s.fileFull, searchTarget, `by kind: ${kindsNote(r.searchKinds.fileFull)}`));
   rows.push(latencyRow(e, 'search by file path, window page', s.fileWindow, searchTarget, `by kind: ${kindsNote(r.searchKinds.fileWindow)}`));
   for (const c of r.catalog.cases) {
-    rows.push(latencyRow(e, `resolveInCatalog, ${c.label}`, s[`catalog ${c.label}`], TARGET.catalogMs, c.member === undefined ? `NOT_FOUND after all ${r.catalog.members.length} members` : `answered by ${r.catalog.members[c.member]}`));
+    rows.push(
+      latencyRow(
+        e,
+        `resolveInCatalog, ${c.label}`,
+        s[`catalog ${c.label}`],
+        TARGET.catalogMs,
+        c.member === undefined ? `NOT_FOUND after all ${r.catalog.members.length} members` : `answered by ${r.catalog.members[c.member]}`,
+      ),
+    );
   }
 
   if (r.coldOpen.length) {
@@ -855,12 +920,36 @@ function rowsFor(r: EngineResult, opts: Options): ResultRow[] {
     `after open ${Math.round(c.rssAfterOpen! / MB)} MB, after the reads ${Math.round(c.rssAfterWorkload! / MB)} MB, peak ${Math.round(c.peakRss! / MB)} MB, V8 heap ${Math.round(c.heapUsed! / MB)} MB; ${c.workload!.calls} calls${e === 'postgres' ? '; the server is another process, not counted' : ''}`;
   if (big) {
     const v = big.rssAfterGc! / MB;
-    rows.push({ engine: e, figure: `RSS after GC, ${r.seed.main.revisions} revisions (child)`, value: v, unit: 'MB', target: `< ${TARGET.rssMB} MB`, verdict: check(v, v < TARGET.rssMB), note: rssNote(big) });
+    rows.push({
+      engine: e,
+      figure: `RSS after GC, ${r.seed.main.revisions} revisions (child)`,
+      value: v,
+      unit: 'MB',
+      target: `< ${TARGET.rssMB} MB`,
+      verdict: check(v, v < TARGET.rssMB),
+      note: rssNote(big),
+    });
   }
-  if (small) rows.push({ engine: e, figure: `RSS after GC, ${r.seed.small.revisions} revisions (child)`, value: small.rssAfterGc! / MB, unit: 'MB', target: '', verdict: 'INFO', note: rssNote(small) });
+  if (small)
+    rows.push({
+      engine: e,
+      figure: `RSS after GC, ${r.seed.small.revisions} revisions (child)`,
+      value: small.rssAfterGc! / MB,
+      unit: 'MB',
+      target: '',
+      verdict: 'INFO',
+      note: rssNote(small),
+    });
   if (big && small) {
     const ratio = big.rssAfterGc! / small.rssAfterGc!;
-    rows.push({ engine: e, figure: 'RSS 100k / 10k', value: ratio, unit: 'x', target: `<= ${TARGET.rssRatio}x`, verdict: check(ratio, ratio <= TARGET.rssRatio) });
+    rows.push({
+      engine: e,
+      figure: 'RSS 100k / 10k',
+      value: ratio,
+      unit: 'x',
+      target: `<= ${TARGET.rssRatio}x`,
+      verdict: check(ratio, ratio <= TARGET.rssRatio),
+    });
   }
 
   const c = r.cleanup;
@@ -876,7 +965,10 @@ function rowsFor(r: EngineResult, opts: Options): ResultRow[] {
       note:
         `${c.rows.total} rows (${c.rows.revisions} revisions, ${c.rows.resources} resources, ${c.rows.packages} packages, 1 repository) in ${(c.deleteMs / 1000).toFixed(2)} s ` +
         `from the unregister call (${ms(c.unregisterMs)}) to the worker's DELETE of the repository row; background worker, reads running; ` +
-        `${c.transactions.n} worker transactions, longest ${ms(c.transactions.max)}; costliest: ${c.statements.slice(0, 3).map((x) => `${x.sql.slice(0, 40)}… ${ms(x.ms)} (${x.n}x)`).join('; ')}` +
+        `${c.transactions.n} worker transactions, longest ${ms(c.transactions.max)}; costliest: ${c.statements
+          .slice(0, 3)
+          .map((x) => `${x.sql.slice(0, 40)}… ${ms(x.ms)} (${x.n}x)`)
+          .join('; ')}` +
         `${c.vacuumMs ? `; then VACUUM ${ms(c.vacuumMs)}` : ''}${c.timedOut ? '; TIMED OUT' : ''}`,
     });
     const all = c.reads.map((x) => x.ms);
@@ -892,13 +984,34 @@ function rowsFor(r: EngineResult, opts: Options): ResultRow[] {
       verdict: check(p99, p99 < TARGET.cleanupReadP99Ms),
       note:
         `${all.length} reads (one due every ${opts.readIntervalMs} ms when none is outstanding; latency from when it was due) until the worker was idle (${(c.idleMs / 1000).toFixed(1)} s); ` +
-        `p50 ${ms(percentile(all, 50))}, max ${ms(Math.max(...all))}; the query alone p99 ${ms(percentile(c.reads.map((x) => x.queryMs), 99))}; longest event-loop stall ${ms(c.eventLoopMaxMs)}; ` +
+        `p50 ${ms(percentile(all, 50))}, max ${ms(Math.max(...all))}; the query alone p99 ${ms(
+          percentile(
+            c.reads.map((x) => x.queryMs),
+            99,
+          ),
+        )}; longest event-loop stall ${ms(c.eventLoopMaxMs)}; ` +
         `while deleting p99 ${ms(percentile(deleting, 99))} (n=${deleting.length}), after it (the worker's closing work${c.vacuumMs ? `, VACUUM ${ms(c.vacuumMs)}` : ''}, ${((c.idleMs - c.deleteMs) / 1000).toFixed(1)} s) p99 ${ms(percentile(finishing, 99))} (n=${finishing.length})`,
     });
-    rows.push({ engine: e, figure: 'seeded, repository to clean up', value: r.seed.cleanup?.revisions ?? null, unit: 'rows', target: '', verdict: 'INFO', note: seedNote(r.seed.cleanup) });
+    rows.push({
+      engine: e,
+      figure: 'seeded, repository to clean up',
+      value: r.seed.cleanup?.revisions ?? null,
+      unit: 'rows',
+      target: '',
+      verdict: 'INFO',
+      note: seedNote(r.seed.cleanup),
+    });
   }
   for (const err of r.errors) rows.push({ engine: e, figure: 'error', value: null, unit: 'ms', target: '', verdict: 'ERROR', note: err });
-  rows.push({ engine: e, figure: 'machine load average (1 min), start / end', value: null, unit: 'rows', target: '', verdict: 'INFO', note: `${r.load.start.toFixed(2)} / ${r.load.end.toFixed(2)} on ${os.availableParallelism?.() ?? os.cpus().length} cores` });
+  rows.push({
+    engine: e,
+    figure: 'machine load average (1 min), start / end',
+    value: null,
+    unit: 'rows',
+    target: '',
+    verdict: 'INFO',
+    note: `${r.load.start.toFixed(2)} / ${r.load.end.toFixed(2)} on ${os.availableParallelism?.() ?? os.cpus().length} cores`,
+  });
   return rows;
 }
 
@@ -981,7 +1094,9 @@ export async function runScaleBench(argv: string[]): Promise<number> {
   const pgVersion = pgdbs ? await pgdbs.version().catch(() => 'unknown') : undefined;
   let pgliteVersion = 'unknown';
   try {
-    pgliteVersion = (JSON.parse(fs.readFileSync(path.resolve(HERE, '..', 'node_modules', '@electric-sql', 'pglite', 'package.json'), 'utf8')) as { version: string }).version;
+    pgliteVersion = (
+      JSON.parse(fs.readFileSync(path.resolve(HERE, '..', 'node_modules', '@electric-sql', 'pglite', 'package.json'), 'utf8')) as { version: string }
+    ).version;
   } catch {
     // reported as unknown
   }
@@ -1022,7 +1137,12 @@ export async function runScaleBench(argv: string[]): Promise<number> {
   await writeJson(values.out!, {
     ranAt: new Date().toISOString(),
     source,
-    machine: { ...machine, loadAverage: { start: loadStart.map(round1), end: loadEnd.map(round1) }, pglite: pgliteVersion, ...(pgVersion ? { postgres: pgVersion } : {}) },
+    machine: {
+      ...machine,
+      loadAverage: { start: loadStart.map(round1), end: loadEnd.map(round1) },
+      pglite: pgliteVersion,
+      ...(pgVersion ? { postgres: pgVersion } : {}),
+    },
     options: { ...opts, work: undefined, pgdbs: undefined, engines },
     totalMs: round1(totalMs),
     warnings,
@@ -1037,11 +1157,16 @@ export async function runScaleBench(argv: string[]): Promise<number> {
           sizeMB: r.sizeMB,
           stats: r.stats,
           samplesMs: Object.fromEntries(Object.entries(r.samples).map(([k, v]) => [k, v.map(round1)])),
-          searchKindsMs: Object.fromEntries(Object.entries(r.searchKinds).map(([k, v]) => [k, Object.fromEntries(Object.entries(v).map(([kk, vv]) => [kk, vv.map(round1)]))])),
+          searchKindsMs: Object.fromEntries(
+            Object.entries(r.searchKinds).map(([k, v]) => [k, Object.fromEntries(Object.entries(v).map(([kk, vv]) => [kk, vv.map(round1)]))]),
+          ),
           catalog: r.catalog,
           coldOpen: r.coldOpen,
           rss: r.rss,
-          cleanup: r.cleanup && { ...r.cleanup, reads: r.cleanup.reads.map((x) => ({ atMs: round1(x.atMs), ms: round1(x.ms), queryMs: round1(x.queryMs), phase: x.phase })) },
+          cleanup: r.cleanup && {
+            ...r.cleanup,
+            reads: r.cleanup.reads.map((x) => ({ atMs: round1(x.atMs), ms: round1(x.ms), queryMs: round1(x.queryMs), phase: x.phase })),
+          },
           errors: r.errors,
         },
       ]),

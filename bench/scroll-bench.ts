@@ -59,10 +59,7 @@ const SCROLLER = '[data-testid="revisions-scroller"]';
 const PAGES_PER_CALL = 25;
 const PAGE_TIMEOUT_MS = 30_000;
 
-
 const log = benchLogger('scroll');
-
-
 
 // Runs in the page before the renderer's scripts (an init script is not
 // subject to the page's CSP). Plain JavaScript in a string: a function passed
@@ -216,7 +213,11 @@ async function plannerStats(q: Queryable): Promise<PlannerStats> {
 }
 
 function describeStats(s: PlannerStats): string {
-  const parts = [`${s.revisionPartitions}/16 revision partitions`, s.revisionsParent ? 'parent' : 'no parent', s.repositories ? 'repositories' : 'no repositories'];
+  const parts = [
+    `${s.revisionPartitions}/16 revision partitions`,
+    s.revisionsParent ? 'parent' : 'no parent',
+    s.repositories ? 'repositories' : 'no repositories',
+  ];
   return parts.join(', ');
 }
 
@@ -268,7 +269,15 @@ async function heapMB(page: Page, gc: boolean): Promise<number> {
 async function measureEngine(
   engine: EngineKind,
   browser: Browser,
-  opts: { revisions: number; repositories: number; analyze: NonNullable<SeedOptions['analyze']>; budgetMs: number; rendererDir: string; work: string; pgdbs?: PgDatabases },
+  opts: {
+    revisions: number;
+    repositories: number;
+    analyze: NonNullable<SeedOptions['analyze']>;
+    budgetMs: number;
+    rendererDir: string;
+    work: string;
+    pgdbs?: PgDatabases;
+  },
 ): Promise<EngineResult> {
   const home = path.join(opts.work, `home-${engine}`);
   const loadBefore = os.loadavg()[0]!;
@@ -284,9 +293,12 @@ async function measureEngine(
     try {
       const perRepository = Math.ceil(opts.revisions / opts.repositories);
       const repositories = Math.ceil(opts.revisions / perRepository);
-      if (perRepository * repositories !== opts.revisions) log(`${engine}: seeding ${perRepository * repositories} revisions (${repositories} x ${perRepository})`);
+      if (perRepository * repositories !== opts.revisions)
+        log(`${engine}: seeding ${perRepository * repositories} revisions (${repositories} x ${perRepository})`);
       seed = await seedRevisions(db, { repositories, revisionsPerRepository: perRepository, resourcesPerRevision: 1, analyze: opts.analyze });
-      log(`${engine}: seeded ${seed.revisions} revisions in ${seed.repositories.length} repositories, ${(seed.ms / 1000).toFixed(1)} s (${Math.round(seed.revisionsPerSecond)} revisions/s)`);
+      log(
+        `${engine}: seeded ${seed.revisions} revisions in ${seed.repositories.length} repositories, ${(seed.ms / 1000).toFixed(1)} s (${Math.round(seed.revisionsPerSecond)} revisions/s)`,
+      );
       await verifySeeded(db, seed, { dataHome: home });
       statsStart = await plannerStats(db);
       log(`${engine}: planner statistics: ${describeStats(statsStart)}`);
@@ -305,7 +317,12 @@ async function measureEngine(
     await page.goto(server.url);
     const scroller = page.locator(SCROLLER);
     // The Packages view is the first view; if a later renderer opens elsewhere, go there.
-    if (!(await scroller.waitFor({ timeout: 10_000 }).then(() => true, () => false))) {
+    if (
+      !(await scroller.waitFor({ timeout: 10_000 }).then(
+        () => true,
+        () => false,
+      ))
+    ) {
       await page.getByRole('button', { name: 'Packages' }).click();
       await scroller.waitFor({ timeout: 20_000 });
     }
@@ -335,7 +352,9 @@ async function measureEngine(
     const state = (await page.evaluate('window.__scrollBench.state()')) as { loaded: number; hasMore: boolean; rows: number };
     const heapEnd = await heapMB(page, false);
     const heapEndAfterGc = await heapMB(page, true);
-    const recorded = (await page.evaluate('({ pageCalls: window.__scrollBench.pageCalls, longTasks: window.__scrollBench.longTasks, longTaskSupported: window.__scrollBench.longTaskSupported })')) as {
+    const recorded = (await page.evaluate(
+      '({ pageCalls: window.__scrollBench.pageCalls, longTasks: window.__scrollBench.longTasks, longTaskSupported: window.__scrollBench.longTaskSupported })',
+    )) as {
       pageCalls: PageCall[];
       longTasks: { start: number; ms: number }[];
       longTaskSupported: boolean;
@@ -399,18 +418,113 @@ function rowsFor(r: EngineResult, windowSize: number, revisions: number): Result
   const bytes = median(r.fetches.map((c) => c.bytes));
   const reachedAll = r.loadedEnd === revisions;
   return [
-    { engine, figure: 'seeded revisions', value: r.seed.revisions, unit: 'rows', target: '', verdict: 'INFO', note: `${r.seed.repositories} repositories, ${(r.seed.ms / 1000).toFixed(1)} s, ${Math.round(r.seed.revisionsPerSecond)} revisions/s; ${JSON.stringify(r.seed.byLifecycle)}` },
-    { engine, figure: 'planner statistics before / after the scroll', value: null, unit: 'rows', target: '', verdict: 'INFO', note: `${describeStats(r.stats.start)} / ${describeStats(r.stats.end)}` },
-    { engine, figure: 'first page shown after navigation', value: r.firstPageShownMs, unit: 'ms', target: '', verdict: 'INFO', note: `machine load average ${r.load[0].toFixed(1)} before the seed, ${r.load[1].toFixed(1)} after the scroll (${os.availableParallelism?.() ?? os.cpus().length} cores)` },
-    { engine, figure: 'revisions loaded by scrolling', value: r.loadedEnd, unit: 'rows', target: `= ${revisions}`, verdict: reachedAll ? 'PASS' : 'FAIL', note: `${r.pages.length} pages in ${(r.scrollMs / 1000).toFixed(1)} s${reachedAll ? '' : ' (stopped: --budget-s)'}${rescrolled ? `; ${rescrolled} needed a second scroll to show new rows` : ''}` },
-    { engine, figure: `page time, first ${n} pages, p50`, value: firstP50, unit: 'ms', target: `< ${TARGET.lastP50Ms} ms`, verdict: firstP50 < TARGET.lastP50Ms ? 'PASS' : 'FAIL', note: `p95 ${Math.round(percentile(first, 95))} ms; scroll to new rows in the DOM` },
-    { engine, figure: `page time, last ${n} pages, p50`, value: lastP50, unit: 'ms', target: `< ${TARGET.lastP50Ms} ms`, verdict: lastP50 < TARGET.lastP50Ms ? 'PASS' : 'FAIL', note: `p95 ${Math.round(percentile(last, 95))} ms` },
-    { engine, figure: `page time p50, last ${n} / first ${n}`, value: ratio, unit: 'x', target: `<= ${TARGET.ratio}x`, verdict: ratio <= TARGET.ratio ? 'PASS' : 'FAIL' },
-    { engine, figure: `revisions.page fetch p50, first ${n}`, value: median(fetchFirst), unit: 'ms', target: '', verdict: 'INFO', note: `in the page, whole body; ~${Math.round(bytes / 1024)} KB a page` },
-    { engine, figure: `revisions.page fetch p50, last ${n}`, value: median(fetchLast), unit: 'ms', target: '', verdict: 'INFO', note: `p95 ${Math.round(percentile(fetchLast, 95))} ms` },
-    { engine, figure: `revisions.page in the service p50, first ${n}`, value: median(svcFirst), unit: 'ms', target: '', verdict: 'INFO', note: 'service host call (worker), no HTTP' },
-    { engine, figure: `revisions.page in the service p50, last ${n}`, value: median(svcLast), unit: 'ms', target: '', verdict: 'INFO', note: `p95 ${Math.round(percentile(svcLast, 95))} ms` },
-    { engine, figure: 'tr[data-index] in the DOM at the end', value: r.domRowsEnd, unit: 'rows', target: `< ${TARGET.domRows}`, verdict: r.domRowsEnd < TARGET.domRows ? 'PASS' : 'FAIL', note: `most during the scroll: ${maxRows}` },
+    {
+      engine,
+      figure: 'seeded revisions',
+      value: r.seed.revisions,
+      unit: 'rows',
+      target: '',
+      verdict: 'INFO',
+      note: `${r.seed.repositories} repositories, ${(r.seed.ms / 1000).toFixed(1)} s, ${Math.round(r.seed.revisionsPerSecond)} revisions/s; ${JSON.stringify(r.seed.byLifecycle)}`,
+    },
+    {
+      engine,
+      figure: 'planner statistics before / after the scroll',
+      value: null,
+      unit: 'rows',
+      target: '',
+      verdict: 'INFO',
+      note: `${describeStats(r.stats.start)} / ${describeStats(r.stats.end)}`,
+    },
+    {
+      engine,
+      figure: 'first page shown after navigation',
+      value: r.firstPageShownMs,
+      unit: 'ms',
+      target: '',
+      verdict: 'INFO',
+      note: `machine load average ${r.load[0].toFixed(1)} before the seed, ${r.load[1].toFixed(1)} after the scroll (${os.availableParallelism?.() ?? os.cpus().length} cores)`,
+    },
+    {
+      engine,
+      figure: 'revisions loaded by scrolling',
+      value: r.loadedEnd,
+      unit: 'rows',
+      target: `= ${revisions}`,
+      verdict: reachedAll ? 'PASS' : 'FAIL',
+      note: `${r.pages.length} pages in ${(r.scrollMs / 1000).toFixed(1)} s${reachedAll ? '' : ' (stopped: --budget-s)'}${rescrolled ? `; ${rescrolled} needed a second scroll to show new rows` : ''}`,
+    },
+    {
+      engine,
+      figure: `page time, first ${n} pages, p50`,
+      value: firstP50,
+      unit: 'ms',
+      target: `< ${TARGET.lastP50Ms} ms`,
+      verdict: firstP50 < TARGET.lastP50Ms ? 'PASS' : 'FAIL',
+      note: `p95 ${Math.round(percentile(first, 95))} ms; scroll to new rows in the DOM`,
+    },
+    {
+      engine,
+      figure: `page time, last ${n} pages, p50`,
+      value: lastP50,
+      unit: 'ms',
+      target: `< ${TARGET.lastP50Ms} ms`,
+      verdict: lastP50 < TARGET.lastP50Ms ? 'PASS' : 'FAIL',
+      note: `p95 ${Math.round(percentile(last, 95))} ms`,
+    },
+    {
+      engine,
+      figure: `page time p50, last ${n} / first ${n}`,
+      value: ratio,
+      unit: 'x',
+      target: `<= ${TARGET.ratio}x`,
+      verdict: ratio <= TARGET.ratio ? 'PASS' : 'FAIL',
+    },
+    {
+      engine,
+      figure: `revisions.page fetch p50, first ${n}`,
+      value: median(fetchFirst),
+      unit: 'ms',
+      target: '',
+      verdict: 'INFO',
+      note: `in the page, whole body; ~${Math.round(bytes / 1024)} KB a page`,
+    },
+    {
+      engine,
+      figure: `revisions.page fetch p50, last ${n}`,
+      value: median(fetchLast),
+      unit: 'ms',
+      target: '',
+      verdict: 'INFO',
+      note: `p95 ${Math.round(percentile(fetchLast, 95))} ms`,
+    },
+    {
+      engine,
+      figure: `revisions.page in the service p50, first ${n}`,
+      value: median(svcFirst),
+      unit: 'ms',
+      target: '',
+      verdict: 'INFO',
+      note: 'service host call (worker), no HTTP',
+    },
+    {
+      engine,
+      figure: `revisions.page in the service p50, last ${n}`,
+      value: median(svcLast),
+      unit: 'ms',
+      target: '',
+      verdict: 'INFO',
+      note: `p95 ${Math.round(percentile(svcLast, 95))} ms`,
+    },
+    {
+      engine,
+      figure: 'tr[data-index] in the DOM at the end',
+      value: r.domRowsEnd,
+      unit: 'rows',
+      target: `< ${TARGET.domRows}`,
+      verdict: r.domRowsEnd < TARGET.domRows ? 'PASS' : 'FAIL',
+      note: `most during the scroll: ${maxRows}`,
+    },
     {
       engine,
       figure: 'longest main-thread task while scrolling',
@@ -421,7 +535,15 @@ function rowsFor(r: EngineResult, windowSize: number, revisions: number): Result
       note: r.longTaskSupported ? `${duringScroll.length} long tasks (> 50 ms)` : 'PerformanceObserver longtask unsupported',
     },
     { engine, figure: 'JS heap used, start (after GC)', value: r.heap.startMB, unit: 'MB', target: '', verdict: 'INFO' },
-    { engine, figure: 'JS heap used, end', value: r.heap.endMB, unit: 'MB', target: '', verdict: 'INFO', note: `${Math.round(r.heap.endAfterGcMB)} MB after GC` },
+    {
+      engine,
+      figure: 'JS heap used, end',
+      value: r.heap.endMB,
+      unit: 'MB',
+      target: '',
+      verdict: 'INFO',
+      note: `${Math.round(r.heap.endAfterGcMB)} MB after GC`,
+    },
   ];
 }
 
@@ -509,7 +631,8 @@ export async function runScrollBench(argv: string[]): Promise<number> {
 
   const rows: ResultRow[] = [];
   for (const r of results) rows.push(...rowsFor(r, windowSize, revisions));
-  for (const e of errors) rows.push({ engine: e.engine, figure: 'scroll through every revision', value: null, unit: 'ms', target: '', verdict: 'ERROR', note: e.error });
+  for (const e of errors)
+    rows.push({ engine: e.engine, figure: 'scroll through every revision', value: null, unit: 'ms', target: '', verdict: 'ERROR', note: e.error });
   process.stdout.write(`${renderTable(rows)}\n`);
   for (const w of warnings) process.stdout.write(`!!! ${w} !!!\n`);
   await writeJson(values.out, {
@@ -523,12 +646,25 @@ export async function runScrollBench(argv: string[]): Promise<number> {
       results.map((r) => [
         r.engine,
         {
-          seed: { ...r.seed, ms: round1(r.seed.ms), analyzeMs: round1(r.seed.analyzeMs), revisionsPerSecond: Math.round(r.seed.revisionsPerSecond), resourcesPerSecond: Math.round(r.seed.resourcesPerSecond) },
+          seed: {
+            ...r.seed,
+            ms: round1(r.seed.ms),
+            analyzeMs: round1(r.seed.analyzeMs),
+            revisionsPerSecond: Math.round(r.seed.revisionsPerSecond),
+            resourcesPerSecond: Math.round(r.seed.resourcesPerSecond),
+          },
           stats: r.stats,
           firstPageShownMs: round1(r.firstPageShownMs),
           scrollMs: round1(r.scrollMs),
           loadAverage: r.load.map(round1),
-          pages: r.pages.map((p) => ({ before: p.before, domMs: round1(p.domMs), loadedMs: round1(p.loadedMs), frameMs: round1(p.frameMs), rows: p.rows, ...(p.rescrolled ? { rescrolled: true } : {}) })),
+          pages: r.pages.map((p) => ({
+            before: p.before,
+            domMs: round1(p.domMs),
+            loadedMs: round1(p.loadedMs),
+            frameMs: round1(p.frameMs),
+            rows: p.rows,
+            ...(p.rescrolled ? { rescrolled: true } : {}),
+          })),
           fetchMs: r.fetches.map((c) => round1(c.ms)),
           fetchBytes: r.fetches.map((c) => c.bytes),
           serviceMs: r.serviceMs.map(round1),

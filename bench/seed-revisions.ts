@@ -310,7 +310,10 @@ export async function seedRevisions(db: Database, opts: SeedOptions): Promise<Se
         remoteUnchanged: false,
         finishedAt: new Date().toISOString().replace(/\.\d{3}Z$/, 'Z'),
       };
-      await run(tx, `UPDATE repositories SET sync_stats = $stats::jsonb, last_sync_at = now() WHERE id = $repoId::bigint`, { repoId, stats: JSON.stringify(stats) });
+      await run(tx, `UPDATE repositories SET sync_stats = $stats::jsonb, last_sync_at = now() WHERE id = $repoId::bigint`, {
+        repoId,
+        stats: JSON.stringify(stats),
+      });
       return { repoId, revs, res, pkgs };
     });
     if (counts.revs !== total) throw new Error(`seeded ${counts.revs} revisions into ${repoName}, expected ${total}`);
@@ -384,20 +387,31 @@ export async function verifySeeded(db: Database, seeded: SeedResult, opts: { dat
   // A revision of the last repository, reached by a keyset cursor, then read by name.
   const repo = seeded.repositories.at(-1)!;
   const late = await service.pagePackageRevisions({ namespace: seeded.namespace, limit: 100, after: `${repo.name}.` });
-  const lateItem = late.items.find((i) => i.spec.repository === repo.name && (i.spec.revision ?? 0) > 0) ?? late.items.find((i) => i.spec.repository === repo.name);
+  const lateItem =
+    late.items.find((i) => i.spec.repository === repo.name && (i.spec.revision ?? 0) > 0) ?? late.items.find((i) => i.spec.repository === repo.name);
   if (!lateItem) return fail(`no revision of ${repo.name} on the page after "${repo.name}."`);
   const got = await service.getPackageRevision({ namespace: seeded.namespace, name: lateItem.metadata.name });
-  if (got.metadata.name !== lateItem.metadata.name || got.spec.repository !== repo.name) fail(`getPackageRevision(${lateItem.metadata.name}) returned ${got.metadata.name}`);
-  if (got.metadata.name !== `${repo.name}.${got.spec.packageName.split('/').join('.')}.${got.spec.workspaceName}`) fail(`name ${got.metadata.name} is not <repo>.<path>.<workspace>`);
+  if (got.metadata.name !== lateItem.metadata.name || got.spec.repository !== repo.name)
+    fail(`getPackageRevision(${lateItem.metadata.name}) returned ${got.metadata.name}`);
+  if (got.metadata.name !== `${repo.name}.${got.spec.packageName.split('/').join('.')}.${got.spec.workspaceName}`)
+    fail(`name ${got.metadata.name} is not <repo>.<path>.<workspace>`);
   const revision = got.spec.revision ?? 0;
   const expectedRef = revision > 0 ? `${got.spec.packageName}/v${revision}` : revision === -1 ? 'main' : undefined;
   if (got.status.selfLock?.git.ref !== expectedRef) fail(`selfLock ref of ${got.metadata.name} is ${got.status.selfLock?.git.ref}, expected ${expectedRef}`);
-  checked.push(`getPackageRevision(${got.metadata.name}): revision ${revision}, ${got.spec.lifecycle}, latest=${got.metadata.labels?.['kpt.dev/latest-revision'] ?? 'false'}`);
+  checked.push(
+    `getPackageRevision(${got.metadata.name}): revision ${revision}, ${got.spec.lifecycle}, latest=${got.metadata.labels?.['kpt.dev/latest-revision'] ?? 'false'}`,
+  );
 
   const read = await service.readResources({ namespace: seeded.namespace, name: got.metadata.name });
   const perRevision = seeded.revisions ? Math.round(seeded.resources / seeded.revisions) : 0;
   if (read.resources.length !== perRevision) fail(`${got.metadata.name} has ${read.resources.length} resources, expected ${perRevision}`);
-  if (perRevision > 0 && !Buffer.from(read.resources.find((r) => r.path === 'Kptfile')?.content ?? []).toString().includes('kind: Kptfile')) fail('the Kptfile resource is missing');
+  if (
+    perRevision > 0 &&
+    !Buffer.from(read.resources.find((r) => r.path === 'Kptfile')?.content ?? [])
+      .toString()
+      .includes('kind: Kptfile')
+  )
+    fail('the Kptfile resource is missing');
   checked.push(`readResources: ${read.resources.length} files`);
 
   // The latest flag as the trigger defines it.
@@ -458,7 +472,9 @@ async function main(argv: string[]): Promise<number> {
       analyze: values.analyze as SeedOptions['analyze'],
       onProgress: (p) => {
         if (p.repositoriesDone % Math.max(1, Math.floor(repositories / 20)) === 0 || p.repositoriesDone === repositories) {
-          process.stderr.write(`  ${p.repositoriesDone}/${repositories} repositories, ${p.revisions} revisions, ${p.resources} resources, ${(p.ms / 1000).toFixed(1)} s\n`);
+          process.stderr.write(
+            `  ${p.repositoriesDone}/${repositories} repositories, ${p.revisions} revisions, ${p.resources} resources, ${(p.ms / 1000).toFixed(1)} s\n`,
+          );
         }
       },
     });

@@ -68,7 +68,6 @@ interface EngineResult {
 
 const log = benchLogger('sync');
 
-
 function isStats(s: SyncStats | Error): s is SyncStats {
   return !(s instanceof Error);
 }
@@ -129,7 +128,9 @@ async function runEngine(kind: EngineKind, setup: Setup, pgdbs: PgDatabases | un
     log(`${kind}: database open and migrated in ${Math.round(opened.ms)} ms`);
 
     result.floor = await measureFloor({ url: setup.server.authUrl(repoName), cloneDir: join(dir, 'floor.git'), db });
-    log(`${kind}: floor ${Math.round(result.floor.totalMs)} ms (clone ${Math.round(result.floor.cloneMs)}, read ${Math.round(result.floor.readMs)}, insert ${Math.round(result.floor.insertMs)})`);
+    log(
+      `${kind}: floor ${Math.round(result.floor.totalMs)} ms (clone ${Math.round(result.floor.cloneMs)}, read ${Math.round(result.floor.readMs)}, insert ${Math.round(result.floor.insertMs)})`,
+    );
 
     const phases: Record<string, unknown>[] = (result.syncPhases = []);
     service = new PorchlightService({
@@ -274,7 +275,15 @@ function rowsFor(r: EngineResult, sizes: { big: number; small: number }): Result
     verdict: verdict(ratio === undefined ? undefined : ratio <= TARGET.firstSyncRatio),
   });
   if (r.lsRemoteMs?.length) {
-    rows.push({ engine: e, figure: 'native: git ls-remote (median of 5)', value: median(r.lsRemoteMs), unit: 'ms', target: '', verdict: 'INFO', note: 'what an unchanged re-sync must do at least' });
+    rows.push({
+      engine: e,
+      figure: 'native: git ls-remote (median of 5)',
+      value: median(r.lsRemoteMs),
+      unit: 'ms',
+      target: '',
+      verdict: 'INFO',
+      note: 'what an unchanged re-sync must do at least',
+    });
   }
   const unchanged = r.unchangedMs?.length ? median(r.unchangedMs) : undefined;
   rows.push({
@@ -383,7 +392,9 @@ export async function runSyncBench(argv: string[]): Promise<number> {
   let pgVersion: string | undefined;
   if (wanted.has('postgres')) {
     if (!adminUrl) {
-      warnings.push('PostgreSQL NOT MEASURED: set PORCHLIGHT_BENCH_PG_URL (or PORCHLIGHT_TEST_PG_URL) to an admin URL such as postgres://porchlight:porchlight@127.0.0.1:5432/postgres');
+      warnings.push(
+        'PostgreSQL NOT MEASURED: set PORCHLIGHT_BENCH_PG_URL (or PORCHLIGHT_TEST_PG_URL) to an admin URL such as postgres://porchlight:porchlight@127.0.0.1:5432/postgres',
+      );
     } else {
       pgdbs = new PgDatabases(adminUrl);
       try {
@@ -404,7 +415,7 @@ export async function runSyncBench(argv: string[]): Promise<number> {
   await mkdir(srv, { recursive: true });
   let server: GitServer | undefined;
   const results: EngineResult[] = [];
-  let repoInfo = {};
+  let repoInfo: Record<string, unknown>;
   try {
     log(`generating ${packages} x ${revisions} and ${small} x ${revisions} repositories in ${work}`);
     const big = await timed(() => generateRepo({ dir: join(srv, 'tpl-big.git'), packages, revisions, filesPerPackage: files }));

@@ -212,14 +212,21 @@ function report(title: string, rec: Recorder, t0: number, t1: number): void {
   }
   out.push(`${tail.toFixed(0).padStart(6)}         (JS after the last call)`);
   const js = total - sql - reads - gitMs;
-  out.push(`totals: SQL ${sql.toFixed(0)} ms, isomorphic-git network ${gitMs.toFixed(0)} ms, object reads ${reads.toFixed(0)} ms, other JS ${js.toFixed(0)} ms (of which inside transactions ${jsInTx.toFixed(0)} ms)`);
+  out.push(
+    `totals: SQL ${sql.toFixed(0)} ms, isomorphic-git network ${gitMs.toFixed(0)} ms, object reads ${reads.toFixed(0)} ms, other JS ${js.toFixed(0)} ms (of which inside transactions ${jsInTx.toFixed(0)} ms)`,
+  );
   out.push(`reads: ${[...rec.readTotals].map(([k, v]) => `${k} ${v.n}x ${v.ms.toFixed(0)} ms`).join(', ') || 'none'}`);
   if (rec.txSql.size) {
     out.push('SQL inside transactions, by statement:');
     for (const [k, v] of [...rec.txSql].sort((a, b) => b[1].ms - a[1].ms)) out.push(`  ${v.ms.toFixed(0).padStart(6)} ms ${String(v.n).padStart(5)}x  ${k}`);
     const big = rec.txSqlPerTx.filter((m) => m.size > 1);
     if (big.length > 1) {
-      const fmtTx = (m: Map<string, number>) => [...m].sort((a, b) => b[1] - a[1]).slice(0, 4).map(([k, v]) => `${k.slice(0, 40)} ${v.toFixed(0)}`).join('; ');
+      const fmtTx = (m: Map<string, number>) =>
+        [...m]
+          .sort((a, b) => b[1] - a[1])
+          .slice(0, 4)
+          .map(([k, v]) => `${k.slice(0, 40)} ${v.toFixed(0)}`)
+          .join('; ');
       out.push(`  first batch: ${fmtTx(big[0]!)}`);
       out.push(`  last batch:  ${fmtTx(big[big.length - 1]!)}`);
     }

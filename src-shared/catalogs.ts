@@ -15,7 +15,11 @@ export const catalogRepositoriesSchema = z
     const seen = new Set<string>();
     for (const [i, name] of names.entries()) {
       if (seen.has(name)) {
-        ctx.addIssue({ code: 'custom', path: [i], message: `repository "${name}" is listed more than once; list each repository once, highest priority first` });
+        ctx.addIssue({
+          code: 'custom',
+          path: [i],
+          message: `repository "${name}" is listed more than once; list each repository once, highest priority first`,
+        });
         return;
       }
       seen.add(name);

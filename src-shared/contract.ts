@@ -70,13 +70,21 @@ export const CHANNELS = {
   'revisions.clone': { request: clonePackageSchema },
   'revisions.copy': { request: copyPackageSchema },
   'revisions.upgrade': {
-    request: z.object({ namespace: z.string().optional(), source: z.string().min(1), workspace: z.string().min(1), revision: z.number().int().optional(), strategy: z.string().optional() }),
+    request: z.object({
+      namespace: z.string().optional(),
+      source: z.string().min(1),
+      workspace: z.string().min(1),
+      revision: z.number().int().optional(),
+      strategy: z.string().optional(),
+    }),
   },
   'revisions.lifecycle': { request: revisionRef.extend({ verb: z.enum(['propose', 'reject', 'approve', 'propose-delete', 'delete']) }) },
   'settings.get': { request: z.object({}) },
   'settings.testDatabase': { request: z.object({ url: postgresUrl }) },
   /** The database the next start opens (this one stays open until then). */
-  'settings.setDatabase': { request: z.discriminatedUnion('kind', [z.object({ kind: z.literal('pglite') }), z.object({ kind: z.literal('postgres'), url: postgresUrl })]) },
+  'settings.setDatabase': {
+    request: z.discriminatedUnion('kind', [z.object({ kind: z.literal('pglite') }), z.object({ kind: z.literal('postgres'), url: postgresUrl })]),
+  },
   'approvals.list': { request: z.object({ namespace: z.string().optional() }) },
   'catalogs.list': { request: listCatalogsSchema },
   'catalogs.create': { request: createCatalogSchema },

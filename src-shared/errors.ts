@@ -39,14 +39,10 @@ export class PorchlightError extends Error implements ErrorShape {
   }
 }
 
-export const invalidArgument = (message: string, data?: Record<string, unknown>) =>
-  new PorchlightError('INVALID_ARGUMENT', message, data);
-export const notFound = (message: string, data?: Record<string, unknown>) =>
-  new PorchlightError('NOT_FOUND', message, data);
-export const alreadyExists = (message: string, data?: Record<string, unknown>) =>
-  new PorchlightError('ALREADY_EXISTS', message, data);
-export const failedPrecondition = (message: string, data?: Record<string, unknown>) =>
-  new PorchlightError('FAILED_PRECONDITION', message, data);
+export const invalidArgument = (message: string, data?: Record<string, unknown>) => new PorchlightError('INVALID_ARGUMENT', message, data);
+export const notFound = (message: string, data?: Record<string, unknown>) => new PorchlightError('NOT_FOUND', message, data);
+export const alreadyExists = (message: string, data?: Record<string, unknown>) => new PorchlightError('ALREADY_EXISTS', message, data);
+export const failedPrecondition = (message: string, data?: Record<string, unknown>) => new PorchlightError('FAILED_PRECONDITION', message, data);
 
 export function isPorchlightError(e: unknown): e is PorchlightError {
   return e instanceof PorchlightError;

@@ -42,7 +42,8 @@ export function checkPackageFile(path: string, text: string): FileProblem[] {
     }
   }
   if (problems.length) return problems;
-  if (isKptfile(path) && objects.length !== 1) add(0, text.length, `a Kptfile holds exactly one object (apiVersion ${KPTFILE_API_VERSION}, kind Kptfile); this one holds ${objects.length}`);
+  if (isKptfile(path) && objects.length !== 1)
+    add(0, text.length, `a Kptfile holds exactly one object (apiVersion ${KPTFILE_API_VERSION}, kind Kptfile); this one holds ${objects.length}`);
   for (const o of objects) {
     for (const message of isKptfile(path) ? kptfileProblems(o.value) : resourceProblems(o.value)) add(o.from, o.to, message);
   }
@@ -81,7 +82,10 @@ function resourceProblems(value: unknown): string[] {
   const missing = ['apiVersion', 'kind'].filter((k) => !nonEmptyString(value[k]));
   // A kind: List carries its resources under items and needs no name of its own.
   if (value.kind === 'List' && Array.isArray(value.items)) {
-    return [...(missing.length ? [`a KRM List needs ${missing.join(', ')}`] : []), ...value.items.flatMap((item, i) => resourceProblems(item).map((m) => `items[${i}]: ${m}`))];
+    return [
+      ...(missing.length ? [`a KRM List needs ${missing.join(', ')}`] : []),
+      ...value.items.flatMap((item, i) => resourceProblems(item).map((m) => `items[${i}]: ${m}`)),
+    ];
   }
   if (!nonEmptyString(isMapping(value.metadata) ? value.metadata.name : undefined)) missing.push('metadata.name');
   return missing.length ? [`a KRM resource needs ${missing.join(', ')}`] : [];

@@ -23,7 +23,8 @@ export function packageFilePathProblem(p: string): string | undefined {
   if (p.includes('\\')) return 'backslashes are not allowed; use "/"';
   if (/[\u0000-\u001f]/.test(p)) return 'control characters are not allowed';
   // Git and the database store names as UTF-8; a lone surrogate would come back as U+FFFD, a different name.
-  if (/[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/.test(p)) return 'the name is not valid Unicode (a lone UTF-16 surrogate) and cannot be stored as UTF-8';
+  if (/[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/.test(p))
+    return 'the name is not valid Unicode (a lone UTF-16 surrogate) and cannot be stored as UTF-8';
   const segments = p.split('/');
   // Windows drops trailing dots and spaces, so "..." or ".. " would be "." or "..".
   if (segments.some((s) => s === '' || /^[. ]+$/.test(s))) return 'the path must stay inside the package (no "", "." or ".." segments)';

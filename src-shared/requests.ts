@@ -23,7 +23,7 @@ export const registerRepositorySchema = z.object({
     .min(1, 'repository must be an http(s) URL of a Git server, or the path of a local Git repository')
     .refine(
       (u) => !/^[a-z][a-z0-9+.-]*:\/\//i.test(u) || /^(https?|file):\/\//i.test(u),
-      'Porchlight reaches a Git server over HTTP(S) only (ssh:// and git:// are not supported): use the server\'s https:// URL, or the path of a local clone',
+      "Porchlight reaches a Git server over HTTP(S) only (ssh:// and git:// are not supported): use the server's https:// URL, or the path of a local clone",
     )
     .refine(
       (u) => (/^https?:\/\//i.test(u) && URL.canParse(u)) || /^file:\/\/\//i.test(u) || isAbsolutePath(u),
@@ -36,7 +36,8 @@ export const registerRepositorySchema = z.object({
     .string()
     .default('main')
     .refine((b) => !b.includes('//') && isDns1123Label(b.replaceAll('/', '')), {
-      message: 'branch must be lowercase letters, digits, - and /, starting and ending with a letter or digit (Porch checks it as a DNS-1123 label once slashes are removed)',
+      message:
+        'branch must be lowercase letters, digits, - and /, starting and ending with a letter or digit (Porch checks it as a DNS-1123 label once slashes are removed)',
     }),
   directory: z
     .string()
@@ -61,7 +62,12 @@ export const repositoryRefSchema = z.object({
 
 /** How often a repository is synced: an interval (0 turns scheduled syncs off) or a cron schedule, which wins. */
 export const updateRepositorySchema = repositoryRefSchema.extend({
-  syncIntervalSeconds: z.number().int().min(0).max(7 * 24 * 3600).optional(),
+  syncIntervalSeconds: z
+    .number()
+    .int()
+    .min(0)
+    .max(7 * 24 * 3600)
+    .optional(),
   /** A 5-field cron expression; null goes back to the interval. */
   syncSchedule: z.string().min(1).nullable().optional(),
 });
@@ -83,7 +89,8 @@ export type ListRevisionsRequest = z.input<typeof listRevisionsSchema>;
 
 /** A package path: one or more DNS-1123 labels separated by '/'. */
 const packagePathSchema = z.string().refine((p) => p.split('/').every(isDns1123Label), {
-  message: 'package name must be DNS-1123 labels separated by "/" (lower case alphanumeric characters or \'-\', each starting and ending with an alphanumeric character)',
+  message:
+    'package name must be DNS-1123 labels separated by "/" (lower case alphanumeric characters or \'-\', each starting and ending with an alphanumeric character)',
 });
 
 export const initPackageSchema = z.object({
@@ -103,18 +110,20 @@ const packageFilePathSchema = z.string().superRefine((p, ctx) => {
   if (problem) ctx.addIssue({ code: 'custom', message: `file "${p}": ${problem}` });
 });
 
-const packageFileSchema = z.object({
-  path: packageFilePathSchema,
-  content: z.custom<Uint8Array>((v) => v instanceof Uint8Array, 'file content must be bytes (Uint8Array)'),
-}).superRefine((f, ctx) => {
-  if (f.content.length > MAX_PACKAGE_FILE_BYTES) {
-    ctx.addIssue({
-      code: 'custom',
-      path: ['content'],
-      message: `file "${f.path}" is ${formatBytes(f.content.length)}: package files are limited to ${formatBytes(MAX_PACKAGE_FILE_BYTES)}; keep large data outside the package`,
-    });
-  }
-});
+const packageFileSchema = z
+  .object({
+    path: packageFilePathSchema,
+    content: z.custom<Uint8Array>((v) => v instanceof Uint8Array, 'file content must be bytes (Uint8Array)'),
+  })
+  .superRefine((f, ctx) => {
+    if (f.content.length > MAX_PACKAGE_FILE_BYTES) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['content'],
+        message: `file "${f.path}" is ${formatBytes(f.content.length)}: package files are limited to ${formatBytes(MAX_PACKAGE_FILE_BYTES)}; keep large data outside the package`,
+      });
+    }
+  });
 
 export const updateResourcesSchema = z.object({
   namespace: namespaceSchema.default('default'),

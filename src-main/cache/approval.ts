@@ -145,7 +145,9 @@ async function publish(ctx: GitWriteContext, fresh: Fresh, rev: PublishableRevis
   const fullPath = joinPath(normaliseDirectory(repo.spec.git.directory), rev.package_path);
   // Highest published + 1, counting tags in Git the cache may not hold (a revision published and not yet synced).
   const tagPrefix = `refs/tags/${fullPath}/`;
-  const inGit = refs.filter((r) => r.ref.startsWith(tagPrefix) && !r.ref.slice(tagPrefix.length).includes('/')).map((r) => revisionFromString(r.ref.slice(tagPrefix.length)));
+  const inGit = refs
+    .filter((r) => r.ref.startsWith(tagPrefix) && !r.ref.slice(tagPrefix.length).includes('/'))
+    .map((r) => revisionFromString(r.ref.slice(tagPrefix.length)));
   const revision = Math.max(await highestRevision(ctx.db, repo.id, rev.package_id), ...inGit, 0) + 1;
   const tag = `refs/tags/${fullPath}/v${revision}`;
 
@@ -165,7 +167,12 @@ async function publish(ctx: GitWriteContext, fresh: Fresh, rev: PublishableRevis
     const headTree = head ? (await reader.commit(head)).tree : undefined;
     const root = (await spliceTree(clone.gitdir, reader, headTree, fullPath, packageTree, written)) ?? (await writeEmptyTree(clone.gitdir));
     written.add(root);
-    const task = await writeCommit(clone.gitdir, { tree: root, parents: head ? [head] : [], message: taskCommitMessage(fullPath, rev.workspace, rev.tasks[0]), author });
+    const task = await writeCommit(clone.gitdir, {
+      tree: root,
+      parents: head ? [head] : [],
+      message: taskCommitMessage(fullPath, rev.workspace, rev.tasks[0]),
+      author,
+    });
     commit = await writeCommit(clone.gitdir, {
       tree: root,
       parents: head ? [head, task] : [task],
@@ -239,8 +246,14 @@ async function keepLocalRefs(clone: LocalClone, updates: readonly RefUpdate[]): 
 }
 
 async function recordPushedVersion(tx: Queryable, repo: RepositoryRow, refs: RemoteRef[], delta: number) {
-  const stats = repo.sync_stats ? { ...repo.sync_stats, both: Math.max(0, repo.sync_stats.both + repo.sync_stats.externalOnly + delta), externalOnly: 0, cachedOnly: 0 } : null;
-  await tx.query(`UPDATE repositories SET remote_version = $2, sync_stats = COALESCE($3, sync_stats) WHERE id = $1`, [repo.id, remoteVersion(refs), stats ? JSON.stringify(stats) : null]);
+  const stats = repo.sync_stats
+    ? { ...repo.sync_stats, both: Math.max(0, repo.sync_stats.both + repo.sync_stats.externalOnly + delta), externalOnly: 0, cachedOnly: 0 }
+    : null;
+  await tx.query(`UPDATE repositories SET remote_version = $2, sync_stats = COALESCE($3, sync_stats) WHERE id = $1`, [
+    repo.id,
+    remoteVersion(refs),
+    stats ? JSON.stringify(stats) : null,
+  ]);
 }
 
 /**

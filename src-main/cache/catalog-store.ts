@@ -38,14 +38,13 @@ function normalise(row: CatalogRow): CatalogRow {
   return { ...row, id: Number(row.id), repositories: row.repositories.map((r) => ({ id: Number(r.id), name: r.name })) };
 }
 
-export async function insertCatalog(
-  q: Queryable,
-  c: { namespace: string; name: string; description?: string; updatedBy: string },
-): Promise<number> {
-  const res = await q.query<{ id: number }>(
-    `INSERT INTO catalogs (namespace, name, description, updated_by) VALUES ($1, $2, $3, $4) RETURNING id`,
-    [c.namespace, c.name, c.description ?? null, c.updatedBy],
-  );
+export async function insertCatalog(q: Queryable, c: { namespace: string; name: string; description?: string; updatedBy: string }): Promise<number> {
+  const res = await q.query<{ id: number }>(`INSERT INTO catalogs (namespace, name, description, updated_by) VALUES ($1, $2, $3, $4) RETURNING id`, [
+    c.namespace,
+    c.name,
+    c.description ?? null,
+    c.updatedBy,
+  ]);
   return Number(res.rows[0]!.id);
 }
 

@@ -233,7 +233,17 @@ async function cleanup(db: Database, opts: CleanupOptions, checkFirst: boolean):
   };
   const direct = db.kind === 'pglite';
   const adaptive = direct && opts.batchSize === undefined;
-  const run: Run = { db, opts, batchSize, deletes: new BatchSizer(batchSize, adaptive, direct), adaptive, direct, touched: new Set(), reclaimS: reclaimSeconds(opts), result };
+  const run: Run = {
+    db,
+    opts,
+    batchSize,
+    deletes: new BatchSizer(batchSize, adaptive, direct),
+    adaptive,
+    direct,
+    touched: new Set(),
+    reclaimS: reclaimSeconds(opts),
+    result,
+  };
   // Called after every sync and delete: most of the time there is nothing to do,
   // and one cheap statement says so.
   if (checkFirst && !(await hasCleanupWork(db, opts))) return result;
@@ -271,7 +281,13 @@ async function releaseStaleClaims(run: Run, table: 'package_revisions' | 'resour
  * rows another worker holds are skipped, not waited for. Each claim is its own
  * short transaction, and `also` runs inside it (a repository's heartbeat).
  */
-async function claim(run: Run, table: 'package_revisions' | 'resources', repositoryId: number, also: ((tx: Queryable) => Promise<void>) | undefined, size: number): Promise<number[]> {
+async function claim(
+  run: Run,
+  table: 'package_revisions' | 'resources',
+  repositoryId: number,
+  also: ((tx: Queryable) => Promise<void>) | undefined,
+  size: number,
+): Promise<number[]> {
   const ids = await run.db.transaction(async (tx) => {
     await also?.(tx);
     // No ORDER BY: the partial status index hands out exactly the pending rows,
@@ -292,7 +308,12 @@ async function claim(run: Run, table: 'package_revisions' | 'resources', reposit
 }
 
 /** Claims and deletes one repository's pending rows of `table` until none are left to take. */
-async function deleteClaimedBatches(run: Run, table: 'package_revisions' | 'resources', repositoryId: number, also?: (tx: Queryable) => Promise<void>): Promise<void> {
+async function deleteClaimedBatches(
+  run: Run,
+  table: 'package_revisions' | 'resources',
+  repositoryId: number,
+  also?: (tx: Queryable) => Promise<void>,
+): Promise<void> {
   // Fewer than asked ends it: the rest is held by another worker, or gone.
   await run.deletes.loop(
     () => !aborted(run),
@@ -340,7 +361,13 @@ async function deleteDirect(
       `UPDATE ${table} SET status = 'processing', claimed_at = now() WHERE repository_id = $1 AND id = ANY($2::bigint[]) RETURNING id`,
       [repositoryId, ids],
     );
-    if (res.rows.length > 0) await deleteClaimed(run, table, repositoryId, res.rows.map((r) => r.id));
+    if (res.rows.length > 0)
+      await deleteClaimed(
+        run,
+        table,
+        repositoryId,
+        res.rows.map((r) => r.id),
+      );
   }
   return ids;
 }
@@ -565,10 +592,10 @@ async function destroyRepository(run: Run, id: number): Promise<void> {
         const res = await run.db.transaction(async (tx) => {
           if (run.direct) await customPlansOnly(tx);
           await heartbeat(tx);
-          return tx.query(
-            `DELETE FROM packages WHERE repository_id = $1 AND id IN (SELECT id FROM packages WHERE repository_id = $1 ORDER BY id LIMIT $2)`,
-            [id, size],
-          );
+          return tx.query(`DELETE FROM packages WHERE repository_id = $1 AND id IN (SELECT id FROM packages WHERE repository_id = $1 ORDER BY id LIMIT $2)`, [
+            id,
+            size,
+          ]);
         });
         run.result.packagesDeleted += res.affectedRows;
         run.result.rowsDeleted += res.affectedRows;
@@ -682,7 +709,10 @@ async function vacuumIfWorthIt(run: Run): Promise<void> {
   const partitions = partitionsToVacuum.get(db) ?? new Set<number>();
   partitionsToVacuum.set(db, partitions);
   for (const id of run.touched) {
-    const res = await db.query<{ r: number }>(`SELECT r FROM generate_series(0, 15) r WHERE satisfies_hash_partition('package_revisions'::regclass, 16, r, $1::bigint)`, [id]);
+    const res = await db.query<{ r: number }>(
+      `SELECT r FROM generate_series(0, 15) r WHERE satisfies_hash_partition('package_revisions'::regclass, 16, r, $1::bigint)`,
+      [id],
+    );
     for (const row of res.rows) partitions.add(Number(row.r));
   }
   if (dead < VACUUM_AFTER_ROWS) {

@@ -16,10 +16,10 @@ export interface NewDraft {
 
 /** Whether any live revision of the package exists in the repository. */
 export async function packageExists(q: Queryable, repositoryId: number, packagePath: string): Promise<boolean> {
-  const res = await q.query(
-    `SELECT 1 FROM package_revisions WHERE repository_id = $1 AND package_path = $2 AND status = 'default' LIMIT 1`,
-    [repositoryId, packagePath],
-  );
+  const res = await q.query(`SELECT 1 FROM package_revisions WHERE repository_id = $1 AND package_path = $2 AND status = 'default' LIMIT 1`, [
+    repositoryId,
+    packagePath,
+  ]);
   return res.rows.length > 0;
 }
 
@@ -46,7 +46,12 @@ export async function insertDraft(q: Queryable, repo: RepositoryRef, draft: NewD
     ],
   );
   const id = res.rows[0]!.id;
-  await insertRows(q, 'resources', ['repository_id', 'package_revision_id', 'path', 'content'], draft.files.map((f) => [repo.id, id, f.path, f.content]));
+  await insertRows(
+    q,
+    'resources',
+    ['repository_id', 'package_revision_id', 'path', 'content'],
+    draft.files.map((f) => [repo.id, id, f.path, f.content]),
+  );
   return name;
 }
 
@@ -80,9 +85,17 @@ export async function writeDraftResources(
   if (moved.rows.length === 0) return undefined;
   const paths = change.files.map((f) => f.path);
   if (change.replaceAll) {
-    await q.query(`DELETE FROM resources WHERE repository_id = $1 AND package_revision_id = $2 AND NOT (path = ANY($3::text[]))`, [draft.repository_id, draft.id, paths]);
+    await q.query(`DELETE FROM resources WHERE repository_id = $1 AND package_revision_id = $2 AND NOT (path = ANY($3::text[]))`, [
+      draft.repository_id,
+      draft.id,
+      paths,
+    ]);
   } else if (change.remove.length) {
-    await q.query(`DELETE FROM resources WHERE repository_id = $1 AND package_revision_id = $2 AND path = ANY($3::text[])`, [draft.repository_id, draft.id, change.remove]);
+    await q.query(`DELETE FROM resources WHERE repository_id = $1 AND package_revision_id = $2 AND path = ANY($3::text[])`, [
+      draft.repository_id,
+      draft.id,
+      change.remove,
+    ]);
   }
   for (const f of change.files) {
     await q.query(
@@ -96,16 +109,13 @@ export async function writeDraftResources(
   const kptfile = change.files.find((f) => f.path === 'Kptfile')?.content;
   if (kptfile) {
     const summary = parseKptfile(kptfile);
-    await q.query(
-      `UPDATE package_revisions SET kptfile = $3, spec = $4, upstream_lock = $5 WHERE repository_id = $1 AND id = $2`,
-      [
-        draft.repository_id,
-        draft.id,
-        JSON.stringify(summary),
-        JSON.stringify(summary.readinessGates.length ? { readinessGates: summary.readinessGates } : {}),
-        summary.upstreamLock ? JSON.stringify(summary.upstreamLock) : null,
-      ],
-    );
+    await q.query(`UPDATE package_revisions SET kptfile = $3, spec = $4, upstream_lock = $5 WHERE repository_id = $1 AND id = $2`, [
+      draft.repository_id,
+      draft.id,
+      JSON.stringify(summary),
+      JSON.stringify(summary.readinessGates.length ? { readinessGates: summary.readinessGates } : {}),
+      summary.upstreamLock ? JSON.stringify(summary.upstreamLock) : null,
+    ]);
   }
   return moved.rows[0]!.resource_version;
 }

@@ -32,9 +32,13 @@ export interface EvictionRun {
 const EVICT_BATCH = 200;
 
 export async function getPolicy(q: Queryable, namespace: string): Promise<CleanupPolicy> {
-  const res = await q.query<{ enabled: boolean; evict_after_days: number }>(`SELECT enabled, evict_after_days FROM cleanup_policies WHERE namespace = $1`, [namespace]);
+  const res = await q.query<{ enabled: boolean; evict_after_days: number }>(`SELECT enabled, evict_after_days FROM cleanup_policies WHERE namespace = $1`, [
+    namespace,
+  ]);
   const row = res.rows[0];
-  return row ? { namespace, enabled: row.enabled, evictAfterDays: row.evict_after_days, saved: true } : { namespace, enabled: true, evictAfterDays: DEFAULT_EVICT_AFTER_DAYS, saved: false };
+  return row
+    ? { namespace, enabled: row.enabled, evictAfterDays: row.evict_after_days, saved: true }
+    : { namespace, enabled: true, evictAfterDays: DEFAULT_EVICT_AFTER_DAYS, saved: false };
 }
 
 export async function setPolicy(q: Queryable, p: { namespace: string; enabled: boolean; evictAfterDays: number; updatedBy: string }): Promise<CleanupPolicy> {
@@ -158,7 +162,10 @@ export class ReadTracker {
     this.pending = new Map();
     let written = 0;
     for (const [repositoryId, ids] of pending) {
-      const res = await q.query(`UPDATE package_revisions SET last_read_at = now() WHERE repository_id = $1 AND id = ANY($2::bigint[]) AND status = 'default'`, [repositoryId, [...ids]]);
+      const res = await q.query(
+        `UPDATE package_revisions SET last_read_at = now() WHERE repository_id = $1 AND id = ANY($2::bigint[]) AND status = 'default'`,
+        [repositoryId, [...ids]],
+      );
       written += res.affectedRows;
     }
     return written;
@@ -187,11 +194,21 @@ export async function cacheStats(q: Queryable, namespace: string): Promise<Cache
       WHERE pr.namespace = $1 AND pr.status = 'default'`,
     [namespace],
   );
-  const pending = await q.query<{ n: string }>(`SELECT (SELECT count(*) FROM (SELECT 1 FROM resources WHERE status <> 'default' LIMIT 100000) r) + (SELECT count(*) FROM (SELECT 1 FROM package_revisions WHERE status <> 'default' LIMIT 100000) p) AS n`);
+  const pending = await q.query<{ n: string }>(
+    `SELECT (SELECT count(*) FROM (SELECT 1 FROM resources WHERE status <> 'default' LIMIT 100000) r) + (SELECT count(*) FROM (SELECT 1 FROM package_revisions WHERE status <> 'default' LIMIT 100000) p) AS n`,
+  );
   const size = await q.query<{ bytes: string }>(
     `SELECT COALESCE(sum(pg_total_relation_size(inhrelid)), 0) AS bytes FROM pg_inherits WHERE inhparent = 'resources'::regclass`,
   );
-  const runs = await q.query<{ namespace: string; started_at: Date; finished_at: Date | null; revisions_evicted: number; rows_freed: string; bytes_freed: string; error: string | null }>(
+  const runs = await q.query<{
+    namespace: string;
+    started_at: Date;
+    finished_at: Date | null;
+    revisions_evicted: number;
+    rows_freed: string;
+    bytes_freed: string;
+    error: string | null;
+  }>(
     `SELECT namespace, started_at, finished_at, revisions_evicted, rows_freed, bytes_freed, error FROM cleanup_runs WHERE namespace = $1 ORDER BY started_at DESC LIMIT 5`,
     [namespace],
   );

@@ -40,9 +40,7 @@ export function parseKptfile(bytes: Uint8Array | undefined): KptfileSummary {
   return {
     document: d,
     packageMetadata: { ...(labels ? { labels } : {}), ...(annotations ? { annotations } : {}) },
-    readinessGates: gates
-      .filter((g): g is { conditionType: string } => typeof g?.conditionType === 'string')
-      .map((g) => ({ conditionType: g.conditionType })),
+    readinessGates: gates.filter((g): g is { conditionType: string } => typeof g?.conditionType === 'string').map((g) => ({ conditionType: g.conditionType })),
     conditions: conditions.filter((c): c is Condition => typeof c?.type === 'string' && typeof c?.status === 'string'),
     upstreamLock:
       lock?.type === 'git' && lock.git

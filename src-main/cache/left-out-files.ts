@@ -23,7 +23,10 @@ export const FILES_LEFT_OUT_CONDITION = 'porchlight.dev/FilesLeftOut';
 const LISTED = 10;
 
 function listed(names: readonly string[]): string {
-  const shown = names.slice(0, LISTED).map((n) => JSON.stringify(n)).join(', ');
+  const shown = names
+    .slice(0, LISTED)
+    .map((n) => JSON.stringify(n))
+    .join(', ');
   return names.length > LISTED ? `${shown} and ${names.length - LISTED} more` : shown;
 }
 

@@ -78,7 +78,11 @@ export interface QueuedApproval {
   lastError?: string;
 }
 
-export async function setQueuedApproval(q: Queryable, rev: Pick<LiveRevision, 'repository_id' | 'id'>, entry: { since: string; by: string; lastError?: string } | undefined): Promise<void> {
+export async function setQueuedApproval(
+  q: Queryable,
+  rev: Pick<LiveRevision, 'repository_id' | 'id'>,
+  entry: { since: string; by: string; lastError?: string } | undefined,
+): Promise<void> {
   await q.query(
     entry
       ? `UPDATE package_revisions SET meta = meta || jsonb_build_object('queuedApproval', $3::jsonb) WHERE repository_id = $1 AND id = $2`

@@ -174,7 +174,11 @@ export class PgliteUpkeep {
         const result = await runUpkeep(this.db, () => this.timer !== undefined && this.db.idleForMs() >= this.idleMs);
         if (result.done.length || result.failed.length) this.options.onResult?.(result);
       } catch (e) {
-        this.options.onResult?.({ done: [], interrupted: false, failed: [{ step: { table: '', action: 'analyze', reason: 'planning' }, error: e instanceof Error ? e.message : String(e) }] });
+        this.options.onResult?.({
+          done: [],
+          interrupted: false,
+          failed: [{ step: { table: '', action: 'analyze', reason: 'planning' }, error: e instanceof Error ? e.message : String(e) }],
+        });
       } finally {
         this.running = undefined;
       }

@@ -49,7 +49,11 @@ export function toRepository(row: RepositoryRow): Repository {
 }
 
 /** A new sync interval and schedule (the schedule lives in spec.sync, as Porch keeps it). */
-export async function updateRepositorySync(q: Queryable, id: number, r: { syncIntervalS: number; spec: Repository['spec']; updatedBy: string }): Promise<RepositoryRow | undefined> {
+export async function updateRepositorySync(
+  q: Queryable,
+  id: number,
+  r: { syncIntervalS: number; spec: Repository['spec']; updatedBy: string },
+): Promise<RepositoryRow | undefined> {
   const res = await q.query<RepositoryRow>(
     `UPDATE repositories SET sync_interval_s = $2, spec = $3, updated_by = $4, updated_at = now()
      WHERE id = $1 AND status = 'default' RETURNING ${COLUMNS}`,
@@ -72,7 +76,9 @@ export async function insertRepository(
       JSON.stringify(r.spec),
       r.spec.deployment ?? false,
       r.syncIntervalS,
-      JSON.stringify([{ type: 'Ready', status: 'Unknown', reason: 'Reconciling', message: 'first sync pending', lastTransitionTime: new Date().toISOString() }]),
+      JSON.stringify([
+        { type: 'Ready', status: 'Unknown', reason: 'Reconciling', message: 'first sync pending', lastTransitionTime: new Date().toISOString() },
+      ]),
       r.updatedBy,
     ],
   );
@@ -80,10 +86,7 @@ export async function insertRepository(
 }
 
 export async function findRepository(q: Queryable, namespace: string, name: string): Promise<RepositoryRow | undefined> {
-  const res = await q.query<RepositoryRow>(
-    `SELECT ${COLUMNS} FROM repositories WHERE namespace = $1 AND name = $2 AND status = 'default'`,
-    [namespace, name],
-  );
+  const res = await q.query<RepositoryRow>(`SELECT ${COLUMNS} FROM repositories WHERE namespace = $1 AND name = $2 AND status = 'default'`, [namespace, name]);
   return res.rows[0];
 }
 
@@ -93,12 +96,10 @@ export async function findRepositoryById(q: Queryable, id: number): Promise<Repo
 }
 
 export async function listRepositories(q: Queryable, namespace: string | undefined): Promise<RepositoryRow[]> {
-  const res = namespace === undefined
-    ? await q.query<RepositoryRow>(`SELECT ${COLUMNS} FROM repositories WHERE status = 'default' ORDER BY namespace, name`)
-    : await q.query<RepositoryRow>(
-        `SELECT ${COLUMNS} FROM repositories WHERE status = 'default' AND namespace = $1 ORDER BY name`,
-        [namespace],
-      );
+  const res =
+    namespace === undefined
+      ? await q.query<RepositoryRow>(`SELECT ${COLUMNS} FROM repositories WHERE status = 'default' ORDER BY namespace, name`)
+      : await q.query<RepositoryRow>(`SELECT ${COLUMNS} FROM repositories WHERE status = 'default' AND namespace = $1 ORDER BY name`, [namespace]);
   return res.rows;
 }
 
@@ -135,10 +136,12 @@ export async function tryTakeSyncLease(q: Queryable, id: number, owner: string, 
 
 /** Takes over a lease its holder can no longer hold (it died): only if `dead` still holds it. */
 export async function takeOverSyncLease(q: Queryable, id: number, dead: string, owner: string, seconds: number): Promise<boolean> {
-  const res = await q.query(
-    `UPDATE repositories SET sync_owner = $3, sync_until = now() + make_interval(secs => $4) WHERE id = $1 AND sync_owner = $2`,
-    [id, dead, owner, seconds],
-  );
+  const res = await q.query(`UPDATE repositories SET sync_owner = $3, sync_until = now() + make_interval(secs => $4) WHERE id = $1 AND sync_owner = $2`, [
+    id,
+    dead,
+    owner,
+    seconds,
+  ]);
   return res.affectedRows === 1;
 }
 
@@ -147,19 +150,17 @@ export async function releaseSyncLease(q: Queryable, id: number, owner: string):
 }
 
 export async function syncLeaseHolder(q: Queryable, id: number): Promise<{ owner: string; until: Date } | undefined> {
-  const res = await q.query<{ sync_owner: string; sync_until: Date }>(
-    `SELECT sync_owner, sync_until FROM repositories WHERE id = $1 AND sync_until > now()`,
-    [id],
-  );
+  const res = await q.query<{ sync_owner: string; sync_until: Date }>(`SELECT sync_owner, sync_until FROM repositories WHERE id = $1 AND sync_until > now()`, [
+    id,
+  ]);
   const row = res.rows[0];
   return row ? { owner: row.sync_owner, until: row.sync_until } : undefined;
 }
 
 /** Unregistering is one short statement; the cleanup worker deletes the rows later. */
 export async function markRepositoryForDestruction(q: Queryable, id: number, reason: string): Promise<void> {
-  await q.query(
-    `UPDATE repositories SET status = 'pending_destruction', status_reason = $2, updated_at = now() WHERE id = $1 AND status = 'default'`,
-    [id, reason],
-  );
+  await q.query(`UPDATE repositories SET status = 'pending_destruction', status_reason = $2, updated_at = now() WHERE id = $1 AND status = 'default'`, [
+    id,
+    reason,
+  ]);
 }
-

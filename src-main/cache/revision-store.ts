@@ -196,7 +196,10 @@ function where(filter: RevisionFilter): { sql: string; params: unknown[] } {
  * planner keep to one partition instead of planning and scanning sixteen.
  */
 export async function repositoryIdOfName(q: Queryable, namespace: string, name: string): Promise<number | undefined> {
-  const res = await q.query<{ id: number }>(`SELECT id FROM repositories WHERE namespace = $1 AND name = $2 AND status = 'default'`, [namespace, name.split('.')[0]]);
+  const res = await q.query<{ id: number }>(`SELECT id FROM repositories WHERE namespace = $1 AND name = $2 AND status = 'default'`, [
+    namespace,
+    name.split('.')[0],
+  ]);
   return res.rows[0] ? Number(res.rows[0].id) : undefined;
 }
 
@@ -495,8 +498,27 @@ export async function listRevisionsPage(q: Queryable, p: PageRequest): Promise<{
   for (const r of res.rows[0]?.repositories ?? []) if (r) known.set(Number(r[0]), { name: r[1], url: r[2] ?? '', deployment: r[3] });
   const cols = res.rows[0]?.cols;
   if (!cols?.[0]) return { rows: [] };
-  const [names, paths, workspaces, revisions, lifecycles, latest, metas, gates, tasks, locks, packageMetadata, conditions, refs, commits, publishers, publishedAt, versions, createdAt, repositoryIds] =
-    cols as PageColumns;
+  const [
+    names,
+    paths,
+    workspaces,
+    revisions,
+    lifecycles,
+    latest,
+    metas,
+    gates,
+    tasks,
+    locks,
+    packageMetadata,
+    conditions,
+    refs,
+    commits,
+    publishers,
+    publishedAt,
+    versions,
+    createdAt,
+    repositoryIds,
+  ] = cols as PageColumns;
   const n = Math.min(names.length, p.limit);
   const rows: PageRevisionRow[] = new Array(n);
   for (let i = 0; i < n; i++) {

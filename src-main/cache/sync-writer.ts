@@ -55,7 +55,11 @@ async function allocateIds(q: Queryable, n: number): Promise<number[]> {
 }
 
 /** Live revisions of this repository by tree id whose resources are in the database (not evicted): the ones that can be copied. */
-async function cachedTrees(q: Queryable, repositoryId: number, trees: readonly string[]): Promise<Map<string, { id: number; kptfile: unknown; meta: { annotations?: Record<string, string> } }>> {
+async function cachedTrees(
+  q: Queryable,
+  repositoryId: number,
+  trees: readonly string[],
+): Promise<Map<string, { id: number; kptfile: unknown; meta: { annotations?: Record<string, string> } }>> {
   if (trees.length === 0) return new Map();
   const res = await q.query<{ tree_id: string; id: number; kptfile: unknown; meta: { annotations?: Record<string, string> } }>(
     `SELECT DISTINCT ON (tree_id) tree_id, id, kptfile, meta FROM package_revisions
@@ -93,7 +97,14 @@ export async function readPackageTrees(
   const unique = [...new Set(trees)];
   const listings = await Promise.all(unique.map((t) => reader.files(t)));
   const kept = listings.map((l) => l.filter((f) => f.mode !== '120000' && !f.nameUnreadable && !f.nameRefused));
-  const wanted = [...new Set(kept.flat().filter((f) => !blobMemo.has(f.oid)).map((f) => f.oid))];
+  const wanted = [
+    ...new Set(
+      kept
+        .flat()
+        .filter((f) => !blobMemo.has(f.oid))
+        .map((f) => f.oid),
+    ),
+  ];
   const blobs = await Promise.all(wanted.map((oid) => reader.blob(oid)));
   wanted.forEach((oid, i) => blobMemo.set(oid, blobs[i]!));
   return new Map(
@@ -122,9 +133,18 @@ export async function insertDiscovered(
   updatedBy: string,
 ): Promise<void> {
   if (revisions.length === 0) return;
-  const packages = await ensurePackages(q, repo, revisions.map((r) => r.packagePath), updatedBy);
+  const packages = await ensurePackages(
+    q,
+    repo,
+    revisions.map((r) => r.packagePath),
+    updatedBy,
+  );
   const ids = await allocateIds(q, revisions.length);
-  const copyFrom = await cachedTrees(q, repo.id, revisions.map((r) => r.treeOid));
+  const copyFrom = await cachedTrees(
+    q,
+    repo.id,
+    revisions.map((r) => r.treeOid),
+  );
   const readTrees = new Map<string, number>(); // tree written in this batch -> revision id holding it
 
   const revisionRows: unknown[][] = [];
@@ -133,8 +153,8 @@ export async function insertDiscovered(
   for (const [i, r] of revisions.entries()) {
     const id = ids[i]!;
     let summary: ReturnType<typeof parseKptfile>;
-    let unreadable: string[] = [];
-    let refused: string[] = [];
+    let unreadable: string[];
+    let refused: string[];
     const cached = copyFrom.get(r.treeOid);
     const sameBatch = readTrees.get(r.treeOid);
     if (cached) {
@@ -183,9 +203,29 @@ export async function insertDiscovered(
   await insertRows(
     q,
     'package_revisions',
-    ['repository_id', 'id', 'package_id', 'namespace', 'name', 'package_path', 'workspace', 'revision', 'lifecycle',
-      'spec', 'tasks', 'upstream_lock', 'kptfile', 'git_ref', 'git_commit', 'tree_id', 'published_by',
-      'published_at', 'created_at', 'updated_by', 'meta'],
+    [
+      'repository_id',
+      'id',
+      'package_id',
+      'namespace',
+      'name',
+      'package_path',
+      'workspace',
+      'revision',
+      'lifecycle',
+      'spec',
+      'tasks',
+      'upstream_lock',
+      'kptfile',
+      'git_ref',
+      'git_commit',
+      'tree_id',
+      'published_by',
+      'published_at',
+      'created_at',
+      'updated_by',
+      'meta',
+    ],
     revisionRows,
   );
   await insertRows(q, 'resources', ['repository_id', 'package_revision_id', 'path', 'content', 'size_bytes'], resourceRows);

@@ -17,15 +17,15 @@ import { fetchAll, openLocalClone, openObjectReader, type LocalClone } from '../
 import { normaliseDirectory } from '../git/porch-refs.ts';
 import { localRepositoryNotice } from '../git/local-repository.ts';
 import { listRemoteRefs, remoteVersion, type RemoteRef } from '../git/remote-refs.ts';
+import { recordSyncResult, releaseSyncLease, syncLeaseHolder, takeOverSyncLease, tryTakeSyncLease, type RepositoryRow } from './repository-store.ts';
 import {
-  recordSyncResult,
-  releaseSyncLease,
-  syncLeaseHolder,
-  takeOverSyncLease,
-  tryTakeSyncLease,
-  type RepositoryRow,
-} from './repository-store.ts';
-import { listCachedPublished, listGitSourcedDrafts, liveNamesAmong, liveRevisionNumbers, markRevisionsForDestruction, type CachedPublished } from './revision-store.ts';
+  listCachedPublished,
+  listGitSourcedDrafts,
+  liveNamesAmong,
+  liveRevisionNumbers,
+  markRevisionsForDestruction,
+  type CachedPublished,
+} from './revision-store.ts';
 import { cachedTreeIds, insertDiscovered, readPackageTrees } from './sync-writer.ts';
 
 export interface SyncContext {
@@ -199,7 +199,17 @@ function knownFromCache(cached: readonly CachedPublished[]) {
       .filter((c) => c.git_ref?.startsWith('refs/tags/') && c.git_commit && c.tree_id)
       .map((c): [string, DiscoveredRevision] => [
         c.git_ref!,
-        { packagePath: c.package_path, workspace: c.workspace, revision: c.revision, lifecycle: c.lifecycle, gitRef: c.git_ref!, commit: c.git_commit!, treeOid: c.tree_id!, tasks: [], createdAt: new Date(0) },
+        {
+          packagePath: c.package_path,
+          workspace: c.workspace,
+          revision: c.revision,
+          lifecycle: c.lifecycle,
+          gitRef: c.git_ref!,
+          commit: c.git_commit!,
+          treeOid: c.tree_id!,
+          tasks: [],
+          createdAt: new Date(0),
+        },
       ]),
   );
   return { knownPackageTrees, knownTags };
@@ -215,7 +225,13 @@ async function syncLocked(ctx: SyncContext, repo: RepositoryRow, opts: SyncOptio
   });
   const auth = await ctx.credentials(repo);
   const ignoredRefs = (names: string[]) =>
-    ctx.log?.(`ignored ${names.length} ref(s) whose names Git would refuse: ${names.slice(0, 5).map((n) => JSON.stringify(n)).join(', ')}`, { repository: `${repo.namespace}/${repo.name}` });
+    ctx.log?.(
+      `ignored ${names.length} ref(s) whose names Git would refuse: ${names
+        .slice(0, 5)
+        .map((n) => JSON.stringify(n))
+        .join(', ')}`,
+      { repository: `${repo.namespace}/${repo.name}` },
+    );
   const refs = opts.refs ?? (await listRemoteRefs(ctx.http, git.repo, auth, ignoredRefs));
   const version = remoteVersion(refs);
   if (!opts.force && version === repo.remote_version) {
@@ -257,14 +273,18 @@ async function syncLocked(ctx: SyncContext, repo: RepositoryRow, opts: SyncOptio
     let size = 25;
     const report = (loaded: number) => opts.onProgress?.({ phase: 'Reading packages', loaded, total: toInsert.length });
     if (toInsert.length) report(0);
-    for (let i = 0; i < toInsert.length; ) {
+    for (let i = 0; i < toInsert.length;) {
       // Let a window's call in between batches.
       await new Promise<void>((resolve) => setImmediate(resolve));
       const batch = toInsert.slice(i, i + size);
       i += batch.length;
       const trees = batch.map((r) => r.treeOid);
       const copyable = await cachedTreeIds(ctx.db, repo.id, trees);
-      const files = await readPackageTrees(reader, trees.filter((t) => !copyable.has(t)), blobMemo);
+      const files = await readPackageTrees(
+        reader,
+        trees.filter((t) => !copyable.has(t)),
+        blobMemo,
+      );
       timer.done('read');
       const began = performance.now();
       await ctx.db.transaction((tx) => insertDiscovered(tx, ref, batch, files, reader, ctx.owner));

@@ -13,7 +13,9 @@ const namespaceOf = (cmd: Command) => cmd.optsWithGlobals().namespace as string;
 const runRow = (r: EvictionRun) => [r.startedAt, String(r.revisionsEvicted), String(r.rowsFreed), formatBytes(r.bytesFreed), r.error ?? ''];
 
 function printStats(s: CacheStats): string {
-  const policy = s.policy.enabled ? `evict resources of published revisions not read for ${s.policy.evictAfterDays} days${s.policy.saved ? '' : ' (default)'}` : 'disabled';
+  const policy = s.policy.enabled
+    ? `evict resources of published revisions not read for ${s.policy.evictAfterDays} days${s.policy.saved ? '' : ' (default)'}`
+    : 'disabled';
   return (
     `Namespace:           ${s.namespace}\n` +
     `Cleanup policy:      ${policy}\n` +
@@ -25,12 +27,14 @@ function printStats(s: CacheStats): string {
       : s.fileBytesProgress !== undefined
         ? `Files in namespace:  being measured by a background migration (${s.fileBytesProgress}%; porchlight db migrations)\n`
         : '') +
-    (s.lastRuns.length ? `\nLast policy runs:\n${formatTable(['STARTED', 'REVISIONS', 'ROWS FREED', 'BYTES FREED', 'ERROR'], s.lastRuns.map(runRow))}` : '\nNo policy run yet.\n')
+    (s.lastRuns.length
+      ? `\nLast policy runs:\n${formatTable(['STARTED', 'REVISIONS', 'ROWS FREED', 'BYTES FREED', 'ERROR'], s.lastRuns.map(runRow))}`
+      : '\nNo policy run yet.\n')
   );
 }
 
 export function addCacheCommands(program: Command, ctx: CliContext): void {
-  const cache = program.command('cache').description("The local cache: its size, and cleanup policies that evict what nobody reads (Git keeps it).");
+  const cache = program.command('cache').description('The local cache: its size, and cleanup policies that evict what nobody reads (Git keeps it).');
 
   cache
     .command('stats')
@@ -48,7 +52,12 @@ export function addCacheCommands(program: Command, ctx: CliContext): void {
       const service = await ctx.open();
       const all = cmd.optsWithGlobals().allNamespaces as boolean;
       const runs = await service.runCleanupPolicies(all ? {} : { namespace: namespaceOf(cmd) });
-      ctx.io.stdout(formatTable(['NAMESPACE', 'REVISIONS', 'ROWS FREED', 'BYTES FREED', 'ERROR'], runs.map((r) => [r.namespace, ...runRow(r).slice(1)])));
+      ctx.io.stdout(
+        formatTable(
+          ['NAMESPACE', 'REVISIONS', 'ROWS FREED', 'BYTES FREED', 'ERROR'],
+          runs.map((r) => [r.namespace, ...runRow(r).slice(1)]),
+        ),
+      );
       if (runs.some((r) => r.error)) process.exitCode = 1;
     });
 
@@ -58,7 +67,12 @@ export function addCacheCommands(program: Command, ctx: CliContext): void {
     .description("Show the namespace's cleanup policy.")
     .action(async (_o: unknown, cmd: Command) => {
       const p = await (await ctx.open()).cleanupPolicy({ namespace: namespaceOf(cmd) });
-      ctx.io.stdout(formatTable(['NAMESPACE', 'ENABLED', 'EVICT AFTER DAYS', 'SOURCE'], [[p.namespace, String(p.enabled), String(p.evictAfterDays), p.saved ? 'saved' : 'default']]));
+      ctx.io.stdout(
+        formatTable(
+          ['NAMESPACE', 'ENABLED', 'EVICT AFTER DAYS', 'SOURCE'],
+          [[p.namespace, String(p.enabled), String(p.evictAfterDays), p.saved ? 'saved' : 'default']],
+        ),
+      );
     });
   policy
     .command('set')

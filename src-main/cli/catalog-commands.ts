@@ -3,15 +3,7 @@
 // `-o json|yaml|jsonpath=...|custom-columns=...`, `--no-headers`, `-A`.
 import type { Command } from 'commander';
 import { invalidArgument } from '../../src-shared/errors.ts';
-import {
-  createCatalog,
-  deleteCatalog,
-  getCatalog,
-  listCatalogs,
-  resolveInCatalog,
-  setCatalogRepositories,
-  type Catalog,
-} from '../service/catalogs.ts';
+import { createCatalog, deleteCatalog, getCatalog, listCatalogs, resolveInCatalog, setCatalogRepositories, type Catalog } from '../service/catalogs.ts';
 import type { CliContext } from './cli-context.ts';
 import { parseOutputFormat, render, withoutHeader } from './output-format.ts';
 import { withNamespaceColumn } from './printers.ts';
@@ -43,7 +35,8 @@ export function parseRepositoriesFlag(value: string | undefined): string[] {
 /** `--revision N`: a published revision number. */
 export function parseRevisionFlag(value: string | undefined): number | undefined {
   if (value === undefined) return undefined;
-  if (!/^[1-9][0-9]{0,8}$/.test(value)) throw invalidArgument(`--revision must be a published revision number (1, 2, ...), not "${value}"; leave it out for the latest`);
+  if (!/^[1-9][0-9]{0,8}$/.test(value))
+    throw invalidArgument(`--revision must be a published revision number (1, 2, ...), not "${value}"; leave it out for the latest`);
   return Number(value);
 }
 
@@ -61,7 +54,13 @@ export function addCatalogCommands(program: Command, ctx: CliContext): void {
     .action(async (name: string, o: { repositories?: string; description?: string }, cmd: Command) => {
       const repositories = parseRepositoriesFlag(o.repositories);
       const service = await ctx.open();
-      await createCatalog(service.db, { namespace: cmd.optsWithGlobals().namespace, name, repositories, description: o.description, updatedBy: service.updatedBy });
+      await createCatalog(service.db, {
+        namespace: cmd.optsWithGlobals().namespace,
+        name,
+        repositories,
+        description: o.description,
+        updatedBy: service.updatedBy,
+      });
       ctx.io.stdout(`${name} created\n`);
     });
 
@@ -82,7 +81,17 @@ export function addCatalogCommands(program: Command, ctx: CliContext): void {
       const table = () => catalogTable(catalogs);
       ctx.io.stdout(
         withoutHeader(
-          render(format, catalogs, g.allNamespaces && !names.length ? () => withNamespaceColumn(table(), catalogs.map((c) => c.metadata.namespace)) : table),
+          render(
+            format,
+            catalogs,
+            g.allNamespaces && !names.length
+              ? () =>
+                  withNamespaceColumn(
+                    table(),
+                    catalogs.map((c) => c.metadata.namespace),
+                  )
+              : table,
+          ),
           o.headers === false && (format.kind === 'table' || format.kind === 'custom-columns'),
         ),
       );
@@ -113,7 +122,9 @@ export function addCatalogCommands(program: Command, ctx: CliContext): void {
 
   catalog
     .command('resolve')
-    .description('Show the package revision a package path resolves to in a catalog: the latest Published one (or --revision) of the first repository that has it.')
+    .description(
+      'Show the package revision a package path resolves to in a catalog: the latest Published one (or --revision) of the first repository that has it.',
+    )
     .argument('<NAME>', 'name of the catalog')
     .argument('<PACKAGE>', 'package path, e.g. basens or team/web')
     .option('--revision <n>', 'A published revision number instead of the latest')
@@ -126,6 +137,11 @@ export function addCatalogCommands(program: Command, ctx: CliContext): void {
       const service = await ctx.open();
       const resolved = await resolveInCatalog(service.db, { namespace, catalog: name, packagePath, revision });
       const pr = await service.getPackageRevision({ namespace, name: resolved.revisionName });
-      ctx.io.stdout(withoutHeader(render(format, [pr], () => revisionTable([pr])), o.headers === false && (format.kind === 'table' || format.kind === 'custom-columns')));
+      ctx.io.stdout(
+        withoutHeader(
+          render(format, [pr], () => revisionTable([pr])),
+          o.headers === false && (format.kind === 'table' || format.kind === 'custom-columns'),
+        ),
+      );
     });
 }

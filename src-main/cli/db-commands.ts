@@ -44,7 +44,13 @@ export function addDbCommands(program: Command, ctx: CliContext): void {
       ctx.io.stdout(
         formatTable(
           ['NAME', 'STATUS', 'PROGRESS', 'ROWS', 'WHAT'],
-          statuses.map((s) => [s.name, s.status, `${s.percent}%`, `${s.rowsDone}${s.rowsTotal !== undefined ? `/${s.rowsTotal}` : ''}`, s.error ? `${s.description} (failed: ${s.error})` : s.description]),
+          statuses.map((s) => [
+            s.name,
+            s.status,
+            `${s.percent}%`,
+            `${s.rowsDone}${s.rowsTotal !== undefined ? `/${s.rowsTotal}` : ''}`,
+            s.error ? `${s.description} (failed: ${s.error})` : s.description,
+          ]),
         ),
       );
     });

@@ -10,7 +10,9 @@ import { serveBrowserMode } from './serve-command.ts';
 export function addDemoCommand(program: Command, ctx: CliContext, dbOption: () => string | undefined): void {
   program
     .command('demo')
-    .description('Create the demo workspace (a blueprint catalog and a deployment repository with a draft and a proposal waiting), register it, and say what to try.')
+    .description(
+      'Create the demo workspace (a blueprint catalog and a deployment repository with a draft and a proposal waiting), register it, and say what to try.',
+    )
     .option('--serve', 'then serve it in browser mode (as `porchlight serve`)', false)
     .option('--port <n>', 'with --serve: port on 127.0.0.1 (default: any free one)')
     .action(async (o: { serve: boolean; port?: string }, cmd: Command) => {

@@ -74,9 +74,9 @@ export function normaliseBoolFlags(argv: readonly string[]): string[] {
 }
 
 export async function runCli(argv: readonly string[], io: CliIo): Promise<number> {
-  let program: Command | undefined;
-  const ctx = new CliContext(io, () => program?.opts().db as string | undefined);
-  program = buildProgram(ctx);
+  // The closure reads --db only once the program has parsed it.
+  const ctx = new CliContext(io, () => program.opts().db as string | undefined);
+  const program = buildProgram(ctx);
   try {
     checkNamespaceFlag(argv);
     await program.parseAsync(normaliseBoolFlags(argv), { from: 'user' });

@@ -3,11 +3,7 @@ import { invalidArgument } from '../../src-shared/errors.ts';
 import { formatCustomColumns, formatJson, formatJsonPathTemplate, formatTable, formatYaml, parseCustomColumns } from './printers.ts';
 
 export type OutputFormat =
-  | { kind: 'table' }
-  | { kind: 'json' }
-  | { kind: 'yaml' }
-  | { kind: 'custom-columns'; spec: string }
-  | { kind: 'jsonpath'; template: string };
+  { kind: 'table' } | { kind: 'json' } | { kind: 'yaml' } | { kind: 'custom-columns'; spec: string } | { kind: 'jsonpath'; template: string };
 
 /** `--no-headers`: tables and custom columns without their header line, as kubectl prints them. */
 export function withoutHeader(text: string, noHeaders: boolean | undefined): string {
@@ -21,9 +17,7 @@ export function parseOutputFormat(raw: string | undefined): OutputFormat {
   if (value === 'json' || value === 'yaml') return { kind: value };
   if (value.startsWith('custom-columns=')) return { kind: 'custom-columns', spec: value.slice('custom-columns='.length) };
   if (value.startsWith('jsonpath=')) return { kind: 'jsonpath', template: value.slice('jsonpath='.length) };
-  throw invalidArgument(
-    `unable to match a printer suitable for the output format "${value}", allowed formats are: custom-columns,json,jsonpath,wide,yaml`,
-  );
+  throw invalidArgument(`unable to match a printer suitable for the output format "${value}", allowed formats are: custom-columns,json,jsonpath,wide,yaml`);
 }
 
 /**

@@ -7,8 +7,7 @@ import { invalidArgument } from '../../src-shared/errors.ts';
 /** kubectl's tabwriter: each cell padded to (widest + 3), at least 6; the last column unpadded. */
 export function formatTable(header: readonly string[], rows: readonly (readonly string[])[]): string {
   const widths = header.map((h, i) => Math.max(6, 3 + Math.max(h.length, ...rows.map((r) => (r[i] ?? '').length))));
-  const line = (cells: readonly string[]) =>
-    cells.map((c, i) => (i === cells.length - 1 ? c : c.padEnd(widths[i] ?? 0))).join('');
+  const line = (cells: readonly string[]) => cells.map((c, i) => (i === cells.length - 1 ? c : c.padEnd(widths[i] ?? 0))).join('');
   return [header, ...rows].map(line).join('\n') + '\n';
 }
 
@@ -38,10 +37,7 @@ function evaluate(path: string, obj: unknown): string {
 }
 
 /** With -A kubectl puts a NAMESPACE column first. */
-export function withNamespaceColumn(
-  table: { header: string[]; rows: string[][] },
-  namespaces: readonly string[],
-): { header: string[]; rows: string[][] } {
+export function withNamespaceColumn(table: { header: string[]; rows: string[][] }, namespaces: readonly string[]): { header: string[]; rows: string[][] } {
   return { header: ['NAMESPACE', ...table.header], rows: table.rows.map((r, i) => [namespaces[i] ?? '', ...r]) };
 }
 
@@ -101,6 +97,9 @@ export function formatJsonPathTemplate(template: string, obj: unknown): string {
     const e = expr.trim();
     const jsonPath = e.startsWith('$') ? e : `$${e.startsWith('.') || e.startsWith('[') ? '' : '.'}${e}`;
     const values = JSONPath({ path: jsonPath, json: obj as object, wrap: true }) as unknown[];
-    return values.filter((v) => v !== undefined && v !== null).map((v) => (typeof v === 'object' ? JSON.stringify(v) : String(v))).join(' ');
+    return values
+      .filter((v) => v !== undefined && v !== null)
+      .map((v) => (typeof v === 'object' ? JSON.stringify(v) : String(v)))
+      .join(' ');
   });
 }

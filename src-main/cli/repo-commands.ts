@@ -42,8 +42,7 @@ function repositoryTable(repos: readonly Repository[]) {
 }
 
 function cloneProgress(ctx: CliContext): ProgressCallback {
-  return ({ phase, loaded, total }) =>
-    ctx.io.stderr(`\r\x1b[K${phase}: ${loaded}${total ? `/${total} (${Math.round((loaded / total) * 100)}%)` : ''}`);
+  return ({ phase, loaded, total }) => ctx.io.stderr(`\r\x1b[K${phase}: ${loaded}${total ? `/${total} (${Math.round((loaded / total) * 100)}%)` : ''}`);
 }
 
 export function addRepoCommands(program: Command, ctx: CliContext): void {
@@ -60,7 +59,10 @@ export function addRepoCommands(program: Command, ctx: CliContext): void {
     .option('--deployment', 'Repository is a deployment repository; packages in it are deployment ready', false)
     .option('--no-deployment', 'Repository is not a deployment repository (the default)')
     .option('--repo-basic-username <user>', 'Username for basic authentication to the Git repository')
-    .option('--repo-basic-password <password>', 'Password for basic authentication to the Git repository (visible in ps: prefer --repo-basic-password-stdin or $PORCHLIGHT_REPO_PASSWORD)')
+    .option(
+      '--repo-basic-password <password>',
+      'Password for basic authentication to the Git repository (visible in ps: prefer --repo-basic-password-stdin or $PORCHLIGHT_REPO_PASSWORD)',
+    )
     .option('--repo-basic-password-stdin', 'Read the password for basic authentication from stdin (preferred)')
     .option('--sync-interval <seconds>', 'Seconds between background syncs (0: only on demand)', '600')
     .option('--sync-schedule <cron>', 'Cron expression for background syncs (5 fields); overrides --sync-interval')
@@ -114,7 +116,17 @@ export function addRepoCommands(program: Command, ctx: CliContext): void {
       const table = () => repositoryTable(repos);
       ctx.io.stdout(
         withoutHeader(
-          render(format, repos, g.allNamespaces ? () => withNamespaceColumn(table(), repos.map((r) => r.metadata.namespace)) : table),
+          render(
+            format,
+            repos,
+            g.allNamespaces
+              ? () =>
+                  withNamespaceColumn(
+                    table(),
+                    repos.map((r) => r.metadata.namespace),
+                  )
+              : table,
+          ),
           o.headers === false && (format.kind === 'table' || format.kind === 'custom-columns'),
         ),
       );

@@ -31,7 +31,8 @@ export async function repoPassword(flags: PasswordFlags, url: string, io: CliIo)
     if (flags.repoBasicUsername === undefined) throw invalidArgument('--repo-basic-password-stdin needs --repo-basic-username');
     // One trailing newline is what `echo` and a terminal add, not part of the password.
     const password = (await (io.stdin ?? readProcessStdin)()).replace(/\r?\n$/, '');
-    if (!password) throw invalidArgument('--repo-basic-password-stdin: stdin held no password; pipe it in, e.g. `pass show git | porchlight repo register ...`');
+    if (!password)
+      throw invalidArgument('--repo-basic-password-stdin: stdin held no password; pipe it in, e.g. `pass show git | porchlight repo register ...`');
     return password;
   }
   return flags.repoBasicUsername !== undefined ? io.env[PASSWORD_ENV] : undefined;

@@ -5,7 +5,6 @@ import YAML from 'yaml';
 import type { PackageRevision } from '../../src-shared/domain.ts';
 import { isKrmFile } from '../../src-shared/package-files.ts';
 
-
 /** Where `rpkg pull DIR` keeps the revision's identity and resource version, as porchctl does. */
 export const REVISION_METADATA_FILE = '.KptRevisionMetadata';
 

@@ -22,7 +22,10 @@ export function parseCloneSource(source: string, flags: { directory?: string; re
       const at = rest.indexOf('@');
       if (at >= 0) {
         directory = '/' + rest.slice(0, at);
-        ref = rest.slice(at + 1).split('@')[0]!.replace(/\/$/, '');
+        ref = rest
+          .slice(at + 1)
+          .split('@')[0]!
+          .replace(/\/$/, '');
       } else {
         directory = '/' + rest;
       }
@@ -75,27 +78,34 @@ export function addRpkgCloneCopy(rpkg: Command, ctx: CliContext): void {
     .option('--ref <ref>', 'Ref in the upstream repository where the upstream package is located (branch, tag, SHA).')
     .option('--secret-ref <name>', 'Credentials to reach the upstream Git repository (a registered repository\'s are "<repository>-auth").')
     .option('--catalog <name>', 'Resolve SOURCE_PACKAGE, a package path, in this catalog: the latest Published revision of the first repository that has it.')
-    .action(async (source: string | undefined, name: string | undefined, o: { repository?: string; workspace: string; directory?: string; ref?: string; secretRef?: string; catalog?: string }, cmd: Command) => {
-      const provided = [source, name].filter((a) => a !== undefined).length;
-      if (provided < 2) throw invalidArgument(`SOURCE_PACKAGE and NAME are required positional arguments; ${provided} provided`);
-      if (!o.repository) throw invalidArgument('--repository is required to specify downstream repository');
-      if (!o.workspace) throw invalidArgument('--workspace is required to specify downstream workspace name');
-      if (o.catalog !== undefined) checkCatalogSource(source!, o);
-      const namespace = cmd.optsWithGlobals().namespace as string;
-      const service = await ctx.open();
-      let from: ClonePackageRequest['source'];
-      if (o.catalog !== undefined) {
-        const resolved = await resolveInCatalog(service.db, { namespace, catalog: o.catalog, packagePath: source! });
-        ctx.io.stderr(`${source} resolved in catalog ${o.catalog} to ${resolved.revisionName}\n`);
-        from = { kind: 'revision', name: resolved.revisionName };
-      } else {
-        from = parseCloneSource(source!, o);
-      }
-      const revision = await service
-        .clonePackage({ namespace, repository: o.repository, name: name!, workspace: o.workspace, source: from })
-        .catch(asInternal);
-      ctx.io.stdout(`${revision.metadata.name} created\n`);
-    });
+    .action(
+      async (
+        source: string | undefined,
+        name: string | undefined,
+        o: { repository?: string; workspace: string; directory?: string; ref?: string; secretRef?: string; catalog?: string },
+        cmd: Command,
+      ) => {
+        const provided = [source, name].filter((a) => a !== undefined).length;
+        if (provided < 2) throw invalidArgument(`SOURCE_PACKAGE and NAME are required positional arguments; ${provided} provided`);
+        if (!o.repository) throw invalidArgument('--repository is required to specify downstream repository');
+        if (!o.workspace) throw invalidArgument('--workspace is required to specify downstream workspace name');
+        if (o.catalog !== undefined) checkCatalogSource(source!, o);
+        const namespace = cmd.optsWithGlobals().namespace as string;
+        const service = await ctx.open();
+        let from: ClonePackageRequest['source'];
+        if (o.catalog !== undefined) {
+          const resolved = await resolveInCatalog(service.db, { namespace, catalog: o.catalog, packagePath: source! });
+          ctx.io.stderr(`${source} resolved in catalog ${o.catalog} to ${resolved.revisionName}\n`);
+          from = { kind: 'revision', name: resolved.revisionName };
+        } else {
+          from = parseCloneSource(source!, o);
+        }
+        const revision = await service
+          .clonePackage({ namespace, repository: o.repository, name: name!, workspace: o.workspace, source: from })
+          .catch(asInternal);
+        ctx.io.stdout(`${revision.metadata.name} created\n`);
+      },
+    );
 
   rpkg
     .command('copy')

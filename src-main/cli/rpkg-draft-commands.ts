@@ -56,7 +56,10 @@ export function addRpkgDraftCommands(rpkg: Command, ctx: CliContext): void {
           name,
           workspace: o.workspace,
           description: o.description,
-          keywords: o.keywords?.split(',').map((k) => k.trim()).filter(Boolean),
+          keywords: o.keywords
+            ?.split(',')
+            .map((k) => k.trim())
+            .filter(Boolean),
           site: o.site,
         });
         ctx.io.stdout(`${revision.metadata.name} created\n`);
@@ -88,7 +91,8 @@ export function addRpkgDraftCommands(rpkg: Command, ctx: CliContext): void {
         ctx.io.stdout(formatYaml(toResourceList(revision, resources, (m) => ctx.io.stderr(`warning: ${m}\n`))));
         return;
       }
-      if (fs.existsSync(dir) && fs.readdirSync(dir).length > 0) throw invalidArgument(`destination directory ${dir} is not empty; give an empty or new directory`);
+      if (fs.existsSync(dir) && fs.readdirSync(dir).length > 0)
+        throw invalidArgument(`destination directory ${dir} is not empty; give an empty or new directory`);
       writePackageFiles(dir, [...resources, revisionMetadataFile(revision)]);
     });
 }

@@ -55,7 +55,10 @@ export function addRpkgGet(rpkg: Command, ctx: CliContext): void {
     .option('--no-headers', 'When using the default or custom-column output format, do not print headers')
     .option('--name <package>', 'Name of the packages to get. Any package whose name contains this value will be included in the results.')
     .option('--revision <n>', 'Revision of the packages to get. Any package whose revision matches this value will be included in the results.')
-    .option('--workspace <workspace>', 'WorkspaceName of the packages to get. Any package whose workspaceName matches this value will be included in the results.')
+    .option(
+      '--workspace <workspace>',
+      'WorkspaceName of the packages to get. Any package whose workspaceName matches this value will be included in the results.',
+    )
     .option('--show-kptfile', 'Show the Kptfile of the package revision', false)
     .option('--chunk-size <n>', 'Return large lists in chunks of this many revisions (keyset pages), as kubectl does', '500')
     .action(async (names: string[], o: GetOptions, cmd: Command) => {
@@ -82,10 +85,26 @@ export function addRpkgGet(rpkg: Command, ctx: CliContext): void {
       const noHeaders = o.headers === false && (format.kind === 'table' || format.kind === 'custom-columns');
       const print = (revisions: readonly PackageRevision[], first: boolean) => {
         const table = () => revisionTable(revisions);
-        const text = render(format, revisions, g.allNamespaces ? () => withNamespaceColumn(table(), revisions.map((r) => r.metadata.namespace)) : table);
+        const text = render(
+          format,
+          revisions,
+          g.allNamespaces
+            ? () =>
+                withNamespaceColumn(
+                  table(),
+                  revisions.map((r) => r.metadata.namespace),
+                )
+            : table,
+        );
         // Chunks after the first continue the listing: no second header, YAML documents still separated.
         if (!text) return;
-        ctx.io.stdout(first ? withoutHeader(text, noHeaders) : format.kind === 'yaml' ? `---\n${text}` : withoutHeader(text, format.kind === 'table' || format.kind === 'custom-columns'));
+        ctx.io.stdout(
+          first
+            ? withoutHeader(text, noHeaders)
+            : format.kind === 'yaml'
+              ? `---\n${text}`
+              : withoutHeader(text, format.kind === 'table' || format.kind === 'custom-columns'),
+        );
       };
       if (names.length) {
         const revisions = await Promise.all(
@@ -111,7 +130,10 @@ export function addRpkgGet(rpkg: Command, ctx: CliContext): void {
       if (!Number.isInteger(chunkSize) || chunkSize < 1) throw invalidArgument(`--chunk-size must be a positive whole number, not "${o.chunkSize}"`);
       let first = true;
       // kubectl's chunking: each page printed as it arrives (a table's columns are aligned within a chunk).
-      for await (const page of service.packageRevisionPages({ namespace, allNamespaces: g.allNamespaces === true, packageName: o.name, revision, workspace: o.workspace }, chunkSize)) {
+      for await (const page of service.packageRevisionPages(
+        { namespace, allNamespaces: g.allNamespaces === true, packageName: o.name, revision, workspace: o.workspace },
+        chunkSize,
+      )) {
         print(page, first);
         first = false;
       }

@@ -53,7 +53,10 @@ export function filesFromResourceList(text: string): PackageFile[] {
     if (!item || typeof item !== 'object') continue;
     const metadata = { ...((item.metadata as Record<string, unknown>) ?? {}) };
     const annotations = { ...((metadata.annotations as Record<string, string>) ?? {}) };
-    const p = annotations['internal.config.kubernetes.io/path'] ?? annotations['config.kubernetes.io/path'] ?? `${String(item.kind ?? 'resource').toLowerCase()}_${String(metadata.name ?? 'unnamed')}.yaml`;
+    const p =
+      annotations['internal.config.kubernetes.io/path'] ??
+      annotations['config.kubernetes.io/path'] ??
+      `${String(item.kind ?? 'resource').toLowerCase()}_${String(metadata.name ?? 'unnamed')}.yaml`;
     const index = Number(annotations['internal.config.kubernetes.io/index'] ?? annotations['config.kubernetes.io/index'] ?? 0);
     for (const a of LOCATION_ANNOTATIONS) delete annotations[a];
     if (Object.keys(annotations).length) metadata.annotations = annotations;
@@ -84,7 +87,8 @@ function takeResourceVersion(files: PackageFile[], namespace: string, name: stri
     );
   }
   const doc = YAML.parse(Buffer.from(meta.content).toString('utf8')) as { kind?: string; metadata?: { resourceVersion?: unknown } } | null;
-  if (doc?.kind !== 'KptRevisionMetadata') throw invalidArgument(`"${REVISION_METADATA_FILE}" does not contain kind "KptRevisionMetadata" in PackageRevisionResources '${namespace}/${name}'`);
+  if (doc?.kind !== 'KptRevisionMetadata')
+    throw invalidArgument(`"${REVISION_METADATA_FILE}" does not contain kind "KptRevisionMetadata" in PackageRevisionResources '${namespace}/${name}'`);
   const rv = doc.metadata?.resourceVersion;
   return { resourceVersion: rv === undefined || rv === null ? '' : String(rv), files: files.filter((f) => f !== meta) };
 }
@@ -127,7 +131,8 @@ export function addRpkgPush(rpkg: Command, ctx: CliContext, stdin: () => Promise
         }
       } catch (e) {
         // Porch answers a resources update through the API server's internal-error wrapper.
-        if (e instanceof PorchlightError && e.code !== 'NOT_FOUND') throw new PorchlightError(e.code === 'INVALID_ARGUMENT' ? 'FAILED_PRECONDITION' : e.code, `Internal error occurred: ${e.message}`, e.data);
+        if (e instanceof PorchlightError && e.code !== 'NOT_FOUND')
+          throw new PorchlightError(e.code === 'INVALID_ARGUMENT' ? 'FAILED_PRECONDITION' : e.code, `Internal error occurred: ${e.message}`, e.data);
         throw e;
       }
       // porchctl's report of the render that followed the push.

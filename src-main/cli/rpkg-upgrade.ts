@@ -24,11 +24,15 @@ export function addRpkgUpgrade(rpkg: Command, ctx: CliContext): void {
     .action(async (args: string[], o: UpgradeFlags, cmd: Command) => {
       const globals = cmd.optsWithGlobals();
       if (o.discover !== undefined) {
-        if (o.discover !== 'upstream' && o.discover !== 'downstream') throw invalidArgument("argument for 'discover' must be one of 'upstream' or 'downstream'");
+        if (o.discover !== 'upstream' && o.discover !== 'downstream')
+          throw invalidArgument("argument for 'discover' must be one of 'upstream' or 'downstream'");
         const service = await ctx.open();
         const rows = await service.discoverUpgrades({ namespace: globals.namespace, allNamespaces: globals.allNamespaces, mode: o.discover, names: args });
         if (o.discover === 'downstream' && rows.length === 0) return ctx.io.stdout('All downstream packages are up to date.\n');
-        const header = o.discover === 'upstream' ? ['PACKAGE REVISION', 'UPSTREAM REPOSITORY', 'UPSTREAM UPDATES'] : ['PACKAGE REVISION', 'DOWNSTREAM PACKAGE', 'DOWNSTREAM UPDATE'];
+        const header =
+          o.discover === 'upstream'
+            ? ['PACKAGE REVISION', 'UPSTREAM REPOSITORY', 'UPSTREAM UPDATES']
+            : ['PACKAGE REVISION', 'DOWNSTREAM PACKAGE', 'DOWNSTREAM UPDATE'];
         if (rows.length) ctx.io.stdout(formatTable(header, rows));
         return;
       }

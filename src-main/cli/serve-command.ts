@@ -34,7 +34,9 @@ export async function serveBrowserMode(ctx: CliContext, dbOption: () => string |
   await ensureRendererBuilt(ctx.io.stderr);
   const host = await startServiceHost({ dataHome: resolveDataHome(ctx.io.env), db: dbOption(), env: { ...ctx.io.env }, backgroundSync: true });
   const server = await startBrowserServer({ host, rendererDir: RENDERER_DIR, port });
-  ctx.io.stdout(`Porchlight is serving on 127.0.0.1 only. Open:\n\n  ${server.url}\n\nThe token in that URL is the key; anyone with it can use this Porchlight. Ctrl-C stops.\n`);
+  ctx.io.stdout(
+    `Porchlight is serving on 127.0.0.1 only. Open:\n\n  ${server.url}\n\nThe token in that URL is the key; anyone with it can use this Porchlight. Ctrl-C stops.\n`,
+  );
   await new Promise<void>((resolve) => {
     process.once('SIGINT', resolve);
     process.once('SIGTERM', resolve);

@@ -38,16 +38,17 @@ const resourceSizes: Job = {
     return Number(res.rows[0]?.n ?? 0);
   },
   async batch(q, cursor, size) {
-    const ids = await q.query<{ id: string }>(
-      `SELECT id FROM resources WHERE repository_id = $1 AND id > $2 ORDER BY id LIMIT $3`,
-      [cursor.repositoryId, cursor.id, size],
-    );
+    const ids = await q.query<{ id: string }>(`SELECT id FROM resources WHERE repository_id = $1 AND id > $2 ORDER BY id LIMIT $3`, [
+      cursor.repositoryId,
+      cursor.id,
+      size,
+    ]);
     const batch = ids.rows.map((r) => Number(r.id));
     const res = batch.length
-      ? await q.query(
-          `UPDATE resources SET size_bytes = octet_length(content) WHERE repository_id = $1 AND id = ANY($2::bigint[]) AND size_bytes IS NULL`,
-          [cursor.repositoryId, batch],
-        )
+      ? await q.query(`UPDATE resources SET size_bytes = octet_length(content) WHERE repository_id = $1 AND id = ANY($2::bigint[]) AND size_bytes IS NULL`, [
+          cursor.repositoryId,
+          batch,
+        ])
       : { affectedRows: 0 };
     if (batch.length === size) return { rows: res.affectedRows ?? 0, next: { repositoryId: cursor.repositoryId, id: batch[batch.length - 1]! } };
     // This repository is done: on to the next one that has rows (an unregistered one's rows too).
@@ -178,7 +179,9 @@ export class BackgroundMigrationRunner {
     if (this.running || this.db.idleForMs() < idleMs) return;
     // Small batches on PGlite: a window's read that arrives mid-batch waits for it.
     const batchSize = this.db.kind === 'pglite' ? 500 : 2_000;
-    this.running = asUpkeep(() => runBackgroundMigrations(this.db, { batchSize, shouldStop: () => this.db.idleForMs() < idleMs, onProgress: this.opts.onProgress }))
+    this.running = asUpkeep(() =>
+      runBackgroundMigrations(this.db, { batchSize, shouldStop: () => this.db.idleForMs() < idleMs, onProgress: this.opts.onProgress }),
+    )
       .then((statuses) => {
         // Nothing left to do: stop asking.
         if (statuses.every((s) => s.status !== 'active')) this.stopTimer();

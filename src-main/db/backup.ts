@@ -133,7 +133,7 @@ async function restorePglite(dir: string, file: string): Promise<RestoreResult> 
   const exists = await isPgliteDir(abs);
   // Hold the lock of the directory being replaced: no app or command may have it open.
   const lock = exists ? acquireDirLock(abs) : undefined;
-  let migrated = 0;
+  let migrated: number;
   try {
     await fs.rm(staging, { recursive: true, force: true });
     const archive = new Blob([await fs.readFile(file)]);

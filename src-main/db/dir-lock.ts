@@ -155,7 +155,12 @@ function lockedError(dir: string, file: string, holder: DirLockHolder | undefine
   const who = holder
     ? `pid ${holder.pid} (${holder.command})${state === 'other-host' ? ` on host ${holder.hostname}` : ''}, since ${holder.startedAt}`
     : 'another process';
-  const data = { dir, lockFile: file, state, ...(holder ? { pid: holder.pid, hostname: holder.hostname, command: holder.command, startedAt: holder.startedAt } : {}) };
+  const data = {
+    dir,
+    lockFile: file,
+    state,
+    ...(holder ? { pid: holder.pid, hostname: holder.hostname, command: holder.command, startedAt: holder.startedAt } : {}),
+  };
   const messages: Record<HolderState, string> = {
     'this-process': `the database in ${dir} is already open in this process (pid ${process.pid}); close it before opening it again`,
     alive: `the database in ${dir} is in use by another Porchlight process: ${who}. Stop that process or use another --db`,

@@ -57,10 +57,14 @@ export function loadMigrations(dir: string = DEFAULT_MIGRATIONS_DIR): Migration[
   migrations.sort((a, b) => a.version - b.version);
   for (let i = 1; i < migrations.length; i++) {
     if (migrations[i]!.version === migrations[i - 1]!.version) {
-      throw new DatabaseError('DB_MIGRATION_FAILED', `two migrations share version ${migrations[i]!.version}: ${migrations[i - 1]!.file} and ${migrations[i]!.file}`, {
-        dir,
-        version: migrations[i]!.version,
-      });
+      throw new DatabaseError(
+        'DB_MIGRATION_FAILED',
+        `two migrations share version ${migrations[i]!.version}: ${migrations[i - 1]!.file} and ${migrations[i]!.file}`,
+        {
+          dir,
+          version: migrations[i]!.version,
+        },
+      );
     }
   }
   return migrations;
@@ -140,9 +144,5 @@ async function applyOne(tx: Queryable, migration: Migration, dir: string): Promi
       { cause: e },
     );
   }
-  await tx.query('INSERT INTO schema_migrations (version, name, checksum) VALUES ($1, $2, $3)', [
-    migration.version,
-    migration.name,
-    migration.checksum,
-  ]);
+  await tx.query('INSERT INTO schema_migrations (version, name, checksum) VALUES ($1, $2, $3)', [migration.version, migration.name, migration.checksum]);
 }

@@ -50,8 +50,7 @@ const PARSERS = new Map<number, Parser>([
 ]);
 
 const TYPES: pg.CustomTypesConfig = {
-  getTypeParser: ((oid: number, format?: 'text' | 'binary') =>
-    PARSERS.get(oid) ?? builtinParser(oid, format)) as pg.CustomTypesConfig['getTypeParser'],
+  getTypeParser: ((oid: number, format?: 'text' | 'binary') => PARSERS.get(oid) ?? builtinParser(oid, format)) as pg.CustomTypesConfig['getTypeParser'],
 };
 
 // Commands whose row count means "rows touched"; for SELECT pg reports rows
@@ -206,7 +205,10 @@ const LOST_SQLSTATES = new Set(['57P01', '57P02']);
 
 function isConnectionLost(e: unknown): boolean {
   const code = (e as { code?: unknown } | null)?.code;
-  return (typeof code === 'string' && LOST_SQLSTATES.has(code)) || (e instanceof Error && /^(Connection terminated|Client has encountered a connection error)/.test(e.message));
+  return (
+    (typeof code === 'string' && LOST_SQLSTATES.has(code)) ||
+    (e instanceof Error && /^(Connection terminated|Client has encountered a connection error)/.test(e.message))
+  );
 }
 
 function isConnectionFailure(e: unknown): boolean {

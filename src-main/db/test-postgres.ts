@@ -61,11 +61,17 @@ export function checkSslFiles(url: string, scope: SslFileScope): void {
 function sslFilesOf(url: string): { parameter: string; file: string }[] {
   if (!URL.canParse(url)) {
     // pg retries a URL it cannot parse with a dummy host; refuse rather than guess what it will read.
-    if (SSL_FILE_PARAMETERS.some((p) => url.toLowerCase().includes(p))) throw invalidArgument('the PostgreSQL URL does not parse, and it names SSL files; give a valid URL');
+    if (SSL_FILE_PARAMETERS.some((p) => url.toLowerCase().includes(p)))
+      throw invalidArgument('the PostgreSQL URL does not parse, and it names SSL files; give a valid URL');
     return [];
   }
   const params = new URL(url).searchParams;
-  return SSL_FILE_PARAMETERS.flatMap((parameter) => params.getAll(parameter).filter(Boolean).map((file) => ({ parameter, file })));
+  return SSL_FILE_PARAMETERS.flatMap((parameter) =>
+    params
+      .getAll(parameter)
+      .filter(Boolean)
+      .map((file) => ({ parameter, file })),
+  );
 }
 
 function realOrNothing(p: string): string | undefined {

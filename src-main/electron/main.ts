@@ -26,7 +26,13 @@ async function main(): Promise<void> {
 
   const dataHome = resolveDataHome(process.env);
   const host = await startServiceHost(
-    { dataHome, db: process.env.PORCHLIGHT_DB || undefined, env: { ...process.env }, backgroundSync: true, credentialKey: await safeStorageCredentialKey(safeStorage, dataHome, process.env) },
+    {
+      dataHome,
+      db: process.env.PORCHLIGHT_DB || undefined,
+      env: { ...process.env },
+      backgroundSync: true,
+      credentialKey: await safeStorageCredentialKey(safeStorage, dataHome, process.env),
+    },
     path.join(HERE, 'service-worker.js'),
   );
   installRelay(ipcMain, host, { trustedOrigin: APP_ORIGIN, windows: () => BrowserWindow.getAllWindows() });

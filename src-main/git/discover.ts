@@ -53,8 +53,7 @@ async function findPackages(
 }
 
 function workspaceFromAnnotation(message: string, fullPath: string): string | undefined {
-  return parseKptAnnotations(message).find((a) => a.package === fullPath && typeof a.workspaceName === 'string' && a.workspaceName)
-    ?.workspaceName;
+  return parseKptAnnotations(message).find((a) => a.package === fullPath && typeof a.workspaceName === 'string' && a.workspaceName)?.workspaceName;
 }
 
 export async function discoverRevisions(reader: ObjectReader, refs: readonly RemoteRef[], opts: DiscoverOptions): Promise<Discovery> {
@@ -131,8 +130,7 @@ export async function discoverRevisions(reader: ObjectReader, refs: readonly Rem
         opts.warn?.(`ignored ${ref.ref}: revision ${revision} is not a valid published revision`);
         continue;
       }
-      const workspace =
-        revision === -1 ? parsed.suffix : (workspaceFromAnnotation(commit.message, parsed.path) ?? `v${revision}`);
+      const workspace = revision === -1 ? parsed.suffix : (workspaceFromAnnotation(commit.message, parsed.path) ?? `v${revision}`);
       found.push({
         packagePath,
         workspace,

@@ -19,7 +19,5 @@ export interface DiscoveredRevision {
 
 /** The identity sync compares on: same package, number and commit means nothing to do. */
 export function revisionKey(r: { packagePath: string; revision: number; commit: string; workspace: string }): string {
-  return r.revision === -1
-    ? `${r.packagePath}\u0000-1\u0000${r.workspace}\u0000${r.commit}`
-    : `${r.packagePath}\u0000${r.revision}\u0000${r.commit}`;
+  return r.revision === -1 ? `${r.packagePath}\u0000-1\u0000${r.workspace}\u0000${r.commit}` : `${r.packagePath}\u0000${r.revision}\u0000${r.commit}`;
 }

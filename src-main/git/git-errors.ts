@@ -10,7 +10,11 @@ export function translateGitError(e: unknown, url: string, doing: string): Porch
   if (e instanceof Errors.HttpError) {
     const status = (e.data as { statusCode?: number }).statusCode;
     if (status === 401 || status === 403) {
-      return new PorchlightError('UNAUTHENTICATED', `${doing}: ${where} refused the credentials (HTTP ${status}); check --repo-basic-username and --repo-basic-password`, { url: where, status });
+      return new PorchlightError(
+        'UNAUTHENTICATED',
+        `${doing}: ${where} refused the credentials (HTTP ${status}); check --repo-basic-username and --repo-basic-password`,
+        { url: where, status },
+      );
     }
     if (status === 404) {
       return new PorchlightError('NOT_FOUND', `${doing}: no Git repository at ${where} (HTTP 404); check the URL`, { url: where, status });
@@ -18,7 +22,9 @@ export function translateGitError(e: unknown, url: string, doing: string): Porch
     return new PorchlightError('GIT_ERROR', `${doing}: ${where} answered HTTP ${status}`, { url: where, status });
   }
   if (e instanceof Errors.UserCanceledError) {
-    return new PorchlightError('UNAUTHENTICATED', `${doing}: ${where} refused the credentials; check --repo-basic-username and --repo-basic-password`, { url: where });
+    return new PorchlightError('UNAUTHENTICATED', `${doing}: ${where} refused the credentials; check --repo-basic-username and --repo-basic-password`, {
+      url: where,
+    });
   }
   if (e instanceof Errors.SmartHttpError || e instanceof Errors.ParseError) {
     return new PorchlightError('GIT_ERROR', `${doing}: ${where} does not speak Git's smart HTTP protocol (${(e as Error).message})`, { url: where });

@@ -36,12 +36,7 @@ export function redactUrl(url: string): string {
   }
 }
 
-async function* withIdleTimeout(
-  stream: ReadableStream<Uint8Array>,
-  ms: number,
-  controller: AbortController,
-  url: string,
-): AsyncIterableIterator<Uint8Array> {
+async function* withIdleTimeout(stream: ReadableStream<Uint8Array>, ms: number, controller: AbortController, url: string): AsyncIterableIterator<Uint8Array> {
   const reader = stream.getReader();
   try {
     for (;;) {

@@ -30,7 +30,9 @@ export function openLocalClone(gitdir: string, url: string): LocalClone {
 export async function ensureLocalClone(clone: LocalClone, branch: string): Promise<void> {
   if (fs.existsSync(path.join(clone.gitdir, 'config'))) return;
   if (isLocalUrl(clone.url)) {
-    throw new PorchlightError('UNAVAILABLE', `the Git repository at ${clone.gitdir} is gone (moved or deleted?); put it back, or unregister it`, { path: clone.gitdir });
+    throw new PorchlightError('UNAVAILABLE', `the Git repository at ${clone.gitdir} is gone (moved or deleted?); put it back, or unregister it`, {
+      path: clone.gitdir,
+    });
   }
   await fs.promises.mkdir(clone.gitdir, { recursive: true });
   await git.init({ fs: gitFs, gitdir: clone.gitdir, bare: true, defaultBranch: branch });

@@ -61,7 +61,8 @@ async function currentValue(gitdir: string, ref: string, packed: Map<string, { o
   const loose = await fs.promises.readFile(path.join(gitdir, ref), 'utf8').catch(() => undefined);
   if (loose !== undefined) {
     const value = loose.trim();
-    if (!/^[0-9a-f]{40}$/.test(value)) throw new PorchlightError('FAILED_PRECONDITION', `${ref} in ${gitdir} is not a plain ref (${value.slice(0, 60)}); Porchlight will not move it`);
+    if (!/^[0-9a-f]{40}$/.test(value))
+      throw new PorchlightError('FAILED_PRECONDITION', `${ref} in ${gitdir} is not a plain ref (${value.slice(0, 60)}); Porchlight will not move it`);
     return value;
   }
   return packed.get(ref)?.oid;

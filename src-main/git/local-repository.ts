@@ -59,20 +59,32 @@ async function readConfig(gitdir: string): Promise<string> {
 export async function inspectLocalRepository(url: string, branch: string): Promise<LocalRepositoryInfo> {
   const where = localPathOf(url);
   if (!fs.existsSync(where)) {
-    throw new PorchlightError('NOT_FOUND', `no such directory: ${where}; give the path of a Git repository (a working clone or a bare repository)`, { path: where });
+    throw new PorchlightError('NOT_FOUND', `no such directory: ${where}; give the path of a Git repository (a working clone or a bare repository)`, {
+      path: where,
+    });
   }
   const gitdir = localGitdir(url);
   const isRepo = ['HEAD', 'objects', 'refs'].every((p) => fs.existsSync(path.join(gitdir, p)));
   if (!isRepo) {
-    throw new PorchlightError('INVALID_ARGUMENT', `${where} is not a Git repository (no .git directory, and not a bare repository); create one with \`git init\` (or \`git init --bare\`) first`, { path: where });
+    throw new PorchlightError(
+      'INVALID_ARGUMENT',
+      `${where} is not a Git repository (no .git directory, and not a bare repository); create one with \`git init\` (or \`git init --bare\`) first`,
+      { path: where },
+    );
   }
   await assertSafeDirectory(where, gitdir);
   const config = await readConfig(gitdir);
   if (/^\s*refstorage\s*=\s*reftable/im.test(config)) {
-    throw new PorchlightError('FAILED_PRECONDITION', `${where} keeps its refs in a reftable, which Porchlight cannot write with Git's locking; convert it with \`git refs migrate --ref-format=files\``, { path: where });
+    throw new PorchlightError(
+      'FAILED_PRECONDITION',
+      `${where} keeps its refs in a reftable, which Porchlight cannot write with Git's locking; convert it with \`git refs migrate --ref-format=files\``,
+      { path: where },
+    );
   }
   if (/^\s*objectformat\s*=\s*sha256/im.test(config)) {
-    throw new PorchlightError('FAILED_PRECONDITION', `${where} uses SHA-256 object names; Porchlight (like Porch) reads SHA-1 repositories only`, { path: where });
+    throw new PorchlightError('FAILED_PRECONDITION', `${where} uses SHA-256 object names; Porchlight (like Porch) reads SHA-1 repositories only`, {
+      path: where,
+    });
   }
   return layoutOf(url, branch, config);
 }

@@ -60,7 +60,12 @@ function gitEnv(auth: BasicAuth | undefined, timeoutMs: number): NodeJS.ProcessE
     GIT_ASKPASS: '',
     GIT_CONFIG_NOSYSTEM: '1',
     GIT_CONFIG_COUNT: String(config.length),
-    ...Object.fromEntries(config.flatMap(([k, v], i) => [[`GIT_CONFIG_KEY_${i}`, k], [`GIT_CONFIG_VALUE_${i}`, v]])),
+    ...Object.fromEntries(
+      config.flatMap(([k, v], i) => [
+        [`GIT_CONFIG_KEY_${i}`, k],
+        [`GIT_CONFIG_VALUE_${i}`, v],
+      ]),
+    ),
   };
 }
 
@@ -86,10 +91,17 @@ export async function nativeFetchAll(gitdir: string, url: string, opts: { auth?:
 function gitFailure(res: { code: number; stderr: string }, url: string, doing: string, what: string): PorchlightError {
   const where = redactUrl(url);
   // The last line that says something: progress lines (\r-separated) are not the reason.
-  const message = res.stderr.split(/[\r\n]+/).filter((l) => l.trim() && !/^(remote: )?(Counting|Compressing|Receiving|Resolving|Enumerating|Total) /.test(l)).pop()?.trim() ?? '';
+  const message =
+    res.stderr
+      .split(/[\r\n]+/)
+      .filter((l) => l.trim() && !/^(remote: )?(Counting|Compressing|Receiving|Resolving|Enumerating|Total) /.test(l))
+      .pop()
+      ?.trim() ?? '';
   if (res.code === -2) return new PorchlightError('UNAVAILABLE', `Git server at ${where} did not finish ${what} in time`, { url: where });
   if (/could not read Username|Authentication failed|returned error: 40[13]/.test(res.stderr)) {
-    return new PorchlightError('UNAUTHENTICATED', `${doing}: ${where} refused the credentials; check --repo-basic-username and --repo-basic-password`, { url: where });
+    return new PorchlightError('UNAUTHENTICATED', `${doing}: ${where} refused the credentials; check --repo-basic-username and --repo-basic-password`, {
+      url: where,
+    });
   }
   if (/returned error: 404|not found/i.test(res.stderr)) {
     return new PorchlightError('NOT_FOUND', `${doing}: no Git repository at ${where}; check the URL`, { url: where });

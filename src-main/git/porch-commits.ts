@@ -5,7 +5,6 @@
 //   approval commit  "Approving package revision <path>/<N>" + "\n\nkpt:{package,workspaceName,revision:"N"}\n"
 //                    parents: the branch head and the task commit; the same tree
 //   deletion commit  "Delete <path>": the branch head without the package
-import fs from 'node:fs';
 import { gitFs } from './atomic-fs.ts';
 import git from 'isomorphic-git';
 import type { Task } from '../../src-shared/domain.ts';
@@ -52,10 +51,28 @@ function goJson(value: unknown): string {
  * put back before a task is written into a commit.
  */
 const GO_FIELD_ORDER = [
-  'type', 'init', 'clone', 'edit', 'upgrade',
-  'subpackage', 'description', 'keywords', 'site',
-  'git', 'oci', 'upstreamRef', 'repo', 'ref', 'directory', 'secretRef', 'name',
-  'sourceRef', 'oldUpstreamRef', 'newUpstreamRef', 'localPackageRevisionRef', 'strategy',
+  'type',
+  'init',
+  'clone',
+  'edit',
+  'upgrade',
+  'subpackage',
+  'description',
+  'keywords',
+  'site',
+  'git',
+  'oci',
+  'upstreamRef',
+  'repo',
+  'ref',
+  'directory',
+  'secretRef',
+  'name',
+  'sourceRef',
+  'oldUpstreamRef',
+  'newUpstreamRef',
+  'localPackageRevisionRef',
+  'strategy',
 ];
 
 function inGoOrder(value: unknown): unknown {

@@ -32,7 +32,8 @@ export class PushRejected extends PorchlightError {
 }
 
 // With `atomic`, git reports a stale old id (or an existing tag) as "atomic transaction failed".
-const MOVED_ON = /non-fast-forward|fetch first|already exists|stale info|cannot lock ref|failed to lock|but expected|failed to update ref|atomic (push|transaction) failed/i;
+const MOVED_ON =
+  /non-fast-forward|fetch first|already exists|stale info|cannot lock ref|failed to lock|but expected|failed to update ref|atomic (push|transaction) failed/i;
 
 function pktLine(text: string): Buffer {
   const payload = Buffer.from(text, 'utf8');
@@ -91,14 +92,19 @@ export async function pushRefs(
   const serverMs = performance.now() - sent;
   const where = redactUrl(url);
   if (res.statusCode === 401 || res.statusCode === 403) {
-    throw new PorchlightError('UNAUTHENTICATED', `pushing: ${where} refused the credentials (HTTP ${res.statusCode}); check the repository's username and password, and that they may push`, { url: where });
+    throw new PorchlightError(
+      'UNAUTHENTICATED',
+      `pushing: ${where} refused the credentials (HTTP ${res.statusCode}); check the repository's username and password, and that they may push`,
+      { url: where },
+    );
   }
   if (res.statusCode === 404) throw new PorchlightError('NOT_FOUND', `pushing: no Git repository at ${where} (HTTP 404)`, { url: where });
   if (res.statusCode >= 500) throw new PorchlightError('UNAVAILABLE', `pushing: ${where} answered HTTP ${res.statusCode}`, { url: where });
   if (res.statusCode !== 200) throw new PorchlightError('GIT_ERROR', `pushing: ${where} answered HTTP ${res.statusCode}`, { url: where });
   const lines = parsePktLines(body);
   const unpack = lines.find((l) => l.startsWith('unpack '));
-  if (unpack !== 'unpack ok') throw new PorchlightError('GIT_ERROR', `pushing: ${where} could not store the objects (${unpack ?? 'no report'})`, { url: where });
+  if (unpack !== 'unpack ok')
+    throw new PorchlightError('GIT_ERROR', `pushing: ${where} could not store the objects (${unpack ?? 'no report'})`, { url: where });
   const refused = lines.filter((l) => l.startsWith('ng '));
   if (refused.length) {
     const detail = refused.map((l) => l.slice(3)).join('; ');

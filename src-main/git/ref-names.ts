@@ -27,7 +27,10 @@ export function refNameProblem(name: string): string | undefined {
 export function validRefs<T extends { ref: string }>(refs: readonly T[], onIgnored?: (names: string[]) => void): T[] {
   const kept: T[] = [];
   const ignored: string[] = [];
-  for (const r of refs) (refNameProblem(r.ref) === undefined ? kept.push(r) : ignored.push(r.ref));
+  for (const r of refs) {
+    if (refNameProblem(r.ref) === undefined) kept.push(r);
+    else ignored.push(r.ref);
+  }
   if (ignored.length) onIgnored?.(ignored);
   return kept;
 }

@@ -25,7 +25,15 @@ export async function listRemoteRefs(http: HttpClient, url: string, auth?: Basic
   }
   try {
     // Protocol v1: the ref advertisement is the whole answer, one request.
-    const refs = await git.listServerRefs({ http, url, headers: authHeaders(auth), onAuth: onAuthFor(auth), protocolVersion: 1, peelTags: true, symrefs: false });
+    const refs = await git.listServerRefs({
+      http,
+      url,
+      headers: authHeaders(auth),
+      onAuth: onAuthFor(auth),
+      protocolVersion: 1,
+      peelTags: true,
+      symrefs: false,
+    });
     const listed = refs
       .filter((r) => r.ref.startsWith('refs/'))
       .map((r) => (r.peeled ? { ref: r.ref, oid: r.oid, peeled: r.peeled } : { ref: r.ref, oid: r.oid }));

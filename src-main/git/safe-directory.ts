@@ -13,7 +13,9 @@ function configuredSafeDirectories(): Promise<string[]> {
   const read = (scope: string) =>
     new Promise<string[]>((resolve) =>
       // Exit code 1 means "not set"; no git at all means nothing is listed either.
-      execFile('git', ['config', scope, '--get-all', 'safe.directory'], { encoding: 'utf8' }, (error, stdout) => resolve(error ? [] : stdout.split('\n').slice(0, -1))),
+      execFile('git', ['config', scope, '--get-all', 'safe.directory'], { encoding: 'utf8' }, (error, stdout) =>
+        resolve(error ? [] : stdout.split('\n').slice(0, -1)),
+      ),
     );
   return Promise.all([read('--system'), read('--global')]).then(([system, global]) => [...system, ...global]);
 }
@@ -42,7 +44,10 @@ export function isListedSafe(dir: string, entries: readonly string[]): boolean {
 
 function userName(uid: number): string {
   try {
-    const line = fs.readFileSync('/etc/passwd', 'utf8').split('\n').find((l) => l.split(':')[2] === String(uid));
+    const line = fs
+      .readFileSync('/etc/passwd', 'utf8')
+      .split('\n')
+      .find((l) => l.split(':')[2] === String(uid));
     if (line) return `${line.split(':')[0]} (uid ${uid})`;
   } catch {
     // No passwd file to ask: the number says it.

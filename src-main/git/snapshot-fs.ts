@@ -23,7 +23,10 @@ export function snapshotFs(gitdir: string): { promises: typeof fs.promises } {
     }
     return listing;
   };
-  const looseDirs = readdir(objects).then((names) => new Set(names.filter((n) => /^[0-9a-f]{2}$/.test(n))), () => new Set<string>());
+  const looseDirs = readdir(objects).then(
+    (names) => new Set(names.filter((n) => /^[0-9a-f]{2}$/.test(n))),
+    () => new Set<string>(),
+  );
 
   const stats = new Map<string, Promise<fs.Stats>>();
   const stat = (p: string): Promise<fs.Stats> => {

@@ -2,7 +2,6 @@
 // tree into (or out of) a branch's root tree. Only the trees on the path from
 // the root to the package are rewritten: every other package keeps its tree id,
 // so an approval costs the same in a repository of ten packages or ten thousand.
-import fs from 'node:fs';
 import { gitFs } from './atomic-fs.ts';
 import git from 'isomorphic-git';
 import type { TreeEntry } from 'isomorphic-git';

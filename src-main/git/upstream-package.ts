@@ -41,11 +41,14 @@ export async function readUpstreamPackage(opts: {
 }): Promise<UpstreamPackage> {
   const directory = opts.directory.replace(/^\/+|\/+$/g, '');
   const problem = directory && packageFilePathProblem(directory);
-  if (problem) throw invalidArgument(`the package directory "${opts.directory}" is not a path inside the repository: ${problem}`, { directory: opts.directory });
+  if (problem)
+    throw invalidArgument(`the package directory "${opts.directory}" is not a path inside the repository: ${problem}`, { directory: opts.directory });
   const refs = await listRemoteRefs(opts.http, opts.url, opts.auth);
   const commit = resolveUpstreamRef(refs, opts.ref, directory);
   if (!commit) {
-    throw notFound(`cannot find package ${directory || '/'}@${opts.ref} in ${redactUrl(opts.url)}: no tag or branch named ${directory ? `"${directory}/${opts.ref}" or ` : ''}"${opts.ref}"`);
+    throw notFound(
+      `cannot find package ${directory || '/'}@${opts.ref} in ${redactUrl(opts.url)}: no tag or branch named ${directory ? `"${directory}/${opts.ref}" or ` : ''}"${opts.ref}"`,
+    );
   }
   const clone = openLocalClone(path.join(opts.cacheDir, `${createHash('sha256').update(opts.url).digest('hex').slice(0, 32)}.git`), opts.url);
   await ensureLocalClone(clone, 'main');
@@ -56,7 +59,10 @@ export async function readUpstreamPackage(opts: {
     const tree = await reader.subtree(root, directory);
     const listing = tree ? await reader.files(tree) : [];
     if (!listing.some((f) => f.path === 'Kptfile')) {
-      throw new PorchlightError('NOT_FOUND', `cannot find package ${directory || '/'}@${opts.ref} in ${redactUrl(opts.url)}: there is no Kptfile in "${directory || '/'}" at that ref`);
+      throw new PorchlightError(
+        'NOT_FOUND',
+        `cannot find package ${directory || '/'}@${opts.ref} in ${redactUrl(opts.url)}: there is no Kptfile in "${directory || '/'}" at that ref`,
+      );
     }
     const unreadable = listing.filter((f) => f.nameUnreadable).map((f) => JSON.stringify(f.path));
     if (unreadable.length) {

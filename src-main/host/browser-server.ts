@@ -53,11 +53,15 @@ function refuse(res: http.ServerResponse, status: number, message: string): void
 function answerClientError(err: NodeJS.ErrnoException, socket: Duplex & { bytesWritten?: number }): void {
   if (err.code === 'ECONNRESET' || !socket.writable || socket.bytesWritten) return void socket.destroy();
   const [status, reason, message] =
-    err.code === 'HPE_HEADER_OVERFLOW' ? [431, 'Request Header Fields Too Large', 'the request headers are too large']
-    : err.code === 'ERR_HTTP_REQUEST_TIMEOUT' ? [408, 'Request Timeout', 'the request took too long to arrive']
-    : [400, 'Bad Request', 'the request is not valid HTTP/1.1'];
+    err.code === 'HPE_HEADER_OVERFLOW'
+      ? [431, 'Request Header Fields Too Large', 'the request headers are too large']
+      : err.code === 'ERR_HTTP_REQUEST_TIMEOUT'
+        ? [408, 'Request Timeout', 'the request took too long to arrive']
+        : [400, 'Bad Request', 'the request is not valid HTTP/1.1'];
   const body = JSON.stringify({ ok: false, error: { code: 'INVALID_ARGUMENT', message } });
-  socket.end(`HTTP/1.1 ${status} ${reason}\r\nContent-Type: application/json\r\nContent-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`);
+  socket.end(
+    `HTTP/1.1 ${status} ${reason}\r\nContent-Type: application/json\r\nContent-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`,
+  );
 }
 
 export async function startBrowserServer(opts: BrowserServerOptions): Promise<BrowserServer> {
@@ -139,7 +143,11 @@ export async function startBrowserServer(opts: BrowserServerOptions): Promise<Br
   const headersMs = opts.timeouts?.headersMs ?? 10_000;
   const server = http.createServer(
     // Node checks these timeouts every connectionsCheckingInterval (30 s by default).
-    { headersTimeout: headersMs, requestTimeout: Math.max(headersMs, opts.timeouts?.requestMs ?? 120_000), connectionsCheckingInterval: Math.min(headersMs, 1000) },
+    {
+      headersTimeout: headersMs,
+      requestTimeout: Math.max(headersMs, opts.timeouts?.requestMs ?? 120_000),
+      connectionsCheckingInterval: Math.min(headersMs, 1000),
+    },
     (req, res) => {
       req.on('error', () => {});
       res.on('error', () => streams.delete(res));

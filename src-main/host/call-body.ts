@@ -38,7 +38,8 @@ export function parseCallBody(text: string): CallBody {
   } catch {
     throw invalidArgument('the body is not JSON', { status: 400 });
   }
-  if (typeof body !== 'object' || body === null || Array.isArray(body)) throw invalidArgument('the body must be a JSON object: {"channel": "...", "payload": {...}}', { status: 400 });
+  if (typeof body !== 'object' || body === null || Array.isArray(body))
+    throw invalidArgument('the body must be a JSON object: {"channel": "...", "payload": {...}}', { status: 400 });
   const { channel, payload } = body as Record<string, unknown>;
   return { channel, payload };
 }

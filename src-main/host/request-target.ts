@@ -14,5 +14,7 @@ export function requestTarget(raw: string | undefined): RequestTarget | undefine
   const withoutFragment = raw.split('#', 1)[0]!;
   const q = withoutFragment.indexOf('?');
   // URLSearchParams leaves malformed percent-escapes as they are instead of throwing.
-  return q < 0 ? { pathname: withoutFragment, query: new URLSearchParams() } : { pathname: withoutFragment.slice(0, q), query: new URLSearchParams(withoutFragment.slice(q + 1)) };
+  return q < 0
+    ? { pathname: withoutFragment, query: new URLSearchParams() }
+    : { pathname: withoutFragment.slice(0, q), query: new URLSearchParams(withoutFragment.slice(q + 1)) };
 }

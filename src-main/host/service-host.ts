@@ -52,7 +52,10 @@ export async function startServiceHost(data: ServiceWorkerData, entry = WORKER_E
       if (failure) return Promise.resolve({ ok: false, error: failure });
       // Refused here, not in the worker: a message too deep to clone never arrives there, and its caller would wait forever.
       if (valueDepthExceeds(channel) || valueDepthExceeds(payload)) {
-        return Promise.resolve({ ok: false, error: { code: 'INVALID_ARGUMENT', message: `the request nests deeper than ${MAX_REQUEST_DEPTH} levels; no request of the contract does` } });
+        return Promise.resolve({
+          ok: false,
+          error: { code: 'INVALID_ARGUMENT', message: `the request nests deeper than ${MAX_REQUEST_DEPTH} levels; no request of the contract does` },
+        });
       }
       const id = next++;
       return new Promise((resolve) => {
@@ -61,7 +64,13 @@ export async function startServiceHost(data: ServiceWorkerData, entry = WORKER_E
           worker.postMessage({ id, channel, payload });
         } catch (e) {
           pending.delete(id);
-          resolve({ ok: false, error: { code: 'INVALID_ARGUMENT', message: `the request cannot be passed to the service (${e instanceof Error ? e.message : String(e)}); send plain JSON values` } });
+          resolve({
+            ok: false,
+            error: {
+              code: 'INVALID_ARGUMENT',
+              message: `the request cannot be passed to the service (${e instanceof Error ? e.message : String(e)}); send plain JSON values`,
+            },
+          });
         }
       });
     },

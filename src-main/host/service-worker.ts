@@ -27,7 +27,9 @@ async function main(): Promise<void> {
   try {
     const opened = await databaseToOpen(data.dataHome, data.db, data.env);
     const db = await openDatabase({ db: opened.db, env: data.env, dataHome: data.dataHome });
-    const log = data.env.PORCHLIGHT_LOG ? (m: string, f?: Record<string, unknown>) => process.stderr.write(`${new Date().toISOString()} ${m} ${JSON.stringify(f ?? {})}\n`) : undefined;
+    const log = data.env.PORCHLIGHT_LOG
+      ? (m: string, f?: Record<string, unknown>) => process.stderr.write(`${new Date().toISOString()} ${m} ${JSON.stringify(f ?? {})}\n`)
+      : undefined;
     const emit = (event: ServiceEvent) => port.postMessage({ event });
     const service = new PorchlightService({ db, dataHome: data.dataHome, log, onEvent: emit });
     const dispatch = createDispatcher(service, emit, databaseSettings(data.dataHome, opened));
@@ -42,7 +44,10 @@ async function main(): Promise<void> {
         port.postMessage({ id: m.id, answer });
       } catch (e) {
         // An answer that cannot be cloned must still answer, or its caller waits forever.
-        port.postMessage({ id: m.id, answer: { ok: false, error: { code: 'INTERNAL', message: `the answer could not be sent back: ${errorShape(e).message}` } } });
+        port.postMessage({
+          id: m.id,
+          answer: { ok: false, error: { code: 'INTERNAL', message: `the answer could not be sent back: ${errorShape(e).message}` } },
+        });
       }
     });
     if (data.backgroundSync) await service.startBackgroundSync();

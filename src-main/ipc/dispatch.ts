@@ -2,7 +2,18 @@
 // IPC, browser mode): the channel must be one the contract names, the payload
 // must pass its schema, and whatever happens the caller gets an Answer, never
 // an exception: a window must not be able to crash the service with a payload.
-import { CHANNELS, isChannel, progressEvent, type Answer, type AnswerOf, type Channel, type RequestOf, type ServiceEvent, type ServiceInfo, type WireFile } from '../../src-shared/contract.ts';
+import {
+  CHANNELS,
+  isChannel,
+  progressEvent,
+  type Answer,
+  type AnswerOf,
+  type Channel,
+  type RequestOf,
+  type ServiceEvent,
+  type ServiceInfo,
+  type WireFile,
+} from '../../src-shared/contract.ts';
 import { invalidArgument, isPorchlightError, type ErrorShape } from '../../src-shared/errors.ts';
 import type { PorchlightService } from '../service/porchlight-service.ts';
 import { testPostgres } from '../db/test-postgres.ts';
@@ -23,7 +34,8 @@ export interface SettingsDoor {
 }
 
 function handlers(service: PorchlightService, emit: Emit, settings: SettingsDoor): Handlers {
-  const progress = (operation: 'sync' | 'publish', subject: string) => (p: { phase: string; loaded: number; total?: number }) => emit(progressEvent(operation, subject, p));
+  const progress = (operation: 'sync' | 'publish', subject: string) => (p: { phase: string; loaded: number; total?: number }) =>
+    emit(progressEvent(operation, subject, p));
   const req = <C extends Channel>(c: C, r: unknown) => parse(CHANNELS[c].request, r) as never;
   return {
     'repositories.list': (r) => service.listRepositories(req('repositories.list', r)),
@@ -59,7 +71,14 @@ function handlers(service: PorchlightService, emit: Emit, settings: SettingsDoor
     },
     'revisions.save': async (r) => {
       const s = req('revisions.save', r) as { namespace?: string; name: string; resourceVersion: string; files: WireFile[]; remove: string[] };
-      const { revision } = await service.updateResources({ namespace: s.namespace, name: s.name, resourceVersion: s.resourceVersion, mode: 'patch', files: s.files.map(fromWire), remove: s.remove });
+      const { revision } = await service.updateResources({
+        namespace: s.namespace,
+        name: s.name,
+        resourceVersion: s.resourceVersion,
+        mode: 'patch',
+        files: s.files.map(fromWire),
+        remove: s.remove,
+      });
       emit({ type: 'revision.changed', name: s.name, namespace: revision.metadata.namespace });
       return revision;
     },
@@ -133,7 +152,8 @@ export function errorShape(e: unknown): ErrorShape {
 }
 
 /** A channel as an error message may quote it: short, and whatever was sent. */
-const describeChannel = (channel: unknown) => (typeof channel === 'string' ? JSON.stringify(channel.slice(0, 100)) : `of type ${channel === null ? 'null' : typeof channel}`);
+const describeChannel = (channel: unknown) =>
+  typeof channel === 'string' ? JSON.stringify(channel.slice(0, 100)) : `of type ${channel === null ? 'null' : typeof channel}`;
 
 export type Dispatch = (channel: unknown, payload: unknown) => Promise<Answer<unknown>>;
 
@@ -144,7 +164,11 @@ const fixedSettings = (info: ServiceInfo): SettingsDoor => ({
   },
 });
 
-export function createDispatcher(service: PorchlightService, emit: Emit = () => {}, settings: SettingsDoor = fixedSettings({ dataHome: '', database: { kind: service.db.kind, location: '' } })): Dispatch {
+export function createDispatcher(
+  service: PorchlightService,
+  emit: Emit = () => {},
+  settings: SettingsDoor = fixedSettings({ dataHome: '', database: { kind: service.db.kind, location: '' } }),
+): Dispatch {
   const table = handlers(service, emit, settings);
   return async (channel, payload) => {
     try {

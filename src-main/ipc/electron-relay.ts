@@ -22,11 +22,18 @@ export interface WindowLike {
   webContents: { send(channel: string, payload: unknown): void };
 }
 
-export function installRelay(ipcMain: IpcMainLike, host: Pick<ServiceHost, 'call' | 'onEvent'>, opts: { trustedOrigin: string; windows: () => WindowLike[] }): () => void {
+export function installRelay(
+  ipcMain: IpcMainLike,
+  host: Pick<ServiceHost, 'call' | 'onEvent'>,
+  opts: { trustedOrigin: string; windows: () => WindowLike[] },
+): () => void {
   ipcMain.handle(CALL_CHANNEL, async (event, channel, payload): Promise<Answer<unknown>> => {
     const url = event.senderFrame?.url ?? '';
     if (!url.startsWith(opts.trustedOrigin)) {
-      return { ok: false, error: { code: 'UNAUTHENTICATED', message: `calls are accepted only from Porchlight's own page, not from ${url || 'an unknown frame'}` } };
+      return {
+        ok: false,
+        error: { code: 'UNAUTHENTICATED', message: `calls are accepted only from Porchlight's own page, not from ${url || 'an unknown frame'}` },
+      };
     }
     return host.call(channel, payload);
   });

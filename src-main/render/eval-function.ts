@@ -65,7 +65,13 @@ export async function evalFunction(files: PackageFile[], opts: EvalOptions): Pro
     const filtered = !isEmpty(opts.match) || !isEmpty(opts.exclude);
     if (filtered) setResourceIds(resources);
     const selected = filtered ? selectInput(resources, isEmpty(opts.match) ? [] : [opts.match!], isEmpty(opts.exclude) ? [] : [opts.exclude!]) : resources;
-    const env = { lookup: opts.lookup ?? lookupBuiltin, runExternal: opts.runExternal, print, results, deadline: opts.timeoutMs ? Date.now() + opts.timeoutMs : undefined };
+    const env = {
+      lookup: opts.lookup ?? lookupBuiltin,
+      runExternal: opts.runExternal,
+      print,
+      results,
+      deadline: opts.timeoutMs ? Date.now() + opts.timeoutMs : undefined,
+    };
     let output = await runStep({ image: opts.image, exec: opts.exec, functionConfig: fnConfig, displayResourceCount: filtered }, selected, env);
     if (filtered) {
       output = mergeWithInput(output, selected, resources);

@@ -45,12 +45,19 @@ export async function renderPackage(files: PackageFile[], opts: RenderOptions = 
   const results = newResultList();
   const print = opts.onStep ?? (() => {});
   const rootKptfile = tree.text('Kptfile');
-  if (rootKptfile === undefined) return { files, results, error: 'No Kptfile found at the package root: render needs a kpt package (a directory with a Kptfile)' };
+  if (rootKptfile === undefined)
+    return { files, results, error: 'No Kptfile found at the package root: render needs a kpt package (a directory with a Kptfile)' };
   const env: PipelineEnv = {
     tree,
     print,
     allowExec: !!opts.allowExec,
-    step: { lookup: opts.lookup ?? lookupBuiltin, runExternal: opts.runExternal, print, results, deadline: opts.timeoutMs ? Date.now() + opts.timeoutMs : undefined },
+    step: {
+      lookup: opts.lookup ?? lookupBuiltin,
+      runExternal: opts.runExternal,
+      print,
+      results,
+      deadline: opts.timeoutMs ? Date.now() + opts.timeoutMs : undefined,
+    },
     executed: 0,
   };
   const rootName = opts.packageName ?? kptfileName(rootKptfile) ?? 'package';

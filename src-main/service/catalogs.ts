@@ -18,8 +18,6 @@ import {
 } from '../cache/catalog-store.ts';
 import { parse } from './validate.ts';
 import {
-  catalogNameSchema,
-  catalogRepositoriesSchema,
   createCatalogSchema,
   catalogRefSchema,
   listCatalogsSchema,
@@ -48,7 +46,10 @@ function toCatalog(row: CatalogRow): Catalog {
 }
 
 function catalogNotFound(namespace: string, name: string) {
-  return notFound(`catalog "${name}" not found in namespace "${namespace}"; list the catalogs with porchlight catalog get -n ${namespace}`, { namespace, name });
+  return notFound(`catalog "${name}" not found in namespace "${namespace}"; list the catalogs with porchlight catalog get -n ${namespace}`, {
+    namespace,
+    name,
+  });
 }
 
 /** Every name registered in the namespace, or NOT_FOUND naming the ones that are not. */
@@ -67,7 +68,14 @@ async function repositoryIds(q: Queryable, namespace: string, names: readonly st
 }
 
 /** Writes the members; a repository unregistered since it was checked makes the whole write roll back. */
-async function writeMembers(tx: Queryable, catalogId: number, ids: readonly number[], names: readonly string[], namespace: string, updatedBy: string): Promise<void> {
+async function writeMembers(
+  tx: Queryable,
+  catalogId: number,
+  ids: readonly number[],
+  names: readonly string[],
+  namespace: string,
+  updatedBy: string,
+): Promise<void> {
   const written = await replaceCatalogMembers(tx, catalogId, ids, updatedBy);
   if (written !== ids.length) {
     await repositoryIds(tx, namespace, names); // throws, naming the one that went
@@ -78,10 +86,13 @@ async function writeMembers(tx: Queryable, catalogId: number, ids: readonly numb
 export async function createCatalog(db: Database, request: CreateCatalogRequest & { updatedBy: string }): Promise<Catalog> {
   const r = parse(createCatalogSchema, request);
   const exists = () =>
-    alreadyExists(`catalog "${r.name}" already exists in namespace "${r.namespace}"; change its repositories with porchlight catalog set-repositories ${r.name}, or delete it first`, {
-      namespace: r.namespace,
-      name: r.name,
-    });
+    alreadyExists(
+      `catalog "${r.name}" already exists in namespace "${r.namespace}"; change its repositories with porchlight catalog set-repositories ${r.name}, or delete it first`,
+      {
+        namespace: r.namespace,
+        name: r.name,
+      },
+    );
   if (await findCatalog(db, r.namespace, r.name)) throw exists();
   const ids = await repositoryIds(db, r.namespace, r.repositories);
   try {
@@ -146,8 +157,15 @@ export async function resolveInCatalog(q: Queryable, request: ResolveInCatalogRe
       searched: names,
     };
   }
-  const what = r.revision === undefined ? `no Published revision of package "${r.packagePath}"` : `no Published revision ${r.revision} of package "${r.packagePath}"`;
-  const data = { namespace: r.namespace, catalog: r.catalog, packagePath: r.packagePath, ...(r.revision !== undefined ? { revision: r.revision } : {}), searched: names };
+  const what =
+    r.revision === undefined ? `no Published revision of package "${r.packagePath}"` : `no Published revision ${r.revision} of package "${r.packagePath}"`;
+  const data = {
+    namespace: r.namespace,
+    catalog: r.catalog,
+    packagePath: r.packagePath,
+    ...(r.revision !== undefined ? { revision: r.revision } : {}),
+    searched: names,
+  };
   if (searched.length === 0) {
     if (!(await findCatalog(q, r.namespace, r.catalog))) throw catalogNotFound(r.namespace, r.catalog);
     throw failedPrecondition(

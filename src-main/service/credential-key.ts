@@ -74,12 +74,20 @@ export function secretToolVault(keyFile: string): KeyVault {
     async load() {
       const r = await run('secret-tool', ['lookup', ...attributes]);
       if (r.code === 0 && r.stdout.trim()) return Buffer.from(r.stdout.trim(), 'base64');
-      if (r.stderr.trim()) throw new PorchlightError('UNAVAILABLE', `the OS keyring could not be read (${r.stderr.trim()}); unlock it, or set PORCHLIGHT_KEYRING=off to keep the key in ${keyFile}`);
+      if (r.stderr.trim())
+        throw new PorchlightError(
+          'UNAVAILABLE',
+          `the OS keyring could not be read (${r.stderr.trim()}); unlock it, or set PORCHLIGHT_KEYRING=off to keep the key in ${keyFile}`,
+        );
       return undefined;
     },
     async save(key) {
       const r = await run('secret-tool', ['store', '--label', `Porchlight credentials key (${keyFile})`, ...attributes], key.toString('base64'));
-      if (r.code !== 0) throw new PorchlightError('UNAVAILABLE', `the OS keyring refused the key (${r.stderr.trim() || `exit ${r.code}`}); unlock it, or set PORCHLIGHT_KEYRING=off`);
+      if (r.code !== 0)
+        throw new PorchlightError(
+          'UNAVAILABLE',
+          `the OS keyring refused the key (${r.stderr.trim() || `exit ${r.code}`}); unlock it, or set PORCHLIGHT_KEYRING=off`,
+        );
     },
   };
 }

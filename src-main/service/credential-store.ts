@@ -5,7 +5,6 @@
 // in the OS keyring, or in a file readable by this user only.
 import { createCipheriv, createDecipheriv, randomBytes } from 'node:crypto';
 import fs from 'node:fs';
-import path from 'node:path';
 import { failedPrecondition, PorchlightError } from '../../src-shared/errors.ts';
 import type { BasicAuth } from '../git/credentials.ts';
 import { credentialKeyVault, writePrivate, type KeyVault } from './credential-key.ts';
@@ -40,7 +39,11 @@ export class CredentialStore {
     const vault = await this.vault;
     const key = await vault.load();
     if (key) {
-      if (key.length !== 32) throw new PorchlightError('INTERNAL', `the credentials key in ${vault.where} is not one (expected 32 bytes); remove it to start over, and register the repositories' credentials again`);
+      if (key.length !== 32)
+        throw new PorchlightError(
+          'INTERNAL',
+          `the credentials key in ${vault.where} is not one (expected 32 bytes); remove it to start over, and register the repositories' credentials again`,
+        );
       return key;
     }
     if (!create) return undefined;
@@ -67,7 +70,11 @@ export class CredentialStore {
         `the stored Git credentials are sealed with the desktop app's keychain (Electron safeStorage, ${this.keyFile}.safe), which a command line cannot open; do this in the app, or start the app once with PORCHLIGHT_KEYRING=off to keep the key in a file the CLI can read`,
       );
     }
-    if (!key) throw new PorchlightError('INTERNAL', `the credentials key (${(await this.vault!).where}) is missing, so the stored credentials cannot be read; register the repositories' credentials again`);
+    if (!key)
+      throw new PorchlightError(
+        'INTERNAL',
+        `the credentials key (${(await this.vault!).where}) is missing, so the stored credentials cannot be read; register the repositories' credentials again`,
+      );
     return Object.fromEntries(
       Object.entries(stored.entries ?? {}).map(([name, s]) => {
         const decipher = createDecipheriv('aes-256-gcm', key, Buffer.from(s.iv, 'base64'));

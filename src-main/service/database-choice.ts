@@ -73,7 +73,11 @@ export function describeChoice(dataHome: string, choice: string | undefined): { 
 }
 
 /** The --db value a front door opens: --db, else PORCHLIGHT_DB, else the saved choice, else the default directory. */
-export async function databaseToOpen(dataHome: string, explicit: string | undefined, env: Readonly<Record<string, string | undefined>>): Promise<{ db?: string; overriddenBy?: string }> {
+export async function databaseToOpen(
+  dataHome: string,
+  explicit: string | undefined,
+  env: Readonly<Record<string, string | undefined>>,
+): Promise<{ db?: string; overriddenBy?: string }> {
   if (explicit?.trim()) return { db: explicit, overriddenBy: '--db' };
   if (env.PORCHLIGHT_DB?.trim()) return { db: env.PORCHLIGHT_DB, overriddenBy: 'PORCHLIGHT_DB' };
   return { db: await savedDatabase(dataHome) };
@@ -94,7 +98,8 @@ export function databaseSettings(dataHome: string, opened: { db?: string; overri
   return {
     info,
     async setDatabase(choice: DatabaseChoice) {
-      if (opened.overriddenBy) throw invalidArgument(`the database is set by ${opened.overriddenBy}, which wins over the settings; start Porchlight without it to use a saved choice`);
+      if (opened.overriddenBy)
+        throw invalidArgument(`the database is set by ${opened.overriddenBy}, which wins over the settings; start Porchlight without it to use a saved choice`);
       // The next start reads the SSL files the URL names: only ones the user may have given here.
       if (choice.kind === 'postgres') checkSslFiles(choice.url, { dataHome });
       await saveDatabaseChoice(dataHome, choice);

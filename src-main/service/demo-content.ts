@@ -101,11 +101,31 @@ data:
 
 /** In order: a revision's source (previous revision, upstream) always comes before it. */
 export const DEMO_REVISIONS: DemoRevision[] = [
-  { repository: 'blueprints', packagePath: 'basens', workspace: 'v1', from: { init: 'A namespace for a team' }, lifecycle: 'Published', files: { 'namespace.yaml': namespace('example') } },
+  {
+    repository: 'blueprints',
+    packagePath: 'basens',
+    workspace: 'v1',
+    from: { init: 'A namespace for a team' },
+    lifecycle: 'Published',
+    files: { 'namespace.yaml': namespace('example') },
+  },
   { repository: 'blueprints', packagePath: 'basens', workspace: 'v2', lifecycle: 'Published', files: { 'resourcequota.yaml': quota('4', '8Gi') } },
   { repository: 'blueprints', packagePath: 'basens', workspace: 'v3', lifecycle: 'Published', files: { 'limitrange.yaml': limits } },
-  { repository: 'blueprints', packagePath: 'network/vpc', workspace: 'v1', from: { init: 'A virtual network with one subnet' }, lifecycle: 'Published', files: { 'network.yaml': vpc('10.0.0.0/16', ['10.0.1.0/24']) } },
-  { repository: 'blueprints', packagePath: 'network/vpc', workspace: 'v2', lifecycle: 'Published', files: { 'network.yaml': vpc('10.0.0.0/16', ['10.0.1.0/24', '10.0.2.0/24']) } },
+  {
+    repository: 'blueprints',
+    packagePath: 'network/vpc',
+    workspace: 'v1',
+    from: { init: 'A virtual network with one subnet' },
+    lifecycle: 'Published',
+    files: { 'network.yaml': vpc('10.0.0.0/16', ['10.0.1.0/24']) },
+  },
+  {
+    repository: 'blueprints',
+    packagePath: 'network/vpc',
+    workspace: 'v2',
+    lifecycle: 'Published',
+    files: { 'network.yaml': vpc('10.0.0.0/16', ['10.0.1.0/24', '10.0.2.0/24']) },
+  },
   {
     repository: 'blueprints',
     packagePath: 'apps/web',
@@ -113,12 +133,43 @@ export const DEMO_REVISIONS: DemoRevision[] = [
     from: { init: 'A web front end: deployment, service and configuration' },
     lifecycle: 'Published',
     gate: true,
-    files: { 'deployment.yaml': deployment('nginxinc/nginx-unprivileged:1.27', 2), 'service.yaml': service, 'config.yaml': webConfig('Hello from the blueprint') },
+    files: {
+      'deployment.yaml': deployment('nginxinc/nginx-unprivileged:1.27', 2),
+      'service.yaml': service,
+      'config.yaml': webConfig('Hello from the blueprint'),
+    },
   },
-  { repository: 'blueprints', packagePath: 'apps/web', workspace: 'v2', lifecycle: 'Published', files: { 'deployment.yaml': deployment('nginxinc/nginx-unprivileged:1.29', 2) } },
+  {
+    repository: 'blueprints',
+    packagePath: 'apps/web',
+    workspace: 'v2',
+    lifecycle: 'Published',
+    files: { 'deployment.yaml': deployment('nginxinc/nginx-unprivileged:1.29', 2) },
+  },
   // Downstream: cloned from the catalog. prod/web stays on apps/web v1, so an upgrade to v2 is waiting.
-  { repository: 'deployments', packagePath: 'prod/web', workspace: 'v1', from: { clone: 'blueprints.apps.web.v1' }, lifecycle: 'Published', files: { 'deployment.yaml': deployment('nginxinc/nginx-unprivileged:1.27', 4) } },
+  {
+    repository: 'deployments',
+    packagePath: 'prod/web',
+    workspace: 'v1',
+    from: { clone: 'blueprints.apps.web.v1' },
+    lifecycle: 'Published',
+    files: { 'deployment.yaml': deployment('nginxinc/nginx-unprivileged:1.27', 4) },
+  },
   { repository: 'deployments', packagePath: 'prod/network', workspace: 'v1', from: { clone: 'blueprints.network.vpc.v2' }, lifecycle: 'Published', files: {} },
-  { repository: 'deployments', packagePath: 'staging/web', workspace: 'v1', from: { clone: 'blueprints.apps.web.v2' }, lifecycle: 'Proposed', files: { 'config.yaml': webConfig('Hello from staging') } },
-  { repository: 'deployments', packagePath: 'team-a', workspace: 'v1', from: { clone: 'blueprints.basens.v3' }, lifecycle: 'Draft', files: { 'namespace.yaml': namespace('team-a') } },
+  {
+    repository: 'deployments',
+    packagePath: 'staging/web',
+    workspace: 'v1',
+    from: { clone: 'blueprints.apps.web.v2' },
+    lifecycle: 'Proposed',
+    files: { 'config.yaml': webConfig('Hello from staging') },
+  },
+  {
+    repository: 'deployments',
+    packagePath: 'team-a',
+    workspace: 'v1',
+    from: { clone: 'blueprints.basens.v3' },
+    lifecycle: 'Draft',
+    files: { 'namespace.yaml': namespace('team-a') },
+  },
 ];

@@ -52,7 +52,14 @@ export async function ensureDemoWorkspace(service: PorchlightService, dataHome: 
       );
     }
     if (!existing) {
-      const { sync } = await service.registerRepository({ url, name: r.name, namespace, deployment: r.deployment, description: r.description, syncIntervalSeconds: 0 });
+      const { sync } = await service.registerRepository({
+        url,
+        name: r.name,
+        namespace,
+        deployment: r.deployment,
+        description: r.description,
+        syncIntervalSeconds: 0,
+      });
       if (sync instanceof Error) throw sync;
       created.push(`repository ${r.name}`);
     }
@@ -96,13 +103,24 @@ async function ensureRevision(service: PorchlightService, namespace: string, rev
 
 async function start(service: PorchlightService, namespace: string, rev: DemoRevision): Promise<PackageRevision> {
   const from = rev.from;
-  if (from && 'init' in from) return service.initPackage({ namespace, repository: rev.repository, name: rev.packagePath, workspace: rev.workspace, description: from.init });
+  if (from && 'init' in from)
+    return service.initPackage({ namespace, repository: rev.repository, name: rev.packagePath, workspace: rev.workspace, description: from.init });
   if (from && 'clone' in from) {
-    return service.clonePackage({ namespace, repository: rev.repository, name: rev.packagePath, workspace: rev.workspace, source: { kind: 'revision', name: from.clone } });
+    return service.clonePackage({
+      namespace,
+      repository: rev.repository,
+      name: rev.packagePath,
+      workspace: rev.workspace,
+      source: { kind: 'revision', name: from.clone },
+    });
   }
   const previous = DEMO_REVISIONS[DEMO_REVISIONS.indexOf(rev) - 1];
   if (previous?.packagePath !== rev.packagePath) throw new Error(`demo content: ${rev.packagePath} ${rev.workspace} has no source`);
-  return service.copyPackage({ namespace, source: packageRevisionName(previous.repository, previous.packagePath, previous.workspace), workspace: rev.workspace });
+  return service.copyPackage({
+    namespace,
+    source: packageRevisionName(previous.repository, previous.packagePath, previous.workspace),
+    workspace: rev.workspace,
+  });
 }
 
 async function writeFiles(service: PorchlightService, namespace: string, draft: PackageRevision, rev: DemoRevision): Promise<void> {

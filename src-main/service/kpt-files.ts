@@ -16,7 +16,6 @@ export interface PackageFile {
 const text = (f: PackageFile) => Buffer.from(f.content).toString('utf8');
 const bytes = (s: string) => Buffer.from(s, 'utf8');
 
-
 export function parseDocs(f: PackageFile): Document[] {
   const docs = YAML.parseAllDocuments(text(f), { keepSourceTokens: false });
   if (!Array.isArray(docs)) return [];
@@ -99,7 +98,12 @@ export function addMergeKeys(files: readonly PackageFile[]): PackageFile[] {
       if (!existing) {
         key.comment = ` kpt-merge: ${namespace}/${name}`;
       }
-      const id = upstreamIdentifier(String(doc.get('apiVersion') ?? ''), String(doc.get('kind') ?? ''), parsed ? parsed[1]! : namespace, parsed ? parsed[2]! : name);
+      const id = upstreamIdentifier(
+        String(doc.get('apiVersion') ?? ''),
+        String(doc.get('kind') ?? ''),
+        parsed ? parsed[1]! : namespace,
+        parsed ? parsed[2]! : name,
+      );
       // kpt writes the value single-quoted (its golden tests compare bytes); the Kptfile is re-rendered plain.
       const value = doc.createNode(id);
       if (!isKptfile(f.path)) value.type = 'QUOTE_SINGLE';
@@ -142,7 +146,10 @@ function runPipeline(files: readonly PackageFile[], kptfile: Document): { files:
     results.push({ image: fullImage(image), exitCode: 0, items: builtinFor(image)!({ resources, config }) });
   }
   const written = new Map(resources.map((r) => [r.path, joinDocs(r.docs)]));
-  return { files: files.map((f) => (written.has(f.path) && written.get(f.path) !== text(f) ? { path: f.path, content: bytes(written.get(f.path)!) } : f)), results };
+  return {
+    files: files.map((f) => (written.has(f.path) && written.get(f.path) !== text(f) ? { path: f.path, content: bytes(written.get(f.path)!) } : f)),
+    results,
+  };
 }
 
 /**
@@ -157,7 +164,9 @@ export function render(files: readonly PackageFile[]): RenderOutcome {
   const [doc] = parseDocs(kptfile);
   if (!doc || !isMap(doc.contents)) return { files: [...files], results: [] };
   const ran = runPipeline(files, doc);
-  const condition = ran.error ? { type: 'Rendered', status: 'False', reason: 'RenderFailed', message: ran.error } : { type: 'Rendered', status: 'True', reason: 'RenderSuccess' };
+  const condition = ran.error
+    ? { type: 'Rendered', status: 'False', reason: 'RenderFailed', message: ran.error }
+    : { type: 'Rendered', status: 'True', reason: 'RenderSuccess' };
   const conditions = ((doc.getIn(['status', 'conditions']) as { toJSON?: () => unknown } | undefined)?.toJSON?.() ?? []) as { type?: string }[];
   const kept = Array.isArray(conditions) ? conditions.filter((c) => c?.type !== 'Rendered') : [];
   doc.setIn(['status', 'conditions'], doc.createNode([...kept, condition]));

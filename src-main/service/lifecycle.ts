@@ -49,7 +49,10 @@ export async function assertDeletable(db: Database, rev: Pick<LiveRevision, 'lif
   }
   const downstream = await findDownstreamOf(db, namespace, name);
   if (downstream) {
-    throw failedPrecondition(`packagerevisions.porch.kpt.dev "${name}" is forbidden: cannot delete package revision, it is referenced as upstream by: ${downstream}`, { downstream });
+    throw failedPrecondition(
+      `packagerevisions.porch.kpt.dev "${name}" is forbidden: cannot delete package revision, it is referenced as upstream by: ${downstream}`,
+      { downstream },
+    );
   }
 }
 
@@ -70,7 +73,14 @@ export async function assertPublishable(db: Database, rev: LiveRevision, verb: L
   }
 }
 
-export async function applyLifecycleVerb(db: Database, verb: LifecycleVerb, namespace: string, name: string, by: string, found?: LiveRevision): Promise<LifecycleOutcome> {
+export async function applyLifecycleVerb(
+  db: Database,
+  verb: LifecycleVerb,
+  namespace: string,
+  name: string,
+  by: string,
+  found?: LiveRevision,
+): Promise<LifecycleOutcome> {
   const rev = found ?? (await requireLiveRevision(db, namespace, name));
   const move = async (from: LiveRevision['lifecycle'], to: LiveRevision['lifecycle']) => {
     if (!(await moveLifecycle(db, rev, from, to, by))) throw conflict(name);

@@ -52,12 +52,16 @@ export async function createDraft(db: Database, repo: RepositoryRow, r: NewRevis
     if ((r.kind === 'init' || r.kind === 'clone') && nested) {
       throw failedPrecondition(`package path "${r.packagePath}" conflicts with existing package "${nested.package_path}": packages cannot be nested`);
     }
-    return insertDraft(tx, { id: repo.id, namespace: repo.namespace, name: repo.name }, {
-      packagePath: r.packagePath,
-      workspace: r.workspace,
-      tasks: [r.task],
-      files: r.files,
-      updatedBy: r.updatedBy,
-    });
+    return insertDraft(
+      tx,
+      { id: repo.id, namespace: repo.namespace, name: repo.name },
+      {
+        packagePath: r.packagePath,
+        workspace: r.workspace,
+        tasks: [r.task],
+        files: r.files,
+        updatedBy: r.updatedBy,
+      },
+    );
   });
 }

@@ -5,7 +5,7 @@ import type { Database } from '../db/database.ts';
 import type { PackageRevision, ResourceFile, Task } from '../../src-shared/domain.ts';
 import { failedPrecondition, invalidArgument, notFound } from '../../src-shared/errors.ts';
 import { listRepositories } from '../cache/repository-store.ts';
-import { listRevisions, readResources, toPackageRevision, type RevisionRow } from '../cache/revision-store.ts';
+import { listRevisions, toPackageRevision, type RevisionRow } from '../cache/revision-store.ts';
 import { normaliseRepoUrl } from './kpt-files.ts';
 import { STRATEGIES, type Strategy } from './upgrade/strategies.ts';
 
@@ -21,7 +21,13 @@ export async function oldUpstreamOf(db: Database, namespace: string, row: Revisi
   let current: RevisionRow | undefined = row;
   while (current && !seen.has(current.name)) {
     seen.add(current.name);
-    const task = current.tasks[0] as (Task & { clone?: { upstreamRef?: { upstreamRef?: { name?: string } } }; upgrade?: { newUpstreamRef?: { name?: string } }; edit?: { sourceRef?: { name?: string } } }) | undefined;
+    const task = current.tasks[0] as
+      | (Task & {
+          clone?: { upstreamRef?: { upstreamRef?: { name?: string } } };
+          upgrade?: { newUpstreamRef?: { name?: string } };
+          edit?: { sourceRef?: { name?: string } };
+        })
+      | undefined;
     if (task?.type === 'clone') return task.clone?.upstreamRef?.upstreamRef?.name || undefined;
     if (task?.type === 'upgrade') return task.upgrade?.newUpstreamRef?.name || undefined;
     if (task?.type !== 'edit' || !task.edit?.sourceRef?.name) break;
@@ -31,7 +37,11 @@ export async function oldUpstreamOf(db: Database, namespace: string, row: Revisi
   const lock = row.upstream_lock?.git;
   if (!lock?.ref) return undefined;
   const candidates = (await listRevisions(db, { namespace })).filter(
-    (r) => published(r.lifecycle) && r.upstream_lock?.git?.repo === lock.repo && r.upstream_lock.git.directory === lock.directory && r.upstream_lock.git.ref === lock.ref,
+    (r) =>
+      published(r.lifecycle) &&
+      r.upstream_lock?.git?.repo === lock.repo &&
+      r.upstream_lock.git.directory === lock.directory &&
+      r.upstream_lock.git.ref === lock.ref,
   );
   return candidates.sort((a, b) => b.revision - a.revision)[0]?.name;
 }
@@ -55,7 +65,9 @@ export async function planUpgrade(db: Database, r: { namespace: string; source: 
   if (local.revision === -1) throw failedPrecondition(`source revision may not be the placeholder package revision ${local.repository_name}/${local.name}`);
   const oldName = await oldUpstreamOf(db, r.namespace, local);
   if (!oldName) {
-    throw failedPrecondition(`upstream source not found for package revision "${local.package_path}": no clone or upgrade type package revision was found in the history of the package`);
+    throw failedPrecondition(
+      `upstream source not found for package revision "${local.package_path}": no clone or upgrade type package revision was found in the history of the package`,
+    );
   }
   const oldUpstream = await revisionNamed(db, r.namespace, oldName);
   if (!oldUpstream) throw notFound(`upstream package revision ${oldName} no longer exists`);
@@ -63,9 +75,7 @@ export async function planUpgrade(db: Database, r: { namespace: string; source: 
   const siblings = (await listRevisions(db, { namespace: r.namespace, repositoryId: oldUpstream.repository_id, packagePath: oldUpstream.package_path })).filter(
     (x) => published(x.lifecycle) && x.revision > 0,
   );
-  const newUpstream = r.revision
-    ? siblings.find((x) => x.revision === r.revision)
-    : siblings.sort((a, b) => b.revision - a.revision)[0];
+  const newUpstream = r.revision ? siblings.find((x) => x.revision === r.revision) : siblings.sort((a, b) => b.revision - a.revision)[0];
   if (!newUpstream) {
     throw notFound(
       r.revision
@@ -113,11 +123,15 @@ function upstreamOf(pr: PackageRevision, all: readonly PackageRevision[], reposi
   const lock = (pr.status.upstreamLock as { git?: { repo: string; ref: string } }).git;
   if (!lock) return undefined;
   const slash = lock.ref.lastIndexOf('/');
-  if (slash < 0) throw failedPrecondition(`could not parse upstreamLock in Kptfile of package "${pr.metadata.name}": malformed upstreamLock.Git.Ref "${lock.ref}"`);
+  if (slash < 0)
+    throw failedPrecondition(`could not parse upstreamLock in Kptfile of package "${pr.metadata.name}": malformed upstreamLock.Git.Ref "${lock.ref}"`);
   const last = lock.ref.slice(slash + 1);
   const isDraft = lock.ref.startsWith('drafts');
   const current = isDraft ? 0 : /^v?\d+$/.test(last) ? Number(last.replace(/^v/, '')) : -1;
-  const pkg = lock.ref.slice(0, slash).replace(/^drafts/, '').replace(/^\//, '');
+  const pkg = lock.ref
+    .slice(0, slash)
+    .replace(/^drafts/, '')
+    .replace(/^\//, '');
   let found: Upstream | undefined;
   for (const repo of repositories) {
     if (normaliseRepoUrl(repo.spec.git.repo) !== normaliseRepoUrl(lock.repo)) continue;

@@ -6,7 +6,14 @@ import os from 'node:os';
 import path from 'node:path';
 import type { HttpClient, ProgressCallback } from 'isomorphic-git';
 import type { Database } from '../db/database.ts';
-import { unmetReadinessGates, type PackageRevision, type Repository, type ResourceFile, type RevisionSummary, type SyncStats } from '../../src-shared/domain.ts';
+import {
+  unmetReadinessGates,
+  type PackageRevision,
+  type Repository,
+  type ResourceFile,
+  type RevisionSummary,
+  type SyncStats,
+} from '../../src-shared/domain.ts';
 import { progressEvent, type ServiceEvent } from '../../src-shared/contract.ts';
 import { alreadyExists, failedPrecondition, invalidArgument, isPorchlightError, notFound, PorchlightError } from '../../src-shared/errors.ts';
 import {
@@ -59,9 +66,30 @@ import {
   updateRepositorySync,
   type RepositoryRow,
 } from '../cache/repository-store.ts';
-import { countDrafts, listRevisions, listRevisionsPage, listSummaryPage, readResources, repositoriesByIds, toPackageRevision, type PageRequest, type RevisionRow } from '../cache/revision-store.ts';
+import {
+  countDrafts,
+  listRevisions,
+  listRevisionsPage,
+  listSummaryPage,
+  readResources,
+  repositoriesByIds,
+  toPackageRevision,
+  type PageRequest,
+  type RevisionRow,
+} from '../cache/revision-store.ts';
 import { cloneDirFor, cloneFor, syncRepository, type SyncContext } from '../cache/sync.ts';
-import { cacheStats, evictAll, evictNamespace, getPolicy, ReadTracker, restoreEvicted, setPolicy, type CacheStats, type CleanupPolicy, type EvictionRun } from '../cache/eviction.ts';
+import {
+  cacheStats,
+  evictAll,
+  evictNamespace,
+  getPolicy,
+  ReadTracker,
+  restoreEvicted,
+  setPolicy,
+  type CacheStats,
+  type CleanupPolicy,
+  type EvictionRun,
+} from '../cache/eviction.ts';
 import { fetchAll, openObjectReader } from '../git/local-clone.ts';
 import { readPackageTrees, UNREADABLE_NAMES_ANNOTATION } from '../cache/sync-writer.ts';
 import { SyncManager, type SyncTarget } from '../cache/sync-manager.ts';
@@ -142,7 +170,14 @@ export class PorchlightService {
     });
     this.migrationRunner = new BackgroundMigrationRunner(opts.db, {
       onProgress: (s) => {
-        if (s.status === 'finished') this.emit({ type: 'notification', level: 'info', source: 'migration', subject: s.name, message: `background migration finished: ${s.description} (${s.rowsDone} rows)` });
+        if (s.status === 'finished')
+          this.emit({
+            type: 'notification',
+            level: 'info',
+            source: 'migration',
+            subject: s.name,
+            message: `background migration finished: ${s.description} (${s.rowsDone} rows)`,
+          });
       },
       onError: (e) => opts.log?.('background migration failed', { error: e instanceof Error ? e.message : String(e) }),
     });
@@ -154,7 +189,13 @@ export class PorchlightService {
         if (!r.ok) opts.log?.('cleanup failed', { error: r.error instanceof Error ? r.error.message : String(r.error) });
         else if (r.result.errors.length) {
           opts.log?.('cleanup left rows in error', { errors: r.result.errors.length });
-          this.emit({ type: 'notification', level: 'error', source: 'cleanup', subject: 'cleanup', message: `cleanup could not delete some rows: ${r.result.errors[0]!.reason}` });
+          this.emit({
+            type: 'notification',
+            level: 'error',
+            source: 'cleanup',
+            subject: 'cleanup',
+            message: `cleanup could not delete some rows: ${r.result.errors[0]!.reason}`,
+          });
         }
       },
     });
@@ -172,8 +213,7 @@ export class PorchlightService {
       afterPush: opts.afterPush,
     };
     this.syncManager = new SyncManager({
-      list: async () =>
-        (await listRepositories(this.db, undefined)).map((r) => syncTargetOf(r)),
+      list: async () => (await listRepositories(this.db, undefined)).map((r) => syncTargetOf(r)),
       sync: async (t) => {
         const row = await findRepository(this.db, t.namespace, t.name);
         if (!row || row.id !== t.id) throw notFound(`repository ${t.namespace}/${t.name} is gone`);
@@ -182,7 +222,10 @@ export class PorchlightService {
         return stats;
       },
       onResult: (t, r) => {
-        opts.log?.(r instanceof Error ? 'background sync failed' : 'background sync', { repository: `${t.namespace}/${t.name}`, ...(r instanceof Error ? { error: r.message } : r) });
+        opts.log?.(r instanceof Error ? 'background sync failed' : 'background sync', {
+          repository: `${t.namespace}/${t.name}`,
+          ...(r instanceof Error ? { error: r.message } : r),
+        });
         void this.backgroundSyncFinished(t, r);
       },
     });
@@ -257,7 +300,14 @@ export class PorchlightService {
     const runs = request.namespace ? [await evictNamespace(this.db, parse(namespaceSchema, request.namespace), { now })] : await evictAll(this.db, { now });
     if (runs.some((r) => r.rowsFreed > 0)) await this.destroyMarked();
     for (const run of runs) {
-      if (run.error) this.emit({ type: 'notification', level: 'error', source: 'cleanup', subject: run.namespace, message: `the cleanup policy of ${run.namespace} failed: ${run.error}` });
+      if (run.error)
+        this.emit({
+          type: 'notification',
+          level: 'error',
+          source: 'cleanup',
+          subject: run.namespace,
+          message: `the cleanup policy of ${run.namespace} failed: ${run.error}`,
+        });
     }
     return runs;
   }
@@ -292,7 +342,9 @@ export class PorchlightService {
     onProgress?: ProgressCallback,
   ): Promise<{ repository: Repository; sync: SyncStats | PorchlightError; warnings: string[] }> {
     const parsed = parse(registerRepositorySchema, request);
-    const { request: r, warnings } = isLocalAddress(parsed.url) ? await resolveLocalAddress(parsed) : { request: withCredentialsOutOfUrl(parsed), warnings: [] };
+    const { request: r, warnings } = isLocalAddress(parsed.url)
+      ? await resolveLocalAddress(parsed)
+      : { request: withCredentialsOutOfUrl(parsed), warnings: [] };
     if (await findRepository(this.db, r.namespace, r.name)) {
       throw alreadyExists(`repository "${r.name}" already exists in namespace "${r.namespace}"`, { namespace: r.namespace, name: r.name });
     }
@@ -371,7 +423,11 @@ export class PorchlightService {
     const { sync: _old, ...rest } = row.spec;
     const schedule = r.syncSchedule === undefined ? row.spec.sync?.schedule : (r.syncSchedule ?? undefined);
     const spec: Repository['spec'] = { ...rest, ...(schedule ? { sync: { ...row.spec.sync, schedule } } : {}) };
-    const updated = await updateRepositorySync(this.db, row.id, { syncIntervalS: r.syncIntervalSeconds ?? row.sync_interval_s, spec, updatedBy: this.updatedBy });
+    const updated = await updateRepositorySync(this.db, row.id, {
+      syncIntervalS: r.syncIntervalSeconds ?? row.sync_interval_s,
+      spec,
+      updatedBy: this.updatedBy,
+    });
     if (!updated) throw notFound(`repository "${r.name}" was unregistered meanwhile`);
     if (this.managerStarted) this.syncManager.schedule(syncTargetOf(updated));
     return toRepository(updated);
@@ -511,7 +567,12 @@ export class PorchlightService {
     const { page, repository: one } = await this.pageRequest(request);
     const { rows, next } = await listSummaryPage(this.db, page);
     // Names of the page's repositories only: a page must not read 500 repositories.
-    const repositories = one ? new Map([[Number(one.id), one]]) : await repositoriesByIds(this.db, rows.map((r) => Number(r.repository_id)));
+    const repositories = one
+      ? new Map([[Number(one.id), one]])
+      : await repositoriesByIds(
+          this.db,
+          rows.map((r) => Number(r.repository_id)),
+        );
     const items = rows.map((r) => ({
       name: r.name,
       packageName: r.package_path,
@@ -537,7 +598,10 @@ export class PorchlightService {
     return toPackageRevision(rows[0]);
   }
 
-  async readResources(request: { namespace?: string; name: string }): Promise<{ revision: PackageRevision; resources: { path: string; content: Uint8Array }[] }> {
+  async readResources(request: {
+    namespace?: string;
+    name: string;
+  }): Promise<{ revision: PackageRevision; resources: { path: string; content: Uint8Array }[] }> {
     const r = parse(repositoryRefSchema, request);
     const row = (await listRevisions(this.db, { namespace: r.namespace, name: r.name }))[0];
     if (!row) throw notFound(`package revision "${r.name}" not found in namespace "${r.namespace}"`, { namespace: r.namespace, name: r.name });
@@ -630,7 +694,14 @@ export class PorchlightService {
       kind: 'init',
       packagePath: r.name,
       workspace: r.workspace,
-      task: { type: 'init', init: { ...(r.description ? { description: r.description } : {}), ...(r.keywords ? { keywords: r.keywords } : {}), ...(r.site ? { site: r.site } : {}) } },
+      task: {
+        type: 'init',
+        init: {
+          ...(r.description ? { description: r.description } : {}),
+          ...(r.keywords ? { keywords: r.keywords } : {}),
+          ...(r.site ? { site: r.site } : {}),
+        },
+      },
       files: initPackageFiles({ name: leaf, description: r.description, keywords: r.keywords, site: r.site }),
       updatedBy: this.updatedBy,
     });
@@ -649,7 +720,17 @@ export class PorchlightService {
       r.source.kind === 'revision'
         ? await this.registeredUpstream(r.namespace, r.source.name)
         : r.source.kind === 'catalog'
-          ? await this.registeredUpstream(r.namespace, (await this.resolveInCatalog({ namespace: r.namespace, catalog: r.source.catalog, packagePath: r.source.packagePath, revision: r.source.revision })).revisionName)
+          ? await this.registeredUpstream(
+              r.namespace,
+              (
+                await this.resolveInCatalog({
+                  namespace: r.namespace,
+                  catalog: r.source.catalog,
+                  packagePath: r.source.packagePath,
+                  revision: r.source.revision,
+                })
+              ).revisionName,
+            )
           : await this.gitUpstream(r.namespace, r.source);
     const kptfile = upstream.files.find((f) => f.path === 'Kptfile');
     if (!kptfile) throw failedPrecondition(`the upstream package has no Kptfile at its root, so it cannot be cloned`);
@@ -657,7 +738,14 @@ export class PorchlightService {
     let files = upstream.files.map((f) => (f === kptfile ? withUpstream(kptfile, leaf, upstream.lock) : f));
     if (repo.deployment) files = withDeploymentContext(files, leaf, r.name);
     const rendered = render(addMergeKeys(files));
-    const name = await createDraft(this.db, repo, { kind: 'clone', packagePath: r.name, workspace: r.workspace, task: upstream.task, files: rendered.files, updatedBy: this.updatedBy });
+    const name = await createDraft(this.db, repo, {
+      kind: 'clone',
+      packagePath: r.name,
+      workspace: r.workspace,
+      task: upstream.task,
+      files: rendered.files,
+      updatedBy: this.updatedBy,
+    });
     return this.getPackageRevision({ namespace: r.namespace, name });
   }
 
@@ -694,7 +782,9 @@ export class PorchlightService {
     const pr = toPackageRevision(row);
     if (row.revision === -1) throw failedPrecondition(`upstream revision may not be the placeholder package revision ${row.repository_name}/${name}`);
     if (!pr.status.selfLock) {
-      throw failedPrecondition(`upstream revision ${name} is a ${row.lifecycle} that exists only in Porchlight's database, so there is no commit to lock to; approve it first, or clone a published revision`);
+      throw failedPrecondition(
+        `upstream revision ${name} is a ${row.lifecycle} that exists only in Porchlight's database, so there is no commit to lock to; approve it first, or clone a published revision`,
+      );
     }
     return {
       files: await this.derivableFilesOf(row, 'clone'),
@@ -704,13 +794,24 @@ export class PorchlightService {
   }
 
   private async gitUpstream(namespace: string, source: Extract<ClonePackageRequest['source'], { kind: 'git' }>) {
-    let auth = source.username !== undefined ? { username: source.username, password: source.password ?? '' } : await this.credentialsForUrl(namespace, source.repo);
+    let auth =
+      source.username !== undefined ? { username: source.username, password: source.password ?? '' } : await this.credentialsForUrl(namespace, source.repo);
     if (source.secretRef) {
       auth = await this.secretFor(namespace, source.secretRef, source.repo);
-      if (!auth) throw notFound(`no credentials named "${source.secretRef}" in namespace "${namespace}"; registering a repository with --repo-basic-username stores them as "<repository>-auth"`);
+      if (!auth)
+        throw notFound(
+          `no credentials named "${source.secretRef}" in namespace "${namespace}"; registering a repository with --repo-basic-username stores them as "<repository>-auth"`,
+        );
     }
     const directory = source.directory ?? '/';
-    const pkg = await readUpstreamPackage({ http: this.sync.http, cacheDir: path.join(this.dataHome, 'upstreams'), url: source.repo, ref: source.ref, directory, auth });
+    const pkg = await readUpstreamPackage({
+      http: this.sync.http,
+      cacheDir: path.join(this.dataHome, 'upstreams'),
+      url: source.repo,
+      ref: source.ref,
+      directory,
+      auth,
+    });
     if (pkg.refusedPaths.length) {
       throw failedPrecondition(
         `cannot clone ${directory}@${source.ref} from ${redactUrl(source.repo)}: it holds ${pkg.refusedPaths.map((p) => JSON.stringify(p)).join(', ')}, paths no package file may have (Git's own directory ".git" in some spelling, or a path out of the package). ` +
@@ -722,7 +823,10 @@ export class PorchlightService {
     return {
       files: pkg.files,
       lock: { type: 'git' as const, git: { repo: source.repo, directory: lockDir, ref: source.ref, commit: pkg.commit } },
-      task: { type: 'clone', clone: { upstreamRef: { type: 'git', git: { repo: source.repo, ref: source.ref, directory, secretRef: { name: source.secretRef ?? '' } } } } },
+      task: {
+        type: 'clone',
+        clone: { upstreamRef: { type: 'git', git: { repo: source.repo, ref: source.ref, directory, secretRef: { name: source.secretRef ?? '' } } } },
+      },
     };
   }
 
@@ -748,9 +852,11 @@ export class PorchlightService {
   async copyPackage(request: CopyPackageRequest): Promise<PackageRevision> {
     const r = parse(copyPackageSchema, request);
     const row = (await listRevisions(this.db, { namespace: r.namespace, name: r.source }))[0];
-    if (!row) throw notFound(`failed to fetch package "${r.source}": package revision "${r.source}" not found in namespace "${r.namespace}"`, { name: r.source });
+    if (!row)
+      throw notFound(`failed to fetch package "${r.source}": package revision "${r.source}" not found in namespace "${r.namespace}"`, { name: r.source });
     if (row.revision === -1) throw failedPrecondition(`source revision may not be the placeholder package revision ${row.repository_name}/${r.source}`);
-    if (row.lifecycle !== 'Published' && row.lifecycle !== 'DeletionProposed') throw failedPrecondition('source revision must be published', { lifecycle: row.lifecycle });
+    if (row.lifecycle !== 'Published' && row.lifecycle !== 'DeletionProposed')
+      throw failedPrecondition('source revision must be published', { lifecycle: row.lifecycle });
     const repo = await this.repositoryOf(row.repository_id);
     const files = render(await this.derivableFilesOf(row, 'copy')).files;
     const name = await createDraft(this.db, repo, {
@@ -781,14 +887,23 @@ export class PorchlightService {
     const leaf = plan.local.package_path.split('/').pop()!;
     const files = render(addMergeKeys(merged.map((f) => (f === kptfile ? withUpstream(kptfile, leaf, lock) : f)))).files;
     const repo = await this.repositoryOf(plan.local.repository_id);
-    const name = await createDraft(this.db, repo, { kind: 'upgrade', packagePath: plan.local.package_path, workspace, task: upgradeTask(plan), files, updatedBy: this.updatedBy });
+    const name = await createDraft(this.db, repo, {
+      kind: 'upgrade',
+      packagePath: plan.local.package_path,
+      workspace,
+      task: upgradeTask(plan),
+      files,
+      updatedBy: this.updatedBy,
+    });
     return this.getPackageRevision({ namespace, name });
   }
 
   /** Which packages can move to a newer upstream (`upstream`), or which downstreams a revision can move (`downstream`). */
   async discoverUpgrades(request: { namespace?: string; allNamespaces?: boolean; mode: 'upstream' | 'downstream'; names?: string[] }): Promise<string[][]> {
     const namespace = request.allNamespaces ? undefined : parse(namespaceSchema.default('default'), request.namespace);
-    return request.mode === 'upstream' ? discoverUpstream(this.db, namespace, request.names ?? []) : discoverDownstream(this.db, namespace, request.names ?? []);
+    return request.mode === 'upstream'
+      ? discoverUpstream(this.db, namespace, request.names ?? [])
+      : discoverDownstream(this.db, namespace, request.names ?? []);
   }
 
   /**
@@ -800,10 +915,14 @@ export class PorchlightService {
     const r = parse(updateResourcesSchema, request);
     const rev = await requireLiveRevision(this.db, r.namespace, r.name);
     if (rev.lifecycle !== 'Draft') {
-      throw failedPrecondition(`cannot update resources of ${r.name}: only Draft package revisions can be modified, and it is ${rev.lifecycle}`, { name: r.name, lifecycle: rev.lifecycle });
+      throw failedPrecondition(`cannot update resources of ${r.name}: only Draft package revisions can be modified, and it is ${rev.lifecycle}`, {
+        name: r.name,
+        lifecycle: rev.lifecycle,
+      });
     }
     const expected = Number(r.resourceVersion);
-    if (!Number.isSafeInteger(expected)) throw invalidArgument(`resourceVersion "${r.resourceVersion}" is not one Porchlight gave out; pull the package revision again`);
+    if (!Number.isSafeInteger(expected))
+      throw invalidArgument(`resourceVersion "${r.resourceVersion}" is not one Porchlight gave out; pull the package revision again`);
     if (r.mode === 'replace' && !r.files.some((f) => f.path === 'Kptfile')) {
       throw invalidArgument(`the package must contain a Kptfile at its root; ${r.name} was not changed`);
     }
@@ -892,14 +1011,27 @@ export class PorchlightService {
         approved.push(q.name);
         this.emit({ type: 'git.reachable', reachable: true });
         this.emit({ type: 'revision.changed', name: q.name, namespace: q.namespace });
-        this.emit({ type: 'notification', level: 'info', source: 'approval', subject: q.name, message: `${q.name} approved: it waited in the queue until Git answered` });
+        this.emit({
+          type: 'notification',
+          level: 'info',
+          source: 'approval',
+          subject: q.name,
+          message: `${q.name} approved: it waited in the queue until Git answered`,
+        });
       } catch (e) {
         const err = e instanceof PorchlightError ? e : new PorchlightError('INTERNAL', String(e));
         await setQueuedApproval(this.db, q, { since: q.since, by: q.by, lastError: `${err.code}: ${err.message}` });
         waiting.push(q.name);
         // Git still away: that is what the queue is for, and the banner says it. Anything else stops the approval until someone looks.
         if (err.code === 'UNAVAILABLE') this.emit({ type: 'git.reachable', reachable: false });
-        else this.emit({ type: 'notification', level: 'error', source: 'approval', subject: q.name, message: `the queued approval of ${q.name} failed: ${err.message}; it stays in the queue until you cancel it` });
+        else
+          this.emit({
+            type: 'notification',
+            level: 'error',
+            source: 'approval',
+            subject: q.name,
+            message: `the queued approval of ${q.name} failed: ${err.message}; it stays in the queue until you cancel it`,
+          });
       }
     }
     return { approved, waiting };

@@ -18,7 +18,10 @@ export function isLocalAddress(url: string): boolean {
 /** A local address (isLocalAddress), checked and made canonical. */
 export async function resolveLocalAddress<R extends { url: string; branch: string; username?: string; password?: string }>(r: R): Promise<Address<R>> {
   if (r.username !== undefined || r.password !== undefined) {
-    throw new PorchlightError('INVALID_ARGUMENT', 'a repository on this machine is read and written directly and takes no credentials; drop --repo-basic-username and --repo-basic-password');
+    throw new PorchlightError(
+      'INVALID_ARGUMENT',
+      'a repository on this machine is read and written directly and takes no credentials; drop --repo-basic-username and --repo-basic-password',
+    );
   }
   const url = localUrlOf(r.url);
   const info = await inspectLocalRepository(url, r.branch);

@@ -7,5 +7,7 @@ export function parse<S extends z.ZodType>(schema: S, value: unknown): z.output<
   if (result.success) return result.data;
   const issue = result.error.issues[0]!;
   const field = issue.path.join('.');
-  throw invalidArgument(field ? `${field}: ${issue.message}` : issue.message, { issues: result.error.issues.map((i) => ({ path: i.path.map(String), message: i.message })) });
+  throw invalidArgument(field ? `${field}: ${issue.message}` : issue.message, {
+    issues: result.error.issues.map((i) => ({ path: i.path.map(String), message: i.message })),
+  });
 }

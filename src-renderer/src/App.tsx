@@ -25,7 +25,9 @@ function NamespacePicker() {
     <label className="namespace">
       Namespace{' '}
       <select aria-label="Namespace" value={namespace} onFocus={refresh} onChange={(e) => setNamespace(e.target.value)}>
-        {[...new Set([namespace, ...known])].map((n) => <option key={n}>{n}</option>)}
+        {[...new Set([namespace, ...known])].map((n) => (
+          <option key={n}>{n}</option>
+        ))}
       </select>
     </label>
   );
@@ -51,14 +53,22 @@ export function App() {
       <header>
         <strong>Porchlight</strong>
         <nav>
-          <button className={view === 'repositories' ? 'active' : ''} onClick={() => show('repositories')}>Repositories</button>
-          <button className={view === 'packages' ? 'active' : ''} onClick={() => show('packages')}>Packages</button>
-          <button className={view === 'settings' ? 'active' : ''} onClick={() => show('settings')}>Settings</button>
+          <button className={view === 'repositories' ? 'active' : ''} onClick={() => show('repositories')}>
+            Repositories
+          </button>
+          <button className={view === 'packages' ? 'active' : ''} onClick={() => show('packages')}>
+            Packages
+          </button>
+          <button className={view === 'settings' ? 'active' : ''} onClick={() => show('settings')}>
+            Settings
+          </button>
         </nav>
         <NamespacePicker />
         <span className="running" aria-label="Running">
           {under.map(([key, r]) => (
-            <span key={key} className="running-item">{r.operation === 'sync' ? 'Sync' : 'Publish'} <ProgressBar running={r} /></span>
+            <span key={key} className="running-item">
+              {r.operation === 'sync' ? 'Sync' : 'Publish'} <ProgressBar running={r} />
+            </span>
           ))}
         </span>
         <span className="hint">Ctrl+K: commands</span>
@@ -75,8 +85,9 @@ export function App() {
           <ul>
             {queue.map((q) => (
               <li key={q.name}>
-                approve {q.name} (queued {new Date(q.since).toLocaleTimeString()}){q.lastError && !q.lastError.startsWith('UNAVAILABLE') ? `: ${q.lastError}` : ''}{' '}
-                <button onClick={() => void retryQueue()}>Try now</button> <button onClick={() => void cancelQueued(q.name)}>Cancel</button>
+                approve {q.name} (queued {new Date(q.since).toLocaleTimeString()})
+                {q.lastError && !q.lastError.startsWith('UNAVAILABLE') ? `: ${q.lastError}` : ''} <button onClick={() => void retryQueue()}>Try now</button>{' '}
+                <button onClick={() => void cancelQueued(q.name)}>Cancel</button>
               </li>
             ))}
           </ul>
@@ -85,7 +96,10 @@ export function App() {
       <div className="toasts" aria-live="polite">
         {toasts.map((t) => (
           <div key={t.id} className={`notice ${t.level}`} role={t.level === 'error' ? 'alert' : 'status'}>
-            {t.text} <button aria-label="Dismiss" onClick={() => dismiss(t.id)}>×</button>
+            {t.text}{' '}
+            <button aria-label="Dismiss" onClick={() => dismiss(t.id)}>
+              ×
+            </button>
           </div>
         ))}
       </div>

@@ -133,7 +133,14 @@ export const useStore = create<State>((set, get) => {
   const pageQuery = () => {
     const { search, searchIn, lifecycle, latestOnly, repository } = get();
     const text = search || undefined;
-    return { namespace: ns(), limit: PAGE, ...(searchIn === 'file' ? { filePath: text } : { search: text }), lifecycle: (lifecycle || undefined) as RequestOf<'revisions.page'>['lifecycle'], latestOnly, repository: repository || undefined };
+    return {
+      namespace: ns(),
+      limit: PAGE,
+      ...(searchIn === 'file' ? { filePath: text } : { search: text }),
+      lifecycle: (lifecycle || undefined) as RequestOf<'revisions.page'>['lifecycle'],
+      latestOnly,
+      repository: repository || undefined,
+    };
   };
 
   return {
@@ -178,7 +185,11 @@ export const useStore = create<State>((set, get) => {
         }
         case 'repository.status':
           stopRunning(runningKey('sync', e.repository.metadata.name));
-          set({ repositories: get().repositories.map((r) => (r.metadata.name === e.repository.metadata.name && r.metadata.namespace === e.repository.metadata.namespace ? e.repository : r)) });
+          set({
+            repositories: get().repositories.map((r) =>
+              r.metadata.name === e.repository.metadata.name && r.metadata.namespace === e.repository.metadata.namespace ? e.repository : r,
+            ),
+          });
           break;
         case 'revision.changed':
           // A list of one page is simply read again; a longer one keeps its place and offers a refresh.
@@ -220,7 +231,12 @@ export const useStore = create<State>((set, get) => {
       const out = await attempt(() => call('demo.create', { namespace: ns() }));
       stopRunning(key);
       if (!out) return;
-      get().notify('info', out.created.length ? 'The demo workspace is ready: a blueprint catalog and a deployment repository with a draft (team-a) and a proposal (staging/web) waiting.' : 'The demo workspace was already set up.');
+      get().notify(
+        'info',
+        out.created.length
+          ? 'The demo workspace is ready: a blueprint catalog and a deployment repository with a draft (team-a) and a proposal (staging/web) waiting.'
+          : 'The demo workspace was already set up.',
+      );
       await Promise.all([get().loadRepositories(), get().loadRevisions()]);
       get().show('packages');
     },
@@ -252,7 +268,10 @@ export const useStore = create<State>((set, get) => {
       const updated = await attempt(() => call('repositories.update', { namespace: ns(), ...r }));
       if (!updated) return false;
       set({ repositories: get().repositories.map((x) => (x.metadata.name === updated.metadata.name ? updated : x)) });
-      get().notify('info', `${r.name}: sync ${updated.spec.sync?.schedule ? `on cron ${updated.spec.sync.schedule}` : updated.status.syncIntervalSeconds ? `every ${updated.status.syncIntervalSeconds} s` : 'on demand only'}`);
+      get().notify(
+        'info',
+        `${r.name}: sync ${updated.spec.sync?.schedule ? `on cron ${updated.spec.sync.schedule}` : updated.status.syncIntervalSeconds ? `every ${updated.status.syncIntervalSeconds} s` : 'on demand only'}`,
+      );
       return true;
     },
     async loadRevisions() {
@@ -291,7 +310,10 @@ export const useStore = create<State>((set, get) => {
         revision: out.revision,
         siblings,
         files,
-        activeFile: files.some((f) => f.path === current) && get().revision?.metadata.name === name ? current : (files.find((f) => f.path === 'Kptfile')?.path ?? files[0]?.path),
+        activeFile:
+          files.some((f) => f.path === current) && get().revision?.metadata.name === name
+            ? current
+            : (files.find((f) => f.path === 'Kptfile')?.path ?? files[0]?.path),
       });
     },
     select: (path) => set({ activeFile: path }),
@@ -301,7 +323,12 @@ export const useStore = create<State>((set, get) => {
       if (!rev || rev.spec.lifecycle !== 'Draft' || !get().files.some((f) => f.path === path)) return;
       set({ saving: true, files: get().files.map((f) => (f.path === path ? { ...f, text } : f)) });
       const saved = await attempt(() =>
-        call('revisions.save', { namespace: ns(), name: rev.metadata.name, resourceVersion: rev.metadata.resourceVersion!, files: [{ path, base64: encode(text) }] }),
+        call('revisions.save', {
+          namespace: ns(),
+          name: rev.metadata.name,
+          resourceVersion: rev.metadata.resourceVersion!,
+          files: [{ path, base64: encode(text) }],
+        }),
       );
       set({ saving: false, ...(saved ? { revision: saved } : {}) });
     },
@@ -319,7 +346,9 @@ export const useStore = create<State>((set, get) => {
       await flushEdits();
       const rev = get().revision;
       if (!rev) return;
-      const saved = await attempt(() => call('revisions.save', { namespace: ns(), name: rev.metadata.name, resourceVersion: rev.metadata.resourceVersion!, remove: [path] }));
+      const saved = await attempt(() =>
+        call('revisions.save', { namespace: ns(), name: rev.metadata.name, resourceVersion: rev.metadata.resourceVersion!, remove: [path] }),
+      );
       if (saved) set({ revision: saved, files: get().files.filter((f) => f.path !== path), activeFile: undefined });
     },
     async renameFile(from, to) {
@@ -329,7 +358,13 @@ export const useStore = create<State>((set, get) => {
       if (!rev || !file) return;
       if (get().files.some((f) => f.path === to)) return get().notify('error', `${to} exists already; pick another name`);
       const saved = await attempt(() =>
-        call('revisions.save', { namespace: ns(), name: rev.metadata.name, resourceVersion: rev.metadata.resourceVersion!, files: [{ path: to, base64: encode(file.text) }], remove: [from] }),
+        call('revisions.save', {
+          namespace: ns(),
+          name: rev.metadata.name,
+          resourceVersion: rev.metadata.resourceVersion!,
+          files: [{ path: to, base64: encode(file.text) }],
+          remove: [from],
+        }),
       );
       if (saved) set({ revision: saved, files: get().files.map((f) => (f.path === from ? { ...f, path: to } : f)), activeFile: to });
     },
@@ -342,7 +377,8 @@ export const useStore = create<State>((set, get) => {
       const problems = gate ? checkPackage(get().files) : [];
       if (gate && problems.length) return get().notify('error', packageProblemsMessage(gate, rev.metadata.name, problems));
       const key = runningKey('publish', rev.metadata.name);
-      if (verb === 'approve') set({ running: { ...get().running, [key]: { operation: 'publish', subject: rev.metadata.name, phase: 'Starting', loaded: 0, total: 4 } } });
+      if (verb === 'approve')
+        set({ running: { ...get().running, [key]: { operation: 'publish', subject: rev.metadata.name, phase: 'Starting', loaded: 0, total: 4 } } });
       try {
         const out = await call('revisions.lifecycle', { namespace: ns(), name: rev.metadata.name, verb });
         if (verb === 'approve' || verb === 'delete') set({ gitOffline: false });

@@ -5,5 +5,10 @@ import { checkPackageFile } from '../../src-shared/package-check.ts';
 
 /** What the editor marks in one file. */
 export function checkYaml(path: string, text: string): Diagnostic[] {
-  return checkPackageFile(path, text).map((p) => ({ from: Math.min(p.from, text.length), to: Math.min(p.to, text.length), severity: 'error', message: p.message }));
+  return checkPackageFile(path, text).map((p) => ({
+    from: Math.min(p.from, text.length),
+    to: Math.min(p.to, text.length),
+    severity: 'error',
+    message: p.message,
+  }));
 }

@@ -54,7 +54,9 @@ describe.skipIf(!haveChromium)('browser mode in Chromium', () => {
     await page.keyboard.press('Control+A');
     await page.keyboard.insertText(`apiVersion: v1\nkind: Namespace\nmetadata:\n  name: ${newName}\n`);
     // Autosave: the draft in the database gets the edit.
-    await expect.poll(async () => (await page.locator('.saving').count()) === 0 && (await page.locator('.notice.error').count()) === 0, { timeout: 10_000 }).toBe(true);
+    await expect
+      .poll(async () => (await page.locator('.saving').count()) === 0 && (await page.locator('.notice.error').count()) === 0, { timeout: 10_000 })
+      .toBe(true);
   }
 
   beforeAll(async () => {
@@ -218,7 +220,11 @@ describe.skipIf(!haveChromium)('browser mode in Chromium', () => {
     await expect.poll(async () => (await page.locator('.saving').count()) === 0).toBe(true);
     const files = await page.evaluate(async () => {
       const token = sessionStorage.getItem('porchlight-token');
-      const res = await fetch('/api/call', { method: 'POST', headers: { 'Content-Type': 'application/json', Authorization: `Bearer ${token}` }, body: JSON.stringify({ channel: 'revisions.resources', payload: { name: 'test-blueprints.basens-clone.v1' } }) });
+      const res = await fetch('/api/call', {
+        method: 'POST',
+        headers: { 'Content-Type': 'application/json', Authorization: `Bearer ${token}` },
+        body: JSON.stringify({ channel: 'revisions.resources', payload: { name: 'test-blueprints.basens-clone.v1' } }),
+      });
       return ((await res.json()) as { value: { files: { path: string }[] } }).value.files.map((f) => f.path);
     });
     expect(files).toContain('ns.yaml');

@@ -62,8 +62,12 @@ describe.skipIf(!haveChromium)('the demo walkthrough in Chromium', () => {
     await page.locator('.files button', { hasText: 'resourcequota.yaml' }).click();
     await page.locator('.cm-content').click();
     await page.keyboard.press('Control+A');
-    await page.keyboard.insertText('apiVersion: v1\nkind: ResourceQuota\nmetadata:\n  name: default-quota\nspec:\n  hard:\n    requests.cpu: "8"\n    requests.memory: 16Gi\n');
-    await expect.poll(async () => (await page.locator('.saving').count()) === 0 && (await page.locator('.notice.error').count()) === 0, { timeout: 10_000 }).toBe(true);
+    await page.keyboard.insertText(
+      'apiVersion: v1\nkind: ResourceQuota\nmetadata:\n  name: default-quota\nspec:\n  hard:\n    requests.cpu: "8"\n    requests.memory: 16Gi\n',
+    );
+    await expect
+      .poll(async () => (await page.locator('.saving').count()) === 0 && (await page.locator('.notice.error').count()) === 0, { timeout: 10_000 })
+      .toBe(true);
     await shot('3-edit');
 
     await page.getByRole('button', { name: 'Diff' }).click();
@@ -83,7 +87,9 @@ describe.skipIf(!haveChromium)('the demo walkthrough in Chromium', () => {
     expect(await git(path.join(work, 'home', 'demo', 'blueprints.git'), ['fsck', '--strict', '--no-dangling'])).toBe('');
     const tagged = (await git(deployments, ['rev-parse', 'team-a/v1^{commit}'])).trim();
     expect((await git(deployments, ['rev-parse', 'main'])).trim()).toBe(tagged);
-    expect(await git(deployments, ['show', '-s', '--format=%B', tagged])).toBe('Approving package revision team-a/1\n\nkpt:{"package":"team-a","workspaceName":"v1","revision":"1"}\n\n');
+    expect(await git(deployments, ['show', '-s', '--format=%B', tagged])).toBe(
+      'Approving package revision team-a/1\n\nkpt:{"package":"team-a","workspaceName":"v1","revision":"1"}\n\n',
+    );
     const [previousHead, task] = (await git(deployments, ['show', '-s', '--format=%P', tagged])).trim().split(' ');
     expect((await git(deployments, ['show', '-s', '--format=%P', task!])).trim()).toBe(previousHead);
     expect(await git(deployments, ['show', '-s', '--format=%s', task!])).toMatch(/^Creating new revision by cloning/);

@@ -47,11 +47,15 @@ describe.each(testEngines())('approval on $kind', (engine) => {
     expect((await show(second!, '%P')).trim()).toBe(headBefore);
     expect(await show(tagged, '%B')).toBe('Approving package revision team/web/1\n\nkpt:{"package":"team/web","workspaceName":"first","revision":"1"}\n\n');
     const taskMessage = await show(second!, '%B');
-    expect(taskMessage).toMatch(/^Creating new empty revision\n\n\nkpt:\{"package":"team\/web","workspaceName":"first","revision":"0","task":\{"type":"init","init":\{"description":"team\/web for tests"\}\}\}\n/);
+    expect(taskMessage).toMatch(
+      /^Creating new empty revision\n\n\nkpt:\{"package":"team\/web","workspaceName":"first","revision":"0","task":\{"type":"init","init":\{"description":"team\/web for tests"\}\}\}\n/,
+    );
     // Only the path to the new package changed: every other top-level tree keeps its id.
     const treeAfter = await git(wb.served.simple!, ['ls-tree', 'main']);
     for (const line of treeBefore.trim().split('\n')) expect(treeAfter).toContain(line);
-    expect(await git(wb.served.simple!, ['ls-tree', '-r', '--name-only', 'main', 'team/web'])).toBe('team/web/Kptfile\nteam/web/README.md\nteam/web/package-context.yaml\n');
+    expect(await git(wb.served.simple!, ['ls-tree', '-r', '--name-only', 'main', 'team/web'])).toBe(
+      'team/web/Kptfile\nteam/web/README.md\nteam/web/package-context.yaml\n',
+    );
     expect(await git(wb.served.simple!, ['show', 'team/web/v1:team/web/Kptfile'])).toContain('description: team/web for tests');
 
     expect(await revision(name)).toMatchObject({ spec: { lifecycle: 'Published', revision: 1 }, metadata: { labels: { 'kpt.dev/latest-revision': 'true' } } });
@@ -66,10 +70,17 @@ describe.each(testEngines())('approval on $kind', (engine) => {
     const other = new PorchlightService({ db: await openDatabase({ db: path.join(fresh, 'db'), env: {}, dataHome: fresh }), dataHome: fresh });
     try {
       const mine = (await wb.service.listPackageRevisions({})).filter((r) => r.spec.packageName === 'team/web');
-      const { sync } = await other.registerRepository({ url: wb.server.baseUrl('simple'), name: 'simple', namespace: 'fresh', username: 'alice', password: PASSWORD });
+      const { sync } = await other.registerRepository({
+        url: wb.server.baseUrl('simple'),
+        name: 'simple',
+        namespace: 'fresh',
+        username: 'alice',
+        password: PASSWORD,
+      });
       expect(sync).not.toBeInstanceOf(Error);
       const theirs = (await other.listPackageRevisions({ namespace: 'fresh' })).filter((r) => r.spec.packageName === 'team/web');
-      const key = (r: (typeof mine)[number]) => [r.metadata.name, r.spec.workspaceName, r.spec.revision ?? 0, r.spec.lifecycle, r.metadata.labels?.['kpt.dev/latest-revision'] ?? ''].join(' ');
+      const key = (r: (typeof mine)[number]) =>
+        [r.metadata.name, r.spec.workspaceName, r.spec.revision ?? 0, r.spec.lifecycle, r.metadata.labels?.['kpt.dev/latest-revision'] ?? ''].join(' ');
       expect(theirs.map(key)).toEqual(mine.map(key));
       const a = await wb.service.readResources({ name: 'simple.team.web.first' });
       const b = await other.readResources({ namespace: 'fresh', name: 'simple.team.web.first' });
@@ -157,7 +168,12 @@ describe.each(testEngines())('approval on $kind', (engine) => {
     const doc = YAML.parseDocument(kptfile);
     doc.setIn(['info', 'readinessGates'], [{ conditionType: 'example.com/ready' }]);
     const gated = doc.toString();
-    await wb.service.updateResources({ name: draft.metadata.name, resourceVersion: draft.metadata.resourceVersion!, mode: 'patch', files: [{ path: 'Kptfile', content: Buffer.from(gated) }] });
+    await wb.service.updateResources({
+      name: draft.metadata.name,
+      resourceVersion: draft.metadata.resourceVersion!,
+      mode: 'patch',
+      files: [{ path: 'Kptfile', content: Buffer.from(gated) }],
+    });
     await wb.service.changeLifecycle({ name: draft.metadata.name, verb: 'propose' });
     await expect(wb.service.changeLifecycle({ name: draft.metadata.name, verb: 'approve' })).rejects.toThrow('readiness conditions not met');
     expect((await revision(draft.metadata.name))!.spec.lifecycle).toBe('Proposed');
@@ -165,7 +181,12 @@ describe.each(testEngines())('approval on $kind', (engine) => {
   });
 
   it('refuses to delete a revision another one was cloned from', async () => {
-    const clone = await wb.service.clonePackage({ repository: 'simple', name: 'team/downstream', workspace: 'one', source: { kind: 'revision', name: 'simple.team.api.one' } });
+    const clone = await wb.service.clonePackage({
+      repository: 'simple',
+      name: 'team/downstream',
+      workspace: 'one',
+      source: { kind: 'revision', name: 'simple.team.api.one' },
+    });
     await wb.service.changeLifecycle({ name: 'simple.team.api.one', verb: 'propose-delete' });
     await expect(wb.service.changeLifecycle({ name: 'simple.team.api.one', verb: 'delete' })).rejects.toThrow(
       `packagerevisions.porch.kpt.dev "simple.team.api.one" is forbidden: cannot delete package revision, it is referenced as upstream by: ${clone.metadata.name}`,

@@ -12,14 +12,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Database, Queryable } from '../../src-main/db/database.ts';
 import { runCli } from '../../src-main/cli/main.ts';
 import { PorchlightService } from '../../src-main/service/porchlight-service.ts';
-import {
-  createCatalog,
-  deleteCatalog,
-  getCatalog,
-  listCatalogs,
-  resolveInCatalog,
-  setCatalogRepositories,
-} from '../../src-main/service/catalogs.ts';
+import { createCatalog, deleteCatalog, getCatalog, listCatalogs, resolveInCatalog, setCatalogRepositories } from '../../src-main/service/catalogs.ts';
 import { PorchlightError } from '../../src-shared/errors.ts';
 import { testEngines, useTestEngine } from '../support/databases.ts';
 import { createEmptyRepo, git, unpackBundle, unpackTarRepo } from '../support/fixtures.ts';
@@ -71,7 +64,13 @@ describe.each(testEngines())('catalogs on $kind', (engine) => {
     server = await startGitServer({ root: served });
     service = new PorchlightService({ db: await engine.open(), dataHome: home });
     // `extra` and `spare` are the simple repository registered again under other names.
-    for (const [name, repo] of [['blueprints', 'blueprints'], ['simple', 'simple'], ['drafts', 'drafts'], ['deploy', 'deploy'], ['extra', 'simple']] as const) {
+    for (const [name, repo] of [
+      ['blueprints', 'blueprints'],
+      ['simple', 'simple'],
+      ['drafts', 'drafts'],
+      ['deploy', 'deploy'],
+      ['extra', 'simple'],
+    ] as const) {
       const { sync } = await service.registerRepository({ url: server.baseUrl(repo), name });
       expect(sync, `sync of ${name}`).not.toBeInstanceOf(Error);
     }
@@ -84,7 +83,11 @@ describe.each(testEngines())('catalogs on $kind', (engine) => {
 
   it('resolves from the highest-priority repository, and from the other once reordered', async () => {
     const created = await createCatalog(db(), { name: 'bp', repositories: ['simple', 'blueprints'], description: 'team first', updatedBy });
-    expect(created).toMatchObject({ kind: 'Catalog', metadata: { name: 'bp', namespace: 'default' }, spec: { description: 'team first', repositories: ['simple', 'blueprints'] } });
+    expect(created).toMatchObject({
+      kind: 'Catalog',
+      metadata: { name: 'bp', namespace: 'default' },
+      spec: { description: 'team first', repositories: ['simple', 'blueprints'] },
+    });
     expect(await resolveInCatalog(db(), { catalog: 'bp', packagePath: 'basens' })).toEqual({
       revisionName: 'simple.basens.v2',
       repository: 'simple',
@@ -96,17 +99,29 @@ describe.each(testEngines())('catalogs on $kind', (engine) => {
 
     const reordered = await setCatalogRepositories(db(), { name: 'bp', repositories: ['blueprints', 'simple'], updatedBy });
     expect(reordered.spec.repositories).toEqual(['blueprints', 'simple']);
-    expect(await resolveInCatalog(db(), { catalog: 'bp', packagePath: 'basens' })).toMatchObject({ revisionName: 'blueprints.basens.v4', repository: 'blueprints', revision: 4, searched: ['blueprints'] });
+    expect(await resolveInCatalog(db(), { catalog: 'bp', packagePath: 'basens' })).toMatchObject({
+      revisionName: 'blueprints.basens.v4',
+      repository: 'blueprints',
+      revision: 4,
+      searched: ['blueprints'],
+    });
     expect((await getCatalog(db(), { name: 'bp' })).spec.repositories).toEqual(['blueprints', 'simple']);
     expect((await listCatalogs(db())).map((c) => c.metadata.name)).toEqual(['bp']);
   });
 
   it('falls through to a lower repository, past drafts and revisions proposed for deletion', async () => {
     // istions is only in simple.
-    expect(await resolveInCatalog(db(), { catalog: 'bp', packagePath: 'istions' })).toMatchObject({ revisionName: 'simple.istions.v2', repository: 'simple', searched: ['blueprints', 'simple'] });
+    expect(await resolveInCatalog(db(), { catalog: 'bp', packagePath: 'istions' })).toMatchObject({
+      revisionName: 'simple.istions.v2',
+      repository: 'simple',
+      searched: ['blueprints', 'simple'],
+    });
     // drafts has bucket only as a Draft: not Published, so blueprints answers.
     await createCatalog(db(), { name: 'drafts-first', repositories: ['drafts', 'blueprints'], updatedBy });
-    expect(await resolveInCatalog(db(), { catalog: 'drafts-first', packagePath: 'bucket' })).toMatchObject({ revisionName: 'blueprints.bucket.v1', searched: ['drafts', 'blueprints'] });
+    expect(await resolveInCatalog(db(), { catalog: 'drafts-first', packagePath: 'bucket' })).toMatchObject({
+      revisionName: 'blueprints.bucket.v1',
+      searched: ['drafts', 'blueprints'],
+    });
     // The latest of drafts proposed for deletion: still latest, no longer Published.
     expect((await resolveInCatalog(db(), { catalog: 'drafts-first', packagePath: 'basens' })).revisionName).toBe('drafts.basens.v2');
     expect(await service.changeLifecycle({ name: 'drafts.basens.v2', verb: 'propose-delete' })).toBeDefined();
@@ -117,8 +132,16 @@ describe.each(testEngines())('catalogs on $kind', (engine) => {
 
   it('pins a revision number: the first repository that has that revision answers', async () => {
     await setCatalogRepositories(db(), { name: 'bp', repositories: ['simple', 'blueprints'], updatedBy });
-    expect(await resolveInCatalog(db(), { catalog: 'bp', packagePath: 'basens', revision: 1 })).toMatchObject({ revisionName: 'simple.basens.v1', revision: 1, searched: ['simple'] });
-    expect(await resolveInCatalog(db(), { catalog: 'bp', packagePath: 'basens', revision: 3 })).toMatchObject({ revisionName: 'blueprints.basens.v3', revision: 3, searched: ['simple', 'blueprints'] });
+    expect(await resolveInCatalog(db(), { catalog: 'bp', packagePath: 'basens', revision: 1 })).toMatchObject({
+      revisionName: 'simple.basens.v1',
+      revision: 1,
+      searched: ['simple'],
+    });
+    expect(await resolveInCatalog(db(), { catalog: 'bp', packagePath: 'basens', revision: 3 })).toMatchObject({
+      revisionName: 'blueprints.basens.v3',
+      revision: 3,
+      searched: ['simple', 'blueprints'],
+    });
     const missing = await failure(resolveInCatalog(db(), { catalog: 'bp', packagePath: 'basens', revision: 9 }));
     expect(missing).toMatchObject({ code: 'NOT_FOUND', data: { catalog: 'bp', packagePath: 'basens', revision: 9, searched: ['simple', 'blueprints'] } });
     expect(missing.message).toContain('no Published revision 9 of package "basens" in catalog "bp": searched simple, blueprints (in that order)');
@@ -127,11 +150,19 @@ describe.each(testEngines())('catalogs on $kind', (engine) => {
   it('says which repositories it searched, in order, when nothing has the package', async () => {
     await createCatalog(db(), { name: 'all', repositories: ['drafts', 'simple', 'blueprints'], updatedBy });
     const err = await failure(resolveInCatalog(db(), { catalog: 'all', packagePath: 'team/web' }));
-    expect(err).toMatchObject({ code: 'NOT_FOUND', data: { namespace: 'default', catalog: 'all', packagePath: 'team/web', searched: ['drafts', 'simple', 'blueprints'] } });
-    expect(err.message).toMatch(/^no Published revision of package "team\/web" in catalog "all": searched drafts, simple, blueprints \(in that order\); check the path/);
+    expect(err).toMatchObject({
+      code: 'NOT_FOUND',
+      data: { namespace: 'default', catalog: 'all', packagePath: 'team/web', searched: ['drafts', 'simple', 'blueprints'] },
+    });
+    expect(err.message).toMatch(
+      /^no Published revision of package "team\/web" in catalog "all": searched drafts, simple, blueprints \(in that order\); check the path/,
+    );
     // A Draft is not a hit either: `none` exists only as a draft in drafts.
     expect((await failure(resolveInCatalog(db(), { catalog: 'all', packagePath: 'none' }))).data.searched).toEqual(['drafts', 'simple', 'blueprints']);
-    expect(await failure(resolveInCatalog(db(), { catalog: 'nope', packagePath: 'basens' }))).toMatchObject({ code: 'NOT_FOUND', message: expect.stringContaining('catalog "nope" not found in namespace "default"') });
+    expect(await failure(resolveInCatalog(db(), { catalog: 'nope', packagePath: 'basens' }))).toMatchObject({
+      code: 'NOT_FOUND',
+      message: expect.stringContaining('catalog "nope" not found in namespace "default"'),
+    });
   });
 
   it('refuses bad requests, saying what was wrong and what to do, and writes nothing', async () => {
@@ -140,27 +171,46 @@ describe.each(testEngines())('catalogs on $kind', (engine) => {
       code: 'INVALID_ARGUMENT',
       message: expect.stringMatching(/^name: catalog name must be a lowercase RFC 1123 label/),
     });
-    expect(await failure(createCatalog(db(), { name: 'empty', repositories: [], updatedBy }))).toMatchObject({ code: 'INVALID_ARGUMENT', message: expect.stringContaining('a catalog needs at least one repository') });
+    expect(await failure(createCatalog(db(), { name: 'empty', repositories: [], updatedBy }))).toMatchObject({
+      code: 'INVALID_ARGUMENT',
+      message: expect.stringContaining('a catalog needs at least one repository'),
+    });
     expect(await failure(createCatalog(db(), { name: 'twice', repositories: ['simple', 'blueprints', 'simple'], updatedBy }))).toMatchObject({
       code: 'INVALID_ARGUMENT',
       message: 'repositories.2: repository "simple" is listed more than once; list each repository once, highest priority first',
     });
-    expect(await failure(createCatalog(db(), { name: 'bad-repo', repositories: ['simple', 'Blue'], updatedBy }))).toMatchObject({ code: 'INVALID_ARGUMENT', message: expect.stringMatching(/^repositories\.1: repository name must be/) });
+    expect(await failure(createCatalog(db(), { name: 'bad-repo', repositories: ['simple', 'Blue'], updatedBy }))).toMatchObject({
+      code: 'INVALID_ARGUMENT',
+      message: expect.stringMatching(/^repositories\.1: repository name must be/),
+    });
     expect(await failure(createCatalog(db(), { name: 'ghosts', repositories: ['simple', 'ghost', 'phantom'], updatedBy }))).toMatchObject({
       code: 'NOT_FOUND',
-      message: 'repositories "ghost", "phantom" are not registered in namespace "default"; register them first (porchlight repo register URL --name NAME -n default) or leave them out',
+      message:
+        'repositories "ghost", "phantom" are not registered in namespace "default"; register them first (porchlight repo register URL --name NAME -n default) or leave them out',
       data: { missing: ['ghost', 'phantom'] },
     });
     // Repositories belong to a namespace: simple is registered in default, not in team.
-    expect(await failure(createCatalog(db(), { namespace: 'team', name: 'bp', repositories: ['simple'], updatedBy }))).toMatchObject({ code: 'NOT_FOUND', message: expect.stringContaining('repository "simple" is not registered in namespace "team"') });
+    expect(await failure(createCatalog(db(), { namespace: 'team', name: 'bp', repositories: ['simple'], updatedBy }))).toMatchObject({
+      code: 'NOT_FOUND',
+      message: expect.stringContaining('repository "simple" is not registered in namespace "team"'),
+    });
     expect(await failure(createCatalog(db(), { name: 'bp', repositories: ['simple'], updatedBy }))).toMatchObject({
       code: 'ALREADY_EXISTS',
       message: 'catalog "bp" already exists in namespace "default"; change its repositories with porchlight catalog set-repositories bp, or delete it first',
     });
     expect(await failure(setCatalogRepositories(db(), { name: 'bp', repositories: ['ghost'], updatedBy }))).toMatchObject({ code: 'NOT_FOUND' });
-    expect(await failure(setCatalogRepositories(db(), { name: 'nope', repositories: ['simple'], updatedBy }))).toMatchObject({ code: 'NOT_FOUND', message: expect.stringContaining('catalog "nope" not found') });
-    expect(await failure(resolveInCatalog(db(), { catalog: 'bp', packagePath: 'Bad Path' }))).toMatchObject({ code: 'INVALID_ARGUMENT', message: expect.stringMatching(/^packagePath: package path must be DNS-1123 labels/) });
-    expect(await failure(resolveInCatalog(db(), { catalog: 'bp', packagePath: 'basens', revision: 0 }))).toMatchObject({ code: 'INVALID_ARGUMENT', message: expect.stringMatching(/^revision: revision must be a published revision number/) });
+    expect(await failure(setCatalogRepositories(db(), { name: 'nope', repositories: ['simple'], updatedBy }))).toMatchObject({
+      code: 'NOT_FOUND',
+      message: expect.stringContaining('catalog "nope" not found'),
+    });
+    expect(await failure(resolveInCatalog(db(), { catalog: 'bp', packagePath: 'Bad Path' }))).toMatchObject({
+      code: 'INVALID_ARGUMENT',
+      message: expect.stringMatching(/^packagePath: package path must be DNS-1123 labels/),
+    });
+    expect(await failure(resolveInCatalog(db(), { catalog: 'bp', packagePath: 'basens', revision: 0 }))).toMatchObject({
+      code: 'INVALID_ARGUMENT',
+      message: expect.stringMatching(/^revision: revision must be a published revision number/),
+    });
     expect(await failure(deleteCatalog(db(), { name: 'nope' }))).toMatchObject({ code: 'NOT_FOUND' });
     expect(await listCatalogs(db())).toEqual(before);
     expect((await getCatalog(db(), { name: 'bp' })).spec.repositories).toEqual(['simple', 'blueprints']);
@@ -173,7 +223,10 @@ describe.each(testEngines())('catalogs on $kind', (engine) => {
 
     await service.unregisterRepository({ name: 'extra' });
     expect((await getCatalog(db(), { name: 'temp' })).spec.repositories).toEqual(['blueprints']);
-    expect(await resolveInCatalog(db(), { catalog: 'temp', packagePath: 'basens' })).toMatchObject({ revisionName: 'blueprints.basens.v4', searched: ['blueprints'] });
+    expect(await resolveInCatalog(db(), { catalog: 'temp', packagePath: 'basens' })).toMatchObject({
+      revisionName: 'blueprints.basens.v4',
+      searched: ['blueprints'],
+    });
     expect(await failure(resolveInCatalog(db(), { catalog: 'lonely', packagePath: 'basens' }))).toMatchObject({
       code: 'FAILED_PRECONDITION',
       message: expect.stringContaining('catalog "lonely" has no registered repositories left to search'),
@@ -194,7 +247,9 @@ describe.each(testEngines())('catalogs on $kind', (engine) => {
     await deleteCatalog(db(), { name: 'temp' });
     expect(await failure(getCatalog(db(), { name: 'temp' }))).toMatchObject({ code: 'NOT_FOUND' });
     expect(await failure(deleteCatalog(db(), { name: 'temp' }))).toMatchObject({ code: 'NOT_FOUND' });
-    const orphans = await db().query<{ n: number }>(`SELECT count(*)::int AS n FROM catalog_members m WHERE NOT EXISTS (SELECT 1 FROM catalogs c WHERE c.id = m.catalog_id)`);
+    const orphans = await db().query<{ n: number }>(
+      `SELECT count(*)::int AS n FROM catalog_members m WHERE NOT EXISTS (SELECT 1 FROM catalogs c WHERE c.id = m.catalog_id)`,
+    );
     expect(orphans.rows[0]!.n).toBe(0);
     await createCatalog(db(), { name: 'temp', repositories: ['extra'], updatedBy });
     expect((await resolveInCatalog(db(), { catalog: 'temp', packagePath: 'basens' })).revisionName).toBe('extra.basens.v2');
@@ -258,7 +313,10 @@ describe.each(testEngines())('catalogs on $kind', (engine) => {
         await tx.query(`PREPARE ${latestName}(bigint, text) AS ${latest}`);
         await tx.query(`PREPARE ${revisionName}(bigint, text, integer) AS ${revision}`);
         for (const m of members) {
-          for (const [statement, args] of [[latestName, [m.id, 'basens']], [revisionName, [m.id, 'basens', 4]]] as const) {
+          for (const [statement, args] of [
+            [latestName, [m.id, 'basens']],
+            [revisionName, [m.id, 'basens', 4]],
+          ] as const) {
             const res = await tx.query<{ 'QUERY PLAN': unknown }>(`EXPLAIN (FORMAT JSON) EXECUTE ${statement}(${args.map(literal).join(', ')})`);
             const raw = res.rows[0]!['QUERY PLAN'];
             const plan = (typeof raw === 'string' ? JSON.parse(raw) : raw) as { Plan: PlanNode }[];
@@ -280,7 +338,9 @@ describe.each(testEngines())('catalogs on $kind', (engine) => {
         await tx.query(`DEALLOCATE ${latestName}`);
         await tx.query(`DEALLOCATE ${revisionName}`);
       });
-      console.log(`[${engine.kind}] catalog probes scan only ${[...new Set(seen)].join(', ')} (members ${members.map((m) => `${m.name}=${m.partition}`).join(', ')})`);
+      console.log(
+        `[${engine.kind}] catalog probes scan only ${[...new Set(seen)].join(', ')} (members ${members.map((m) => `${m.name}=${m.partition}`).join(', ')})`,
+      );
     });
 
     it('a real resolve scans the member partitions and no other', async () => {
@@ -288,7 +348,11 @@ describe.each(testEngines())('catalogs on $kind', (engine) => {
       const partitions = await Promise.all(members.map((m) => partitionOf(db(), m).then((p) => p.partition)));
       const counters = async (tx: Queryable) =>
         new Map(
-          (await tx.query<{ relname: string; n: number }>(`SELECT relname, (seq_scan + COALESCE(idx_scan, 0))::int AS n FROM pg_stat_xact_user_tables WHERE relname ~ '^package_revisions_p[0-9]+$'`)).rows.map((r) => [r.relname, Number(r.n)]),
+          (
+            await tx.query<{ relname: string; n: number }>(
+              `SELECT relname, (seq_scan + COALESCE(idx_scan, 0))::int AS n FROM pg_stat_xact_user_tables WHERE relname ~ '^package_revisions_p[0-9]+$'`,
+            )
+          ).rows.map((r) => [r.relname, Number(r.n)]),
         );
       // Revision 4 is only in blueprints, so every member's partition is probed before the hit.
       await setCatalogRepositories(db(), { name: 'parts', repositories: [...members.filter((m) => m !== 'blueprints'), 'blueprints'], updatedBy });
@@ -297,7 +361,10 @@ describe.each(testEngines())('catalogs on $kind', (engine) => {
         const resolved = await resolveInCatalog(tx, { catalog: 'parts', packagePath: 'basens', revision: 4 });
         expect(resolved).toMatchObject({ revisionName: 'blueprints.basens.v4', searched: [...members.filter((m) => m !== 'blueprints'), 'blueprints'] });
         const after = await counters(tx);
-        return [...after].filter(([rel, n]) => n !== (before.get(rel) ?? 0)).map(([rel]) => rel).sort();
+        return [...after]
+          .filter(([rel, n]) => n !== (before.get(rel) ?? 0))
+          .map(([rel]) => rel)
+          .sort();
       });
       expect(touched).toEqual([...partitions].sort());
     });
@@ -321,7 +388,9 @@ describe.each(testEngines())('catalogs on $kind', (engine) => {
       expect(members[2]).toBe('blueprints');
       expect(await time('hit at the first member', () => resolveInCatalog(db(), { catalog: 'parts', packagePath: 'basens' }))).toBeLessThan(2);
       expect(await time('hit at the third member', () => resolveInCatalog(db(), { catalog: 'parts', packagePath: 'basens', revision: 4 }))).toBeLessThan(2);
-      expect(await time('miss after three members', () => resolveInCatalog(db(), { catalog: 'parts', packagePath: 'basens', revision: 9 }).catch(() => undefined))).toBeLessThan(2);
+      expect(
+        await time('miss after three members', () => resolveInCatalog(db(), { catalog: 'parts', packagePath: 'basens', revision: 9 }).catch(() => undefined)),
+      ).toBeLessThan(2);
     });
   });
 
@@ -329,7 +398,11 @@ describe.each(testEngines())('catalogs on $kind', (engine) => {
     async function cli(...args: string[]) {
       let stdout = '';
       let stderr = '';
-      const code = await runCli(['--db', engine.target, ...args], { stdout: (s) => (stdout += s), stderr: (s) => (stderr += s), env: { ...process.env, PORCHLIGHT_HOME: home, PORCHLIGHT_DB: '' } });
+      const code = await runCli(['--db', engine.target, ...args], {
+        stdout: (s) => (stdout += s),
+        stderr: (s) => (stderr += s),
+        env: { ...process.env, PORCHLIGHT_HOME: home, PORCHLIGHT_DB: '' },
+      });
       return { code, stdout, stderr };
     }
     // PGlite takes one process at a time: the CLI opens the database itself.
@@ -341,26 +414,46 @@ describe.each(testEngines())('catalogs on $kind', (engine) => {
     });
 
     it('creates, lists, reorders, resolves and deletes catalogs', async () => {
-      expect(await cli('catalog', 'create', 'web', '--repositories', 'simple,blueprints', '--description', 'team first')).toEqual({ code: 0, stdout: 'web created\n', stderr: '' });
+      expect(await cli('catalog', 'create', 'web', '--repositories', 'simple,blueprints', '--description', 'team first')).toEqual({
+        code: 0,
+        stdout: 'web created\n',
+        stderr: '',
+      });
       const table = await cli('catalog', 'get');
       expect(table.code).toBe(0);
       expect(table.stdout.split('\n')[0]).toMatch(/^NAME\s+REPOSITORIES\s+AGE$/);
       expect(table.stdout).toMatch(/\nweb\s+simple,blueprints\s+\d+s\n/);
-      expect(JSON.parse((await cli('catalog', 'get', 'web', '-o', 'json')).stdout)).toMatchObject({ kind: 'Catalog', spec: { description: 'team first', repositories: ['simple', 'blueprints'] } });
-      expect((await cli('catalog', 'resolve', 'web', 'basens', '--no-headers')).stdout).toMatch(/^simple\.basens\.v2\s+basens\s+v2\s+2\s+true\s+Published\s+simple\n$/);
+      expect(JSON.parse((await cli('catalog', 'get', 'web', '-o', 'json')).stdout)).toMatchObject({
+        kind: 'Catalog',
+        spec: { description: 'team first', repositories: ['simple', 'blueprints'] },
+      });
+      expect((await cli('catalog', 'resolve', 'web', 'basens', '--no-headers')).stdout).toMatch(
+        /^simple\.basens\.v2\s+basens\s+v2\s+2\s+true\s+Published\s+simple\n$/,
+      );
       expect((await cli('catalog', 'resolve', 'web', 'basens', '--revision', '3', '-o', 'jsonpath={.metadata.name}')).stdout).toBe('blueprints.basens.v3\n');
       expect(await cli('catalog', 'set-repositories', 'web', '--repositories', 'blueprints,simple')).toEqual({ code: 0, stdout: 'web updated\n', stderr: '' });
-      expect((await cli('catalog', 'resolve', 'web', 'basens', '-o', 'custom-columns=NAME:.metadata.name', '--no-headers')).stdout).toBe('blueprints.basens.v4\n');
+      expect((await cli('catalog', 'resolve', 'web', 'basens', '-o', 'custom-columns=NAME:.metadata.name', '--no-headers')).stdout).toBe(
+        'blueprints.basens.v4\n',
+      );
 
       expect(await cli('catalog', 'resolve', 'web', 'nope')).toEqual({
         code: 1,
         stdout: '',
         stderr: expect.stringMatching(/^Error: no Published revision of package "nope" in catalog "web": searched blueprints, simple \(in that order\);/),
       });
-      expect(await cli('catalog', 'resolve', 'web', 'basens', '--revision', 'latest')).toMatchObject({ code: 1, stderr: expect.stringMatching(/^error: --revision must be a published revision number/) });
+      expect(await cli('catalog', 'resolve', 'web', 'basens', '--revision', 'latest')).toMatchObject({
+        code: 1,
+        stderr: expect.stringMatching(/^error: --revision must be a published revision number/),
+      });
       expect(await cli('catalog', 'create', 'x')).toMatchObject({ code: 1, stderr: expect.stringMatching(/^error: --repositories is required/) });
-      expect(await cli('catalog', 'create', 'x', '--repositories', 'simple,,blueprints')).toMatchObject({ code: 1, stderr: expect.stringMatching(/^error: repositories\.1: repository name must be/) });
-      expect(await cli('catalog', 'create', 'x', '--repositories', 'ghost')).toMatchObject({ code: 1, stderr: expect.stringContaining('Error: repository "ghost" is not registered in namespace "default"') });
+      expect(await cli('catalog', 'create', 'x', '--repositories', 'simple,,blueprints')).toMatchObject({
+        code: 1,
+        stderr: expect.stringMatching(/^error: repositories\.1: repository name must be/),
+      });
+      expect(await cli('catalog', 'create', 'x', '--repositories', 'ghost')).toMatchObject({
+        code: 1,
+        stderr: expect.stringContaining('Error: repository "ghost" is not registered in namespace "default"'),
+      });
       expect(await cli('catalog', 'get', 'x')).toMatchObject({ code: 1, stderr: expect.stringContaining('catalog "x" not found in namespace "default"') });
       expect((await cli('catalog', 'get', '-A')).stdout.split('\n')[0]).toMatch(/^NAMESPACE\s+NAME\s+REPOSITORIES\s+AGE$/);
     });
@@ -386,8 +479,14 @@ describe.each(testEngines())('catalogs on $kind', (engine) => {
 
       // Reordered, the same command clones from the other repository.
       await cli('catalog', 'set-repositories', 'web', '--repositories', 'simple,blueprints');
-      expect(await cli('rpkg', 'clone', '--catalog', 'web', 'basens', 'team-ns2', '--repository', 'deploy')).toMatchObject({ code: 0, stderr: 'basens resolved in catalog web to simple.basens.v2\n' });
-      expect(JSON.parse((await cli('rpkg', 'get', 'deploy.team-ns2.v1', '-o', 'json')).stdout).status.upstreamLock.git).toMatchObject({ repo: server.baseUrl('simple'), ref: 'basens/v2' });
+      expect(await cli('rpkg', 'clone', '--catalog', 'web', 'basens', 'team-ns2', '--repository', 'deploy')).toMatchObject({
+        code: 0,
+        stderr: 'basens resolved in catalog web to simple.basens.v2\n',
+      });
+      expect(JSON.parse((await cli('rpkg', 'get', 'deploy.team-ns2.v1', '-o', 'json')).stdout).status.upstreamLock.git).toMatchObject({
+        repo: server.baseUrl('simple'),
+        ref: 'basens/v2',
+      });
     });
 
     it('rpkg clone --catalog refuses a Git source and says what it searched', async () => {
@@ -397,13 +496,19 @@ describe.each(testEngines())('catalogs on $kind', (engine) => {
         stdout: '',
         stderr: `error: --catalog resolves SOURCE_PACKAGE as a package path (e.g. basens or team/web) in the catalog's repositories, so it cannot be combined with a Git source ("${gitUrl}"); clone from the Git URL without --catalog, or give the package path\n`,
       });
-      expect(await cli('rpkg', 'clone', '--catalog', 'web', 'basens', 'x', '--repository', 'deploy', '--ref', 'main')).toMatchObject({ code: 1, stderr: expect.stringContaining('cannot be combined with a Git source (--ref)') });
+      expect(await cli('rpkg', 'clone', '--catalog', 'web', 'basens', 'x', '--repository', 'deploy', '--ref', 'main')).toMatchObject({
+        code: 1,
+        stderr: expect.stringContaining('cannot be combined with a Git source (--ref)'),
+      });
       expect(await cli('rpkg', 'clone', '--catalog', 'web', 'nope', 'x', '--repository', 'deploy')).toMatchObject({
         code: 1,
         stdout: '',
         stderr: expect.stringContaining('no Published revision of package "nope" in catalog "web": searched simple, blueprints (in that order)'),
       });
-      expect(await cli('rpkg', 'clone', '--catalog', 'gone', 'basens', 'x', '--repository', 'deploy')).toMatchObject({ code: 1, stderr: expect.stringContaining('catalog "gone" not found') });
+      expect(await cli('rpkg', 'clone', '--catalog', 'gone', 'basens', 'x', '--repository', 'deploy')).toMatchObject({
+        code: 1,
+        stderr: expect.stringContaining('catalog "gone" not found'),
+      });
       expect((await cli('rpkg', 'get', 'deploy.x.v1')).code).toBe(1);
       expect(await cli('catalog', 'delete', 'web')).toEqual({ code: 0, stdout: 'web deleted\n', stderr: '' });
       expect(await cli('catalog', 'delete', 'web')).toMatchObject({ code: 1, stderr: expect.stringContaining('catalog "web" not found') });

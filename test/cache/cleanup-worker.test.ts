@@ -7,14 +7,7 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync, existsSync } from 'node:
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import {
-  CleanupWorker,
-  countCleanupWork,
-  hasCleanupWork,
-  runCleanup,
-  type CleanupBatch,
-  type CleanupOutcome,
-} from '../../src-main/cache/cleanup-worker.ts';
+import { CleanupWorker, countCleanupWork, hasCleanupWork, runCleanup, type CleanupBatch, type CleanupOutcome } from '../../src-main/cache/cleanup-worker.ts';
 import { markRepositoryForDestruction } from '../../src-main/cache/repository-store.ts';
 import { markRevisionsForDestruction } from '../../src-main/cache/revision-store.ts';
 import type { Database, Queryable } from '../../src-main/db/database.ts';
@@ -64,7 +57,8 @@ describe.each(testEngines())('cleanup worker on $kind', (engine) => {
     return repo;
   }
 
-  const count = async (from: string, params: unknown[] = []) => (await db.query<{ n: number }>(`SELECT count(*)::integer AS n FROM ${from}`, params)).rows[0]!.n;
+  const count = async (from: string, params: unknown[] = []) =>
+    (await db.query<{ n: number }>(`SELECT count(*)::integer AS n FROM ${from}`, params)).rows[0]!.n;
   const revisionIds = async (repo: number, where = 'true') =>
     (await db.query<{ id: number }>(`SELECT id FROM package_revisions WHERE repository_id = $1 AND ${where} ORDER BY id`, [repo])).rows.map((r) => r.id);
   const rowsOf = async (repo: number) => ({
@@ -106,7 +100,14 @@ describe.each(testEngines())('cleanup worker on $kind', (engine) => {
     expect(existsSync(cloneDirFor(gone))).toBe(false);
     expect(await rowsOf(kept)).toEqual(keptBefore);
     expect(existsSync(cloneDirFor(kept))).toBe(true);
-    expect(result).toMatchObject({ repositoriesDeleted: 1, packagesDeleted: 3, revisionsDeleted: 12, resourcesDeleted: 36, rowsDeleted: 1 + 3 + 12 + 36, errors: [] });
+    expect(result).toMatchObject({
+      repositoriesDeleted: 1,
+      packagesDeleted: 3,
+      revisionsDeleted: 12,
+      resourcesDeleted: 36,
+      rowsDeleted: 1 + 3 + 12 + 36,
+      errors: [],
+    });
     expect(batches.filter((b) => b.table === 'repositories').map((b) => b.ids)).toEqual([[gone]]);
     expect(batches.filter((b) => b.table === 'package_revisions').map((b) => b.ids.length)).toEqual([5, 5, 2]);
     expect(batches.every((b) => b.repositoryId === gone)).toBe(true);
@@ -125,7 +126,9 @@ describe.each(testEngines())('cleanup worker on $kind', (engine) => {
     expect(await count(`resources WHERE repository_id = $1`, [repo])).toBe((all.length - doomed.length) * 4);
     expect(result).toMatchObject({ revisionsDeleted: doomed.length, resourcesDeleted: doomed.length * 4, repositoriesDeleted: 0, errors: [] });
     // The latest flag follows: each package's highest remaining published revision.
-    const latest = await db.query<{ workspace: string }>(`SELECT workspace FROM package_revisions WHERE repository_id = $1 AND latest ORDER BY package_id`, [repo]);
+    const latest = await db.query<{ workspace: string }>(`SELECT workspace FROM package_revisions WHERE repository_id = $1 AND latest ORDER BY package_id`, [
+      repo,
+    ]);
     expect(latest.rows.length).toBe(2);
   });
 
@@ -282,49 +285,52 @@ describe.each(testEngines())('cleanup worker on $kind', (engine) => {
     }
   });
 
-  it.runIf(engine.kind === 'pglite')('deletes an unregistered repository without marking its revisions, and sets it to error when they can be neither deleted nor claimed', async () => {
-    const repo = await seedRepository({ packages: 1, revisions: 2, resources: 1 });
-    await db.exec(`
+  it.runIf(engine.kind === 'pglite')(
+    'deletes an unregistered repository without marking its revisions, and sets it to error when they can be neither deleted nor claimed',
+    async () => {
+      const repo = await seedRepository({ packages: 1, revisions: 2, resources: 1 });
+      await db.exec(`
       CREATE FUNCTION refuse() RETURNS trigger LANGUAGE plpgsql AS $$
       BEGIN
         RAISE EXCEPTION '% refused by the test', TG_OP;
       END $$;
       CREATE TRIGGER refuse_mark BEFORE UPDATE OF status ON package_revisions
         FOR EACH ROW WHEN (NEW.repository_id = ${repo}) EXECUTE FUNCTION refuse();`);
-    try {
-      await markRepositoryForDestruction(db, repo, 'unregistered by test');
-      // No status update on the way: the trigger never fires.
-      expect(await runCleanup(db)).toMatchObject({ repositoriesDeleted: 1, revisionsDeleted: 2, errors: [] });
-      expect(await rowsOf(repo)).toEqual({ repositories: 0, packages: 0, revisions: 0, resources: 0 });
+      try {
+        await markRepositoryForDestruction(db, repo, 'unregistered by test');
+        // No status update on the way: the trigger never fires.
+        expect(await runCleanup(db)).toMatchObject({ repositoriesDeleted: 1, revisionsDeleted: 2, errors: [] });
+        expect(await rowsOf(repo)).toEqual({ repositories: 0, packages: 0, revisions: 0, resources: 0 });
 
-      // A delete that fails goes the two-step way; a claim refused too is not
-      // one batch's failure, and the repository stops there, with the reason.
-      const stuck = await seedRepository({ packages: 1, revisions: 2, resources: 1 });
-      await db.exec(`
+        // A delete that fails goes the two-step way; a claim refused too is not
+        // one batch's failure, and the repository stops there, with the reason.
+        const stuck = await seedRepository({ packages: 1, revisions: 2, resources: 1 });
+        await db.exec(`
         CREATE TRIGGER refuse_stuck_mark BEFORE UPDATE OF status ON package_revisions
           FOR EACH ROW WHEN (NEW.repository_id = ${stuck}) EXECUTE FUNCTION refuse();
         CREATE TRIGGER refuse_stuck_delete BEFORE DELETE ON package_revisions
           FOR EACH ROW WHEN (OLD.repository_id = ${stuck}) EXECUTE FUNCTION refuse();`);
-      await markRepositoryForDestruction(db, stuck, 'unregistered by test');
-      const result = await runCleanup(db);
-      const row = await db.query<{ status: string; status_reason: string }>(`SELECT status, status_reason FROM repositories WHERE id = $1`, [stuck]);
-      expect(row.rows[0]).toEqual({ status: 'error', status_reason: expect.stringMatching(/UPDATE refused by the test/) });
-      expect(result.errors).toEqual([expect.objectContaining({ table: 'repositories', ids: [stuck] })]);
-      expect(await rowsOf(stuck)).toMatchObject({ repositories: 1, revisions: 2 });
-    } finally {
-      await db.exec(`
+        await markRepositoryForDestruction(db, stuck, 'unregistered by test');
+        const result = await runCleanup(db);
+        const row = await db.query<{ status: string; status_reason: string }>(`SELECT status, status_reason FROM repositories WHERE id = $1`, [stuck]);
+        expect(row.rows[0]).toEqual({ status: 'error', status_reason: expect.stringMatching(/UPDATE refused by the test/) });
+        expect(result.errors).toEqual([expect.objectContaining({ table: 'repositories', ids: [stuck] })]);
+        expect(await rowsOf(stuck)).toMatchObject({ repositories: 1, revisions: 2 });
+      } finally {
+        await db.exec(`
         DROP TRIGGER IF EXISTS refuse_mark ON package_revisions; DROP TRIGGER IF EXISTS refuse_stuck_mark ON package_revisions;
         DROP TRIGGER IF EXISTS refuse_stuck_delete ON package_revisions; DROP FUNCTION refuse();`);
-    }
-  });
+      }
+    },
+  );
 
   it('takes rows left in processing by a crashed worker again after reclaimAfterMs', async () => {
     const repo = await seedRepository({ packages: 1, revisions: 4, resources: 2 });
     const [stale, fresh, neverClaimed, untouched] = await revisionIds(repo);
-    await db.query(
-      `UPDATE package_revisions SET status = 'processing', claimed_at = now() - interval '20 minutes' WHERE repository_id = $1 AND id = $2`,
-      [repo, stale],
-    );
+    await db.query(`UPDATE package_revisions SET status = 'processing', claimed_at = now() - interval '20 minutes' WHERE repository_id = $1 AND id = $2`, [
+      repo,
+      stale,
+    ]);
     await db.query(`UPDATE package_revisions SET status = 'processing', claimed_at = now() WHERE repository_id = $1 AND id = $2`, [repo, fresh]);
     await db.query(`UPDATE package_revisions SET status = 'processing', claimed_at = NULL WHERE repository_id = $1 AND id = $2`, [repo, neverClaimed]);
     // A repository whose worker died halfway: claimed long ago, some revisions already marked.
@@ -430,9 +436,8 @@ describe.each(testEngines())('cleanup worker on $kind', (engine) => {
 
   it.runIf(engine.kind === 'pglite')('runs VACUUM on PGlite after a big delete', async () => {
     const repo = await seedRepository({ packages: 10, revisions: 20, resources: 5 });
-    const partition = (
-      await db.query<{ name: string }>(`SELECT tableoid::regclass::text AS name FROM resources WHERE repository_id = $1 LIMIT 1`, [repo])
-    ).rows[0]!.name;
+    const partition = (await db.query<{ name: string }>(`SELECT tableoid::regclass::text AS name FROM resources WHERE repository_id = $1 LIMIT 1`, [repo]))
+      .rows[0]!.name;
     const stats = async () =>
       (
         await db.query<{ vacuum_count: number; size: number }>(

@@ -22,7 +22,9 @@ describe.each(testEngines())('cleanup policies on $kind', (engine) => {
         )
       ).rows[0]!.n,
     );
-  const evicted = async (name: string) => (await wb.service.db.query<{ e: boolean }>(`SELECT resources_evicted AS e FROM package_revisions WHERE name = $1 AND status = 'default'`, [name])).rows[0]!.e;
+  const evicted = async (name: string) =>
+    (await wb.service.db.query<{ e: boolean }>(`SELECT resources_evicted AS e FROM package_revisions WHERE name = $1 AND status = 'default'`, [name])).rows[0]!
+      .e;
   const contents = async (name: string) => (await wb.service.readResources({ name })).resources.map((f) => [f.path, Buffer.from(f.content).toString('base64')]);
 
   it('evicts what nobody read, never drafts or proposals, and reads it back byte for byte', async () => {

@@ -15,19 +15,32 @@ describe.each(testEngines())('offline drafts on $kind', (engine) => {
   it('inits, clones, copies, upgrades, pushes, proposes and rejects with Git unreachable; approval waits for Git', async () => {
     await wb.service.registerRepository({ url: wb.server.baseUrl('simple'), name: 'simple', username: 'u', password: 'p' });
     // A published clone of basens v1, to upgrade to v2 later with Git gone.
-    const downstream = await wb.service.clonePackage({ repository: 'simple', name: 'offline/up', workspace: 'w1', source: { kind: 'revision', name: 'simple.basens.v1' } });
+    const downstream = await wb.service.clonePackage({
+      repository: 'simple',
+      name: 'offline/up',
+      workspace: 'w1',
+      source: { kind: 'revision', name: 'simple.basens.v1' },
+    });
     await wb.service.changeLifecycle({ name: downstream.metadata.name, verb: 'propose' });
     await wb.service.changeLifecycle({ name: downstream.metadata.name, verb: 'approve' });
     await wb.server.pause();
     try {
       const init = await wb.service.initPackage({ repository: 'simple', name: 'offline/new', workspace: 'w1' });
-      const clone = await wb.service.clonePackage({ repository: 'simple', name: 'offline/clone', workspace: 'w1', source: { kind: 'revision', name: 'simple.basens.v1' } });
+      const clone = await wb.service.clonePackage({
+        repository: 'simple',
+        name: 'offline/clone',
+        workspace: 'w1',
+        source: { kind: 'revision', name: 'simple.basens.v1' },
+      });
       expect(clone.status.upstreamLock).toMatchObject({ type: 'git', git: { directory: 'basens', ref: 'basens/v1' } });
       const copy = await wb.service.copyPackage({ source: 'simple.basens.v2', workspace: 'w3' });
       expect(copy.spec.tasks).toEqual([{ type: 'edit', edit: { sourceRef: { name: 'simple.basens.v2' } } }]);
 
       const upgraded = await wb.service.upgradePackage({ source: downstream.metadata.name, workspace: 'w2' });
-      expect(upgraded.spec.tasks?.[0]).toMatchObject({ type: 'upgrade', upgrade: { oldUpstreamRef: { name: 'simple.basens.v1' }, newUpstreamRef: { name: 'simple.basens.v2' } } });
+      expect(upgraded.spec.tasks?.[0]).toMatchObject({
+        type: 'upgrade',
+        upgrade: { oldUpstreamRef: { name: 'simple.basens.v1' }, newUpstreamRef: { name: 'simple.basens.v2' } },
+      });
       expect(upgraded.status.upstreamLock).toMatchObject({ git: { ref: 'basens/v2' } });
 
       const { resources } = await wb.service.readResources({ name: init.metadata.name });
@@ -54,8 +67,16 @@ describe.each(testEngines())('offline drafts on $kind', (engine) => {
   it('refuses a stale resource version, so two writers never overwrite each other', async () => {
     const draft = await wb.service.initPackage({ repository: 'simple', name: 'race', workspace: 'w1' });
     const { resources } = await wb.service.readResources({ name: draft.metadata.name });
-    const first = await wb.service.updateResources({ name: draft.metadata.name, resourceVersion: draft.metadata.resourceVersion!, files: [...resources, file('a.yaml', 'a: 1\n')] });
-    const second = wb.service.updateResources({ name: draft.metadata.name, resourceVersion: draft.metadata.resourceVersion!, files: [...resources, file('b.yaml', 'b: 1\n')] });
+    const first = await wb.service.updateResources({
+      name: draft.metadata.name,
+      resourceVersion: draft.metadata.resourceVersion!,
+      files: [...resources, file('a.yaml', 'a: 1\n')],
+    });
+    const second = wb.service.updateResources({
+      name: draft.metadata.name,
+      resourceVersion: draft.metadata.resourceVersion!,
+      files: [...resources, file('b.yaml', 'b: 1\n')],
+    });
     await expect(second).rejects.toMatchObject({ code: 'CONFLICT', message: expect.stringContaining('the object has been modified') });
     const after = await wb.service.readResources({ name: draft.metadata.name });
     expect(after.resources.map((r) => r.path)).toContain('a.yaml');
@@ -66,35 +87,53 @@ describe.each(testEngines())('offline drafts on $kind', (engine) => {
   it('saves one file of a draft without touching the others (patch), and keeps non-UTF-8 bytes exactly', async () => {
     const draft = await wb.service.initPackage({ repository: 'simple', name: 'bytes', workspace: 'w1' });
     const binary = new Uint8Array([0xff, 0xfe, 0x00, 0x41, 0x80]);
-    const saved = await wb.service.updateResources({ name: draft.metadata.name, resourceVersion: draft.metadata.resourceVersion!, mode: 'patch', files: [file('blob.bin', binary)] });
+    const saved = await wb.service.updateResources({
+      name: draft.metadata.name,
+      resourceVersion: draft.metadata.resourceVersion!,
+      mode: 'patch',
+      files: [file('blob.bin', binary)],
+    });
     const { resources } = await wb.service.readResources({ name: draft.metadata.name });
     expect(resources.map((r) => r.path).sort()).toEqual(['Kptfile', 'README.md', 'blob.bin', 'package-context.yaml']);
     expect([...resources.find((r) => r.path === 'blob.bin')!.content]).toEqual([...binary]);
-    await wb.service.updateResources({ name: draft.metadata.name, resourceVersion: saved.revision.metadata.resourceVersion!, mode: 'patch', files: [], remove: ['README.md'] });
+    await wb.service.updateResources({
+      name: draft.metadata.name,
+      resourceVersion: saved.revision.metadata.resourceVersion!,
+      mode: 'patch',
+      files: [],
+      remove: ['README.md'],
+    });
     expect((await wb.service.readResources({ name: draft.metadata.name })).resources.map((r) => r.path)).not.toContain('README.md');
   });
 
   it('refuses paths outside the package and writes to anything but a Draft, changing nothing', async () => {
     const draft = await wb.service.initPackage({ repository: 'simple', name: 'paths', workspace: 'w1' });
     for (const bad of ['../escape.yaml', '/etc/passwd', 'a/../../b', '.git/config', 'dir\\file']) {
-      await expect(wb.service.updateResources({ name: draft.metadata.name, resourceVersion: draft.metadata.resourceVersion!, mode: 'patch', files: [file(bad, 'x')] })).rejects.toMatchObject({
+      await expect(
+        wb.service.updateResources({ name: draft.metadata.name, resourceVersion: draft.metadata.resourceVersion!, mode: 'patch', files: [file(bad, 'x')] }),
+      ).rejects.toMatchObject({
         code: 'INVALID_ARGUMENT',
       });
     }
     expect((await wb.service.getPackageRevision({ name: draft.metadata.name })).metadata.resourceVersion).toBe(draft.metadata.resourceVersion);
     const published = await wb.service.getPackageRevision({ name: 'simple.basens.v1' });
-    await expect(wb.service.updateResources({ name: 'simple.basens.v1', resourceVersion: published.metadata.resourceVersion!, mode: 'patch', files: [file('x.yaml', 'x')] })).rejects.toThrow(
-      /only Draft package revisions can be modified/,
-    );
+    await expect(
+      wb.service.updateResources({
+        name: 'simple.basens.v1',
+        resourceVersion: published.metadata.resourceVersion!,
+        mode: 'patch',
+        files: [file('x.yaml', 'x')],
+      }),
+    ).rejects.toThrow(/only Draft package revisions can be modified/);
   });
 
   it('refuses to clone over an existing package, to clone a placeholder, and to copy a draft', async () => {
-    await expect(wb.service.clonePackage({ repository: 'simple', name: 'basens', workspace: 'x', source: { kind: 'revision', name: 'simple.empty.v1' } })).rejects.toThrow(
-      '`clone` cannot create a new revision for package "basens" that already exists in repo "simple"; make subsequent revisions using `copy`',
-    );
-    await expect(wb.service.clonePackage({ repository: 'simple', name: 'fromph', workspace: 'x', source: { kind: 'revision', name: 'simple.basens.main' } })).rejects.toThrow(
-      'upstream revision may not be the placeholder package revision simple/simple.basens.main',
-    );
+    await expect(
+      wb.service.clonePackage({ repository: 'simple', name: 'basens', workspace: 'x', source: { kind: 'revision', name: 'simple.empty.v1' } }),
+    ).rejects.toThrow('`clone` cannot create a new revision for package "basens" that already exists in repo "simple"; make subsequent revisions using `copy`');
+    await expect(
+      wb.service.clonePackage({ repository: 'simple', name: 'fromph', workspace: 'x', source: { kind: 'revision', name: 'simple.basens.main' } }),
+    ).rejects.toThrow('upstream revision may not be the placeholder package revision simple/simple.basens.main');
     await expect(wb.service.copyPackage({ source: 'simple.race.w1', workspace: 'w2' })).rejects.toThrow('source revision must be published');
     await expect(wb.service.copyPackage({ source: 'simple.basens.v1', workspace: 'v2' })).rejects.toThrow(/workspaceNames must be unique/);
   });

@@ -18,7 +18,8 @@ describe('PGlite upkeep', () => {
 
   beforeAll(async () => {
     db = await pglite.open();
-    repo = (await db.query<{ id: number }>(`INSERT INTO repositories (namespace, name, spec, updated_by) VALUES ('upkeep', 'r1', '{}', 'test') RETURNING id`)).rows[0]!.id;
+    repo = (await db.query<{ id: number }>(`INSERT INTO repositories (namespace, name, spec, updated_by) VALUES ('upkeep', 'r1', '{}', 'test') RETURNING id`))
+      .rows[0]!.id;
     await db.query(`INSERT INTO packages (repository_id, namespace, name, package_path, updated_by) VALUES ($1, 'upkeep', 'r1.p', 'p', 'test')`, [repo]);
     await db.query(
       `INSERT INTO package_revisions (repository_id, package_id, namespace, name, package_path, workspace, revision, lifecycle, updated_by)
@@ -46,7 +47,11 @@ describe('PGlite upkeep', () => {
     ).rows[0]!.name;
 
   const trigramMatches = async () =>
-    (await db.query<{ n: number }>(`SELECT count(*)::int AS n FROM resources WHERE repository_id = $1 AND status = 'default' AND path ILIKE '%file-7%'`, [repo])).rows[0]!.n;
+    (
+      await db.query<{ n: number }>(`SELECT count(*)::int AS n FROM resources WHERE repository_id = $1 AND status = 'default' AND path ILIKE '%file-7%'`, [
+        repo,
+      ])
+    ).rows[0]!.n;
 
   it('analyzes tables that were never analyzed, and then finds nothing to do', async () => {
     const resources = await partitionOf('resources');

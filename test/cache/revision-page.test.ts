@@ -24,7 +24,10 @@ describe('package revision uid', () => {
       ['ns', `long.${'x'.repeat(3000)}.v1`],
     ];
     for (const [namespace, name] of names) {
-      const expected = uuidv5(`packagerevision:porch.kpt.dev/v1alpha1/${namespace!.toLowerCase()}/${name!.toLowerCase()}`, 'aac71d91-5c67-456f-8fd2-902ef6da820e');
+      const expected = uuidv5(
+        `packagerevision:porch.kpt.dev/v1alpha1/${namespace!.toLowerCase()}/${name!.toLowerCase()}`,
+        'aac71d91-5c67-456f-8fd2-902ef6da820e',
+      );
       expect(packageRevisionUid(namespace!, name!), `${namespace}/${name!.slice(0, 40)}`).toBe(expected);
     }
   });
@@ -132,7 +135,14 @@ describe.each(testEngines())('a page of whole revisions on $kind', (engine) => {
     expect(items.map((r) => r.spec.repository)).toEqual(Array(12).fill('alpha'));
     for (const item of items) expect(item).toStrictEqual(await service.getPackageRevision({ namespace: 'page', name: item.metadata.name }));
     const drafts = await service.pagePackageRevisions({ namespace: 'page', lifecycle: 'Draft', limit: 100 });
-    expect(drafts.items.map((r) => r.metadata.name)).toEqual(['alpha.p1.draft', 'alpha.p2.draft', 'alpha.p3.draft', 'beta.p1.draft', 'beta.p2.draft', 'beta.p3.draft']);
+    expect(drafts.items.map((r) => r.metadata.name)).toEqual([
+      'alpha.p1.draft',
+      'alpha.p2.draft',
+      'alpha.p3.draft',
+      'beta.p1.draft',
+      'beta.p2.draft',
+      'beta.p3.draft',
+    ]);
     expect(drafts.items[0]!.spec.tasks).toEqual([{ type: 'init', init: { description: 'draft' } }]);
     expect(await service.pagePackageRevisions({ namespace: 'page', search: 'nothing-like-it', limit: 100 })).toEqual({ items: [] });
     expect(await service.pagePackageRevisions({ namespace: 'page', repository: 'alpha', after: 'alpha.zzz', limit: 100 })).toEqual({ items: [] });

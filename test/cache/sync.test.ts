@@ -31,8 +31,14 @@ describe.each(testEngines())('sync on $kind', (engine) => {
     expect(repository.status.conditions?.[0]).toMatchObject({ type: 'Ready', status: 'True' });
     expect(repository.status.syncStats).toMatchObject({ externalOnly: 8 });
     expect(await names()).toEqual([
-      'simple.basens.main', 'simple.basens.v1', 'simple.basens.v2', 'simple.empty.main',
-      'simple.empty.v1', 'simple.istions.main', 'simple.istions.v1', 'simple.istions.v2',
+      'simple.basens.main',
+      'simple.basens.v1',
+      'simple.basens.v2',
+      'simple.empty.main',
+      'simple.empty.v1',
+      'simple.istions.main',
+      'simple.istions.v1',
+      'simple.istions.v2',
     ]);
     const { resources } = await wb.service.readResources({ name: 'simple.basens.v2' });
     expect(resources.map((r) => r.path)).toEqual(['Kptfile', 'README.md', 'namespace.yaml', 'package-context.yaml']);
@@ -55,7 +61,15 @@ describe.each(testEngines())('sync on $kind', (engine) => {
     await git(wb.work, ['clone', '-q', wb.server.authUrl('simple'), work2]);
     fs.writeFileSync(path.join(work2, 'basens', 'extra.yaml'), 'apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: extra\n');
     await git(work2, ['add', '.']);
-    await git(work2, ['-c', 'user.name=t', '-c', 'user.email=t@example.com', 'commit', '-qm', 'Approve basens/v3\n\nkpt:{"package":"basens","workspaceName":"ws3","revision":"v3"}']);
+    await git(work2, [
+      '-c',
+      'user.name=t',
+      '-c',
+      'user.email=t@example.com',
+      'commit',
+      '-qm',
+      'Approve basens/v3\n\nkpt:{"package":"basens","workspaceName":"ws3","revision":"v3"}',
+    ]);
     await git(work2, ['tag', 'basens/v3']);
     await git(work2, ['push', '-q', 'origin', 'main', 'basens/v3']);
 
@@ -79,13 +93,16 @@ describe.each(testEngines())('sync on $kind', (engine) => {
     const stats = await wb.service.syncRepository({ name: 'simple' });
     expect(stats.cachedOnly).toBe(1);
     expect(await names()).not.toContain('simple.istions.v1');
-    const left = await engine.open().then(async (db) => {
-      try {
-        return (await db.query<{ n: number }>(`SELECT count(*)::int AS n FROM package_revisions WHERE status <> 'default'`)).rows[0]!.n;
-      } finally {
-        await db.close();
-      }
-    }).catch(() => -1);
+    const left = await engine
+      .open()
+      .then(async (db) => {
+        try {
+          return (await db.query<{ n: number }>(`SELECT count(*)::int AS n FROM package_revisions WHERE status <> 'default'`)).rows[0]!.n;
+        } finally {
+          await db.close();
+        }
+      })
+      .catch(() => -1);
     // PGlite's directory is locked by the service, so only PostgreSQL can look from outside.
     if (engine.kind === 'postgres') expect(left).toBe(0);
   });
@@ -122,7 +139,12 @@ describe.each(testEngines())('sync on $kind', (engine) => {
   });
 
   it('says when credentials are refused, without repeating the password', async () => {
-    const { sync } = await wb.service.registerRepository({ url: wb.server.baseUrl('simple'), name: 'wrong-password', username: 'alice', password: 'not-the-password' });
+    const { sync } = await wb.service.registerRepository({
+      url: wb.server.baseUrl('simple'),
+      name: 'wrong-password',
+      username: 'alice',
+      password: 'not-the-password',
+    });
     expect(sync).toMatchObject({ code: 'UNAUTHENTICATED' });
     expect((sync as Error).message).not.toContain('not-the-password');
     const repo = await wb.service.getRepository({ name: 'wrong-password' });
@@ -136,7 +158,9 @@ describe.each(testEngines())('sync on $kind', (engine) => {
     expect(sync).toMatchObject({ externalOnly: 8 });
     expect(repository.spec.git.repo).toBe(wb.server.baseUrl('simple'));
     expect(repository.spec.git.secretRef).toEqual({ name: 'in-url-auth' });
-    await expect(wb.service.registerRepository({ url, name: 'twice', username: 'alice', password: PASSWORD })).rejects.toMatchObject({ code: 'INVALID_ARGUMENT' });
+    await expect(wb.service.registerRepository({ url, name: 'twice', username: 'alice', password: PASSWORD })).rejects.toMatchObject({
+      code: 'INVALID_ARGUMENT',
+    });
   });
 
   it('never stores the password in the database', async () => {
@@ -162,13 +186,17 @@ describe.each(testEngines())('sync on $kind', (engine) => {
     expect(draft.spec).not.toHaveProperty('revision');
     expect(draft.status).toMatchObject({ publishTimestamp: null, upstreamLock: {} });
     const tag = await wb.service.getPackageRevision({ name: 'drafts.basens.v2' });
-    expect(tag.status.selfLock).toEqual({ type: 'git', git: { repo: wb.server.baseUrl('drafts'), directory: 'basens', ref: 'basens/v2', commit: 'c93d417f1393ae5d7def978da70c42b62e645cda' } });
+    expect(tag.status.selfLock).toEqual({
+      type: 'git',
+      git: { repo: wb.server.baseUrl('drafts'), directory: 'basens', ref: 'basens/v2', commit: 'c93d417f1393ae5d7def978da70c42b62e645cda' },
+    });
     expect(tag.metadata.labels).toEqual({ 'kpt.dev/latest-revision': 'true' });
     expect(tag.spec).toMatchObject({ revision: 2, packageMetadata: {} });
 
     // Drafts mirrored from Git branches are not lost by unregistering; one made here would be.
     const row = (await findRepository(wb.service.db, 'default', 'drafts'))!;
-    const pkg = (await wb.service.db.query<{ id: number }>(`SELECT id FROM packages WHERE repository_id = $1 AND package_path = 'basens'`, [row.id])).rows[0]!.id;
+    const pkg = (await wb.service.db.query<{ id: number }>(`SELECT id FROM packages WHERE repository_id = $1 AND package_path = 'basens'`, [row.id])).rows[0]!
+      .id;
     await wb.service.db.query(
       `INSERT INTO package_revisions (repository_id, package_id, namespace, name, package_path, workspace, revision, lifecycle, updated_by)
        VALUES ($1, $2, 'default', 'drafts.basens.local', 'basens', 'local', 0, 'Draft', 'test')`,
@@ -192,7 +220,18 @@ describe.each(testEngines())('sync on $kind', (engine) => {
   it('skips a tag that names a tree and a tag that clashes, without failing the sync', async () => {
     await git(wb.served.simple!, ['tag', '-a', '-m', 'not a package', 'istions/v9', 'main^{tree}']);
     const annotated = (
-      await git(wb.served.simple!, ['-c', 'user.name=t', '-c', 'user.email=t@example.com', 'commit-tree', 'main^{tree}', '-p', 'main', '-m', 'Approve basens/v4\n\nkpt:{"package":"basens","workspaceName":"wsx","revision":"v4"}'])
+      await git(wb.served.simple!, [
+        '-c',
+        'user.name=t',
+        '-c',
+        'user.email=t@example.com',
+        'commit-tree',
+        'main^{tree}',
+        '-p',
+        'main',
+        '-m',
+        'Approve basens/v4\n\nkpt:{"package":"basens","workspaceName":"wsx","revision":"v4"}',
+      ])
     ).trim();
     await git(wb.served.simple!, ['tag', 'basens/v4', annotated]);
     await git(wb.served.simple!, ['tag', 'basens/4', 'main']);
@@ -213,7 +252,18 @@ describe.each(testEngines())('sync on $kind', (engine) => {
     await wb.service.registerRepository({ url: wb.server.baseUrl('drafts2'), name: 'drafts2', username: 'alice', password: PASSWORD });
     expect((await wb.service.getPackageRevision({ name: 'drafts2.bucket.v1' })).spec.lifecycle).toBe('Draft');
     const approved = (
-      await git(repo, ['-c', 'user.name=t', '-c', 'user.email=t@example.com', 'commit-tree', 'drafts/bucket/v1^{tree}', '-p', 'main', '-m', 'Approve bucket/v1\n\nkpt:{"package":"bucket","workspaceName":"v1","revision":"v1"}'])
+      await git(repo, [
+        '-c',
+        'user.name=t',
+        '-c',
+        'user.email=t@example.com',
+        'commit-tree',
+        'drafts/bucket/v1^{tree}',
+        '-p',
+        'main',
+        '-m',
+        'Approve bucket/v1\n\nkpt:{"package":"bucket","workspaceName":"v1","revision":"v1"}',
+      ])
     ).trim();
     await git(repo, ['update-ref', 'refs/heads/main', approved]);
     await git(repo, ['tag', 'bucket/v1', approved]);

@@ -10,7 +10,11 @@ let home: string;
 async function cli(...args: string[]) {
   let stdout = '';
   let stderr = '';
-  const code = await runCli(args, { stdout: (s) => (stdout += s), stderr: (s) => (stderr += s), env: { ...process.env, PORCHLIGHT_HOME: home, PORCHLIGHT_DB: '' } });
+  const code = await runCli(args, {
+    stdout: (s) => (stdout += s),
+    stderr: (s) => (stderr += s),
+    env: { ...process.env, PORCHLIGHT_HOME: home, PORCHLIGHT_DB: '' },
+  });
   return { code, stdout, stderr };
 }
 
@@ -21,13 +25,23 @@ afterAll(() => fs.rmSync(home, { recursive: true, force: true }));
 
 describe('porchlight CLI errors', () => {
   it('checks --show-kptfile as porchctl does, before touching the database', async () => {
-    expect(await cli('rpkg', 'get', '--show-kptfile')).toEqual({ code: 1, stdout: '', stderr: 'error: --show-kptfile requires exactly one package revision name as an argument\n' });
-    expect(await cli('rpkg', 'get', '--show-kptfile', '--workspace=v1', 'a.b.v1')).toMatchObject({ code: 1, stderr: 'error: --show-kptfile cannot be combined with --name, --revision, or --workspace\n' });
-    expect(await cli('rpkg', 'get', '--show-kptfile', '-A', 'a.b.v1')).toMatchObject({ code: 1, stderr: 'error: --show-kptfile cannot be combined with --all-namespaces\n' });
+    expect(await cli('rpkg', 'get', '--show-kptfile')).toEqual({
+      code: 1,
+      stdout: '',
+      stderr: 'error: --show-kptfile requires exactly one package revision name as an argument\n',
+    });
+    expect(await cli('rpkg', 'get', '--show-kptfile', '--workspace=v1', 'a.b.v1')).toMatchObject({
+      code: 1,
+      stderr: 'error: --show-kptfile cannot be combined with --name, --revision, or --workspace\n',
+    });
+    expect(await cli('rpkg', 'get', '--show-kptfile', '-A', 'a.b.v1')).toMatchObject({
+      code: 1,
+      stderr: 'error: --show-kptfile cannot be combined with --all-namespaces\n',
+    });
     expect(fs.existsSync(path.join(home, 'db'))).toBe(false);
   });
 
-  it('prints nothing for an empty listing and porchctl\'s not-found for a missing name', async () => {
+  it("prints nothing for an empty listing and porchctl's not-found for a missing name", async () => {
     expect(await cli('repo', 'get')).toEqual({ code: 0, stdout: '', stderr: '' });
     expect(await cli('rpkg', 'get')).toEqual({ code: 0, stdout: '', stderr: '' });
     expect(await cli('rpkg', 'get', 'nope.pkg.v1')).toEqual({
@@ -65,7 +79,9 @@ describe('porchlight CLI errors', () => {
       stderr: 'error: namespace flag specified without a value; please provide a value for --namespace/-n or omit the flag\n',
     });
     expect((await cli('repo', 'register', 'http://127.0.0.1:9/x.git', '--branch', 'release-1.0')).stderr).toMatch(/^error: branch: branch must be lowercase/);
-    expect((await cli('repo', 'register', 'http://127.0.0.1:9/x.git', '--directory', '../../etc')).stderr).toMatch(/^error: directory: directory must be a plain path/);
+    expect((await cli('repo', 'register', 'http://127.0.0.1:9/x.git', '--directory', '../../etc')).stderr).toMatch(
+      /^error: directory: directory must be a plain path/,
+    );
     expect((await cli('repo', 'get', 'x')).code).toBe(1);
   });
 

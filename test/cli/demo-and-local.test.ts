@@ -13,7 +13,11 @@ let work: string;
 async function cli(...args: string[]) {
   let stdout = '';
   let stderr = '';
-  const code = await runCli(args, { stdout: (s) => (stdout += s), stderr: (s) => (stderr += s), env: { ...process.env, PORCHLIGHT_HOME: path.join(work, 'home'), PORCHLIGHT_DB: '' } });
+  const code = await runCli(args, {
+    stdout: (s) => (stdout += s),
+    stderr: (s) => (stderr += s),
+    env: { ...process.env, PORCHLIGHT_HOME: path.join(work, 'home'), PORCHLIGHT_DB: '' },
+  });
   return { code, stdout, stderr };
 }
 
@@ -52,7 +56,9 @@ describe('porchlight demo', () => {
 
   it('clones from a local repository by file:// URL', async () => {
     const bp = path.join(work, 'home', 'demo', 'blueprints.git');
-    expect((await cli('rpkg', 'clone', `file://${bp}/network/vpc@network/vpc/v1`, 'edge-net', '--repository=deployments')).stdout).toBe('deployments.edge-net.v1 created\n');
+    expect((await cli('rpkg', 'clone', `file://${bp}/network/vpc@network/vpc/v1`, 'edge-net', '--repository=deployments')).stdout).toBe(
+      'deployments.edge-net.v1 created\n',
+    );
   });
 });
 

@@ -4,14 +4,29 @@ import { parseOutputFormat, render } from '../../src-main/cli/output-format.ts';
 
 describe('kubectl-style printers', () => {
   it('pads each column to the widest cell plus three, at least six, last column bare', () => {
-    expect(formatTable(['NAME', 'REV'], [['a.b.main', '-1'], ['a.b.v1', '1']])).toBe(
-      'NAME       REV\n' + 'a.b.main   -1\n' + 'a.b.v1     1\n',
-    );
+    expect(
+      formatTable(
+        ['NAME', 'REV'],
+        [
+          ['a.b.main', '-1'],
+          ['a.b.v1', '1'],
+        ],
+      ),
+    ).toBe('NAME       REV\n' + 'a.b.main   -1\n' + 'a.b.v1     1\n');
     expect(formatTable(['A', 'B'], [['x', 'y']])).toBe('A     B\nx     y\n');
   });
 
   it('evaluates custom columns with filters and prints <none> for what is missing', () => {
-    const repo = { metadata: { name: 'r' }, status: { conditions: [{ type: 'Other', status: 'False' }, { type: 'Ready', status: 'True' }] }, spec: {} };
+    const repo = {
+      metadata: { name: 'r' },
+      status: {
+        conditions: [
+          { type: 'Other', status: 'False' },
+          { type: 'Ready', status: 'True' },
+        ],
+      },
+      spec: {},
+    };
     const cols = parseCustomColumns("NAME:.metadata.name,READY:.status.conditions[?(@.type=='Ready')].status,REV:.spec.revision");
     expect(formatCustomColumns(cols, [repo])).toBe('NAME   READY   REV\nr      True    <none>\n');
     expect(() => parseCustomColumns('NAME')).toThrow(/expected <header>:<json-path-expr>/);

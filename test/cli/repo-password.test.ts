@@ -52,7 +52,9 @@ describe('repo register passwords', () => {
     expect(await cli(args, { stdin: `${PASSWORD}\n` })).toEqual({ code: 0, stdout: '', stderr: '' });
     expect(await revisionsOf('from-stdin')).toBeGreaterThan(0);
     // The password read is the one used: a wrong one fails the first sync.
-    const wrong = await cli(['repo', 'register', server.baseUrl('simple'), '--name=wrong', '--repo-basic-username=alice', '--repo-basic-password-stdin'], { stdin: 'not-it\n' });
+    const wrong = await cli(['repo', 'register', server.baseUrl('simple'), '--name=wrong', '--repo-basic-username=alice', '--repo-basic-password-stdin'], {
+      stdin: 'not-it\n',
+    });
     expect(wrong.stderr).toMatch(/first sync failed/);
     expect(await revisionsOf('wrong')).toBe(0);
   });
@@ -64,7 +66,14 @@ describe('repo register passwords', () => {
   });
 
   it('warns once about a password on the command line, and still takes it', async () => {
-    const flag = await cli(['repo', 'register', server.baseUrl('simple'), '--name=from-flag', '--repo-basic-username=alice', `--repo-basic-password=${PASSWORD}`]);
+    const flag = await cli([
+      'repo',
+      'register',
+      server.baseUrl('simple'),
+      '--name=from-flag',
+      '--repo-basic-username=alice',
+      `--repo-basic-password=${PASSWORD}`,
+    ]);
     expect(flag.code).toBe(0);
     expect(flag.stderr.match(new RegExp(WARNING, 'gm'))).toHaveLength(1);
     expect(await revisionsOf('from-flag')).toBeGreaterThan(0);
@@ -79,8 +88,14 @@ describe('repo register passwords', () => {
       code: 1,
       stderr: expect.stringContaining('error: give the password once: --repo-basic-password or --repo-basic-password-stdin, not both'),
     });
-    expect(await cli([...base, '--repo-basic-password-stdin'], { stdin: 'y' })).toMatchObject({ code: 1, stderr: 'error: --repo-basic-password-stdin needs --repo-basic-username\n' });
-    expect(await cli([...base, '--repo-basic-username=alice', '--repo-basic-password-stdin'], { stdin: '\n' })).toMatchObject({ code: 1, stderr: expect.stringMatching(/^error: --repo-basic-password-stdin: stdin held no password/) });
+    expect(await cli([...base, '--repo-basic-password-stdin'], { stdin: 'y' })).toMatchObject({
+      code: 1,
+      stderr: 'error: --repo-basic-password-stdin needs --repo-basic-username\n',
+    });
+    expect(await cli([...base, '--repo-basic-username=alice', '--repo-basic-password-stdin'], { stdin: '\n' })).toMatchObject({
+      code: 1,
+      stderr: expect.stringMatching(/^error: --repo-basic-password-stdin: stdin held no password/),
+    });
     expect((await cli(['repo', 'get'])).stdout).not.toContain('refused');
   });
 

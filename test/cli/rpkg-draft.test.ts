@@ -16,7 +16,11 @@ let server: GitServer;
 async function cli(...args: string[]) {
   let stdout = '';
   let stderr = '';
-  const code = await runCli(args, { stdout: (s) => (stdout += s), stderr: (s) => (stderr += s), env: { ...process.env, PORCHLIGHT_HOME: path.join(work, 'home'), PORCHLIGHT_DB: '' } });
+  const code = await runCli(args, {
+    stdout: (s) => (stdout += s),
+    stderr: (s) => (stderr += s),
+    env: { ...process.env, PORCHLIGHT_HOME: path.join(work, 'home'), PORCHLIGHT_DB: '' },
+  });
   return { code, stdout, stderr };
 }
 
@@ -36,7 +40,11 @@ describe('rpkg init and pull', () => {
   it('creates a draft without touching Git and pulls it back', async () => {
     expect((await cli('repo', 'register', server.baseUrl('blueprints'), '--name', 'bp')).code).toBe(0);
     server.clearLog();
-    expect(await cli('rpkg', 'init', 'team/web', '--repository=bp', '--workspace=ws1', '--keywords=a,b')).toEqual({ code: 0, stdout: 'bp.team.web.ws1 created\n', stderr: '' });
+    expect(await cli('rpkg', 'init', 'team/web', '--repository=bp', '--workspace=ws1', '--keywords=a,b')).toEqual({
+      code: 0,
+      stdout: 'bp.team.web.ws1 created\n',
+      stderr: '',
+    });
     expect(server.requestCount()).toBe(0);
     const table = await cli('rpkg', 'get', 'bp.team.web.ws1');
     expect(table.stdout).toMatch(/bp\.team\.web\.ws1\s+team\/web\s+ws1\s+0\s+false\s+Draft\s+bp/);
@@ -55,7 +63,9 @@ describe('rpkg init and pull', () => {
 
   it('refuses names Porch refuses and a package that exists', async () => {
     expect((await cli('rpkg', 'init', 'Bad_Name', '--repository=bp', '--workspace=ws1')).stderr).toMatch(/^error: name: package name must be DNS-1123 labels/);
-    expect((await cli('rpkg', 'init', 'web2', '--repository=bp', '--workspace=WS')).stderr).toMatch(/^error: workspace: workspace name must be a lowercase RFC 1123 label/);
+    expect((await cli('rpkg', 'init', 'web2', '--repository=bp', '--workspace=WS')).stderr).toMatch(
+      /^error: workspace: workspace name must be a lowercase RFC 1123 label/,
+    );
     expect(await cli('rpkg', 'init', 'team/web', '--repository=bp', '--workspace=ws2')).toMatchObject({
       code: 1,
       stderr: 'Error: Internal error occurred: package "team/web" already exists in repository "bp" \n',
@@ -63,17 +73,24 @@ describe('rpkg init and pull', () => {
     expect((await cli('rpkg', 'init', 'x', '--repository=nope', '--workspace=ws')).stderr).toMatch(/repository "nope" not found/);
   });
 
-  it('moves drafts through Porch\'s lifecycle with porchctl\'s messages, without Git', async () => {
+  it("moves drafts through Porch's lifecycle with porchctl's messages, without Git", async () => {
     const name = 'bp.team.web.ws1';
     server.clearLog();
     const notPublished = `can only propose published packages for deletion; package ${name} is not published`;
-    expect(await cli('rpkg', 'propose-delete', name)).toEqual({ code: 1, stdout: '', stderr: `${name} failed (${notPublished})\nError: errors:\n  ${notPublished} \n` });
+    expect(await cli('rpkg', 'propose-delete', name)).toEqual({
+      code: 1,
+      stdout: '',
+      stderr: `${name} failed (${notPublished})\nError: errors:\n  ${notPublished} \n`,
+    });
     expect(await cli('rpkg', 'propose', name)).toEqual({ code: 0, stdout: `${name} proposed\n`, stderr: '' });
     expect((await cli('rpkg', 'get', name, '-o', 'custom-columns=L:.spec.lifecycle', '--no-headers')).stdout).toBe('Proposed\n');
     expect(await cli('rpkg', 'reject', name)).toMatchObject({ code: 0, stdout: `${name} no longer proposed for approval\n` });
     expect(await cli('rpkg', 'reject', name)).toMatchObject({ code: 1, stderr: expect.stringContaining(`cannot reject ${name} with lifecycle 'Draft'`) });
     expect(await cli('rpkg', 'del', name)).toMatchObject({ code: 0, stdout: `${name} deleted\n` });
-    expect(await cli('rpkg', 'get', name)).toMatchObject({ code: 1, stderr: `Error: the server could not find the requested resource (get packagerevisions.porch.kpt.dev ${name}) \n` });
+    expect(await cli('rpkg', 'get', name)).toMatchObject({
+      code: 1,
+      stderr: `Error: the server could not find the requested resource (get packagerevisions.porch.kpt.dev ${name}) \n`,
+    });
     expect(server.requestCount()).toBe(0);
   });
 
@@ -95,7 +112,11 @@ describe('rpkg init and pull', () => {
 
   it('lists in keyset chunks: every revision once, one header, YAML documents still separated', async () => {
     expect((await cli('repo', 'register', server.baseUrl('simple'), '--name', 'chunked')).code).toBe(0);
-    const rows = (out: string) => out.trim().split('\n').map((l) => l.split(/\s+/)[0]);
+    const rows = (out: string) =>
+      out
+        .trim()
+        .split('\n')
+        .map((l) => l.split(/\s+/)[0]);
     const whole = await cli('rpkg', 'get');
     const chunked = await cli('rpkg', 'get', '--chunk-size', '2');
     expect(rows(whole.stdout).length).toBeGreaterThan(5);
@@ -116,12 +137,19 @@ describe('rpkg init and pull', () => {
   it('never writes a .git, in any spelling, and writes nothing when one path is refused', () => {
     const dir = path.join(work, 'no-dotgit');
     for (const p of ['.git/config', 'sub/.GIT/config', 'git~1/config', '.git./config', '.g\u200cit/config']) {
-      expect(() => writePackageFiles(dir, [{ path: 'Kptfile', content: new Uint8Array([1]) }, { path: p, content: new Uint8Array([1]) }]), p).toThrow(/"\.git" is not a package file: .*Git's own directory/);
+      expect(
+        () =>
+          writePackageFiles(dir, [
+            { path: 'Kptfile', content: new Uint8Array([1]) },
+            { path: p, content: new Uint8Array([1]) },
+          ]),
+        p,
+      ).toThrow(/"\.git" is not a package file: .*Git's own directory/);
     }
     expect(fs.existsSync(dir)).toBe(false);
   });
 
-  it('never pushes a .git in another spelling; the directory\'s own .git is skipped', () => {
+  it("never pushes a .git in another spelling; the directory's own .git is skipped", () => {
     const dir = path.join(work, 'push-dotgit');
     writePackageFiles(dir, [{ path: 'Kptfile', content: new Uint8Array([1]) }]);
     fs.mkdirSync(path.join(dir, '.git'));

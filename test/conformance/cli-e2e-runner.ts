@@ -64,7 +64,11 @@ function reorderTable(out: string): string {
 function sortKeys(v: unknown): unknown {
   if (Array.isArray(v)) return v.map(sortKeys);
   if (v && typeof v === 'object') {
-    return Object.fromEntries(Object.keys(v).sort().map((k) => [k, sortKeys((v as Record<string, unknown>)[k])]));
+    return Object.fromEntries(
+      Object.keys(v)
+        .sort()
+        .map((k) => [k, sortKeys((v as Record<string, unknown>)[k])]),
+    );
   }
   return v;
 }
@@ -72,7 +76,10 @@ function sortKeys(v: unknown): unknown {
 /** Porch's suite: drop resourceVersion/creationTimestamp lines, decode, re-encode with sorted keys. */
 function reorderYaml(out: string): string {
   if (!out) return out;
-  const kept = out.split('\n').filter((l) => !l.includes('resourceVersion:') && !l.includes('creationTimestamp:')).join('\n');
+  const kept = out
+    .split('\n')
+    .filter((l) => !l.includes('resourceVersion:') && !l.includes('creationTimestamp:'))
+    .join('\n');
   let data: unknown;
   try {
     data = YAML.parse(kept);
@@ -83,7 +90,11 @@ function reorderYaml(out: string): string {
   return formatYaml(sortKeys(data));
 }
 
-const foldSpaces = (s: string) => s.split(' ').filter((p) => p !== '').join(' ');
+const foldSpaces = (s: string) =>
+  s
+    .split(' ')
+    .filter((p) => p !== '')
+    .join(' ');
 
 /**
  * What the runner does with a step that needs something outside Porchlight

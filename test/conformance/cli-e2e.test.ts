@@ -69,24 +69,28 @@ describe.each(testEngines())('porchctl e2e scripts on $kind', (engine) => {
     fs.rmSync(work, { recursive: true, force: true });
   });
 
-  it.each(SCRIPTS)('%s', async (name) => {
-    const script = loadScript(path.join(SCRIPTS_DIR, `${name}.config.yaml`));
-    // The scripts pull into fixed directories under /tmp/porch-e2e; each run starts without them.
-    fs.rmSync('/tmp/porch-e2e', { recursive: true, force: true });
-    const home = fs.mkdtempSync(path.join(work, `${name}-home-`));
-    // Each script starts from an empty database, as each of Porch's runs in a
-    // namespace deleted afterwards (upgrade discovery reads every namespace).
-    if (engine.kind === 'postgres') {
-      const db = await engine.openRaw();
-      await resetSchema(db).finally(() => db.close());
-    }
-    const results = await runScript(script, {
-      env: { ...process.env, PORCHLIGHT_HOME: home, PORCHLIGHT_DB: engine.kind === 'postgres' ? engine.target : path.join(home, 'db') },
-      replace: { [PORCH_GITEA]: server.origin },
-      override: functionSteps(name),
-    });
-    const failed = results.filter((r) => r.failures.length).map((r) => `$ ${r.args.join(' ')}\n${r.failures.join('\n')}`);
-    expect(failed.join('\n\n')).toBe('');
-    expect(results.length).toBeGreaterThan(3);
-  }, 180_000);
+  it.each(SCRIPTS)(
+    '%s',
+    async (name) => {
+      const script = loadScript(path.join(SCRIPTS_DIR, `${name}.config.yaml`));
+      // The scripts pull into fixed directories under /tmp/porch-e2e; each run starts without them.
+      fs.rmSync('/tmp/porch-e2e', { recursive: true, force: true });
+      const home = fs.mkdtempSync(path.join(work, `${name}-home-`));
+      // Each script starts from an empty database, as each of Porch's runs in a
+      // namespace deleted afterwards (upgrade discovery reads every namespace).
+      if (engine.kind === 'postgres') {
+        const db = await engine.openRaw();
+        await resetSchema(db).finally(() => db.close());
+      }
+      const results = await runScript(script, {
+        env: { ...process.env, PORCHLIGHT_HOME: home, PORCHLIGHT_DB: engine.kind === 'postgres' ? engine.target : path.join(home, 'db') },
+        replace: { [PORCH_GITEA]: server.origin },
+        override: functionSteps(name),
+      });
+      const failed = results.filter((r) => r.failures.length).map((r) => `$ ${r.args.join(' ')}\n${r.failures.join('\n')}`);
+      expect(failed.join('\n\n')).toBe('');
+      expect(results.length).toBeGreaterThan(3);
+    },
+    180_000,
+  );
 });

@@ -49,8 +49,13 @@ describe.each(testEngines())('background migrations on $kind', (engine) => {
       expect(await status(db)).toMatchObject({ status: 'active', rowsDone: 0, percent: 0 });
       expect((await cacheStats(db, 'bg')).fileBytes).toBeUndefined();
       // Both layouts from now on: a new file gets its size from the trigger, and so does a changed one.
-      const some = (await db.query<{ repository_id: string; package_revision_id: string }>(`SELECT repository_id, package_revision_id FROM resources LIMIT 1`)).rows[0]!;
-      await db.query(`INSERT INTO resources (repository_id, package_revision_id, path, content) VALUES ($1, $2, 'new.yaml', $3)`, [some.repository_id, some.package_revision_id, Buffer.from('kind: New\n')]);
+      const some = (await db.query<{ repository_id: string; package_revision_id: string }>(`SELECT repository_id, package_revision_id FROM resources LIMIT 1`))
+        .rows[0]!;
+      await db.query(`INSERT INTO resources (repository_id, package_revision_id, path, content) VALUES ($1, $2, 'new.yaml', $3)`, [
+        some.repository_id,
+        some.package_revision_id,
+        Buffer.from('kind: New\n'),
+      ]);
       expect((await db.query<{ s: number }>(`SELECT size_bytes AS s FROM resources WHERE path = 'new.yaml'`)).rows[0]!.s).toBe(10);
       await db.query(`UPDATE resources SET content = $1 WHERE path = 'new.yaml'`, [Buffer.from('kind: Newer\n')]);
       expect((await db.query<{ s: number }>(`SELECT size_bytes AS s FROM resources WHERE path = 'new.yaml'`)).rows[0]!.s).toBe(12);
@@ -95,23 +100,29 @@ describe.each(testEngines())('background migrations on $kind', (engine) => {
     }
   }, 240_000);
 
-  it.runIf(engine.kind === 'postgres')('two runners on one PostgreSQL never do a batch twice', async () => {
-    const db = await engine.open();
-    const other = await engine.open();
-    try {
-      await db.query(`UPDATE resources SET size_bytes = NULL`);
-      await db.query(`UPDATE background_migrations SET status = 'active', cursor = NULL, rows_done = 0, rows_total = NULL, finished_at = NULL WHERE name = 'resource_sizes'`);
-      const rows = Number((await db.query<{ n: string }>(`SELECT count(*) AS n FROM resources`)).rows[0]!.n);
-      await Promise.all([runBackgroundMigrations(db, { batchSize: 200 }), runBackgroundMigrations(other, { batchSize: 200 })]);
-      // Each row counted once: a batch was run by one runner or the other, never both.
-      expect((await status(db)).rowsDone).toBe(rows);
-      expect(Number((await db.query<{ n: string }>(`SELECT count(*) AS n FROM resources WHERE size_bytes IS NULL`)).rows[0]!.n)).toBe(0);
-    } finally {
-      await other.close();
-      await db.close();
-    }
-    async function status(q: Database) {
-      return (await backgroundMigrations(q)).find((m) => m.name === 'resource_sizes')!;
-    }
-  }, 120_000);
+  it.runIf(engine.kind === 'postgres')(
+    'two runners on one PostgreSQL never do a batch twice',
+    async () => {
+      const db = await engine.open();
+      const other = await engine.open();
+      try {
+        await db.query(`UPDATE resources SET size_bytes = NULL`);
+        await db.query(
+          `UPDATE background_migrations SET status = 'active', cursor = NULL, rows_done = 0, rows_total = NULL, finished_at = NULL WHERE name = 'resource_sizes'`,
+        );
+        const rows = Number((await db.query<{ n: string }>(`SELECT count(*) AS n FROM resources`)).rows[0]!.n);
+        await Promise.all([runBackgroundMigrations(db, { batchSize: 200 }), runBackgroundMigrations(other, { batchSize: 200 })]);
+        // Each row counted once: a batch was run by one runner or the other, never both.
+        expect((await status(db)).rowsDone).toBe(rows);
+        expect(Number((await db.query<{ n: string }>(`SELECT count(*) AS n FROM resources WHERE size_bytes IS NULL`)).rows[0]!.n)).toBe(0);
+      } finally {
+        await other.close();
+        await db.close();
+      }
+      async function status(q: Database) {
+        return (await backgroundMigrations(q)).find((m) => m.name === 'resource_sizes')!;
+      }
+    },
+    120_000,
+  );
 });

@@ -46,8 +46,17 @@ describe.each(testEngines())('db backup and restore on $kind', (engine) => {
   }
 
   async function addDraft(db: Database, repository: string, content: Buffer): Promise<void> {
-    const repo = (await db.query<{ id: number }>(`INSERT INTO repositories (namespace, name, spec, updated_by) VALUES ('default', $1, '{}', 'test') RETURNING id`, [repository])).rows[0]!.id;
-    const pkg = (await db.query<{ id: number }>(`INSERT INTO packages (repository_id, namespace, name, package_path, updated_by) VALUES ($1, 'default', $2, 'basens', 'test') RETURNING id`, [repo, `${repository}.basens`])).rows[0]!.id;
+    const repo = (
+      await db.query<{ id: number }>(`INSERT INTO repositories (namespace, name, spec, updated_by) VALUES ('default', $1, '{}', 'test') RETURNING id`, [
+        repository,
+      ])
+    ).rows[0]!.id;
+    const pkg = (
+      await db.query<{ id: number }>(
+        `INSERT INTO packages (repository_id, namespace, name, package_path, updated_by) VALUES ($1, 'default', $2, 'basens', 'test') RETURNING id`,
+        [repo, `${repository}.basens`],
+      )
+    ).rows[0]!.id;
     const rev = (
       await db.query<{ id: number }>(
         `INSERT INTO package_revisions (repository_id, package_id, namespace, name, package_path, workspace, revision, lifecycle, updated_by)

@@ -26,7 +26,10 @@ function runChild(...args: string[]): Promise<{ reports: ChildReport[]; signal: 
     child.stderr.on('data', (chunk: Buffer) => (err += chunk.toString()));
     child.on('error', reject);
     child.on('close', (code, signal) => {
-      const reports = out.split('\n').filter(Boolean).map((line) => JSON.parse(line) as ChildReport);
+      const reports = out
+        .split('\n')
+        .filter(Boolean)
+        .map((line) => JSON.parse(line) as ChildReport);
       if (reports.length === 0) reject(new Error(`child printed nothing (exit ${code}, ${signal}): ${err}`));
       else resolve({ reports, signal, pid: child.pid! });
     });

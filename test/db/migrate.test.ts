@@ -51,8 +51,7 @@ describe.each(testEngines())('migrate on $kind', (engine) => {
 
   const recorded = async () =>
     (await db.query<{ version: number; name: string; checksum: string; applied_at: Date }>('SELECT * FROM schema_migrations ORDER BY version')).rows;
-  const tableExists = async (name: string) =>
-    (await db.query<{ t: string | null }>('SELECT to_regclass($1)::text t', [name])).rows[0]!.t !== null;
+  const tableExists = async (name: string) => (await db.query<{ t: string | null }>('SELECT to_regclass($1)::text t', [name])).rows[0]!.t !== null;
 
   it('applies each migration once, in order, and records it with its checksum', async () => {
     const dir = migrationsDir({ '001_one.sql': ONE, '002_two.sql': TWO });

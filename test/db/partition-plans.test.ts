@@ -24,17 +24,30 @@ interface Statement {
 
 /** Queries that read several partitions on purpose. Each says why. */
 const CROSS_PARTITION: { pattern: RegExp; reason: string }[] = [
-  { pattern: /WHERE pr\.status = 'default' AND pr\.namespace = \$1(?! AND pr\.repository_id)[^]*ORDER BY pr\.name LIMIT/, reason: 'a namespace-wide page (the window\'s "All repositories"): every repository of the namespace, merged by name' },
-  { pattern: /pr\.repository_id = ANY\(\$\d+::bigint\[\]\) ORDER BY pr\.name LIMIT/, reason: 'a namespace-wide page of the window: every live repository of the namespace, merged by name' },
+  {
+    pattern: /WHERE pr\.status = 'default' AND pr\.namespace = \$1(?! AND pr\.repository_id)[^]*ORDER BY pr\.name LIMIT/,
+    reason: 'a namespace-wide page (the window\'s "All repositories"): every repository of the namespace, merged by name',
+  },
+  {
+    pattern: /pr\.repository_id = ANY\(\$\d+::bigint\[\]\) ORDER BY pr\.name LIMIT/,
+    reason: 'a namespace-wide page of the window: every live repository of the namespace, merged by name',
+  },
   { pattern: /ORDER BY pr\.namespace, pr\.name/, reason: 'rpkg get without a name: a listing of every repository' },
-  { pattern: /FROM package_revisions WHERE status = 'pending_destruction'|status <> 'default'[^]*LIMIT|EXISTS \(SELECT 1 FROM (package_revisions|resources) WHERE status/, reason: "the cleanup worker's cheap question whether any partition has work (partial status indexes)" },
+  {
+    pattern:
+      /FROM package_revisions WHERE status = 'pending_destruction'|status <> 'default'[^]*LIMIT|EXISTS \(SELECT 1 FROM (package_revisions|resources) WHERE status/,
+    reason: "the cleanup worker's cheap question whether any partition has work (partial status indexes)",
+  },
   { pattern: /count\(\*\) FILTER \(WHERE resources_evicted\)/, reason: 'cache stats count a whole namespace' },
   { pattern: /sum\(size_bytes\) AS bytes FROM resources/, reason: "cache stats sum a whole namespace's file sizes" },
   {
     pattern: /SET status = 'pending_destruction', claimed_at = NULL WHERE status = 'processing'$/,
     reason: "PGlite's one look per process for claims a killed process left, which can be in any partition (partial status indexes)",
   },
-  { pattern: /FROM resources WHERE size_bytes IS NULL|min\(repository_id\) AS id FROM resources/, reason: 'a background migration estimating its work and moving to the next repository' },
+  {
+    pattern: /FROM resources WHERE size_bytes IS NULL|min\(repository_id\) AS id FROM resources/,
+    reason: 'a background migration estimating its work and moving to the next repository',
+  },
 ];
 
 function recording(db: Database, log: Statement[], operation: () => string): Database {
@@ -45,7 +58,9 @@ function recording(db: Database, log: Statement[], operation: () => string): Dat
     },
     exec: (sql) => q.exec(sql),
   });
-  return Object.assign(Object.create(db) as Database, wrap(db), { transaction: <T>(fn: (tx: Queryable) => Promise<T>) => db.transaction((tx) => fn(wrap(tx))) });
+  return Object.assign(Object.create(db) as Database, wrap(db), {
+    transaction: <T>(fn: (tx: Queryable) => Promise<T>) => db.transaction((tx) => fn(wrap(tx))),
+  });
 }
 
 /** A value as an SQL literal, for EXECUTE's arguments (test-only; the app never builds SQL from values). */
@@ -132,7 +147,13 @@ describe.each(testEngines())('hot queries keep to one partition on $kind', (engi
     const draft = await service.copyPackage({ source: 'beta.basens.v2', workspace: 'plans' });
     await run('draft update', async () => {
       const { resources } = await service.readResources({ name: draft.metadata.name });
-      await service.updateResources({ name: draft.metadata.name, resourceVersion: draft.metadata.resourceVersion!, mode: 'patch', files: [{ path: 'extra.yaml', content: Buffer.from('a: 1\n') }], remove: [] });
+      await service.updateResources({
+        name: draft.metadata.name,
+        resourceVersion: draft.metadata.resourceVersion!,
+        mode: 'patch',
+        files: [{ path: 'extra.yaml', content: Buffer.from('a: 1\n') }],
+        remove: [],
+      });
       return resources;
     });
     await run('sync diff', () => service.syncRepository({ name: 'gamma', force: true }));
@@ -158,13 +179,19 @@ describe.each(testEngines())('hot queries keep to one partition on $kind', (engi
       const scanned = await partitionsScanned(db, s.sql, s.params);
       checked++;
       for (const [table, parts] of scanned) {
-        if (parts.size > 1 && !allowed) failures.push(`${s.operation}: ${parts.size} partitions of ${table} (${[...parts].sort().join(', ')})\n  ${s.sql.replace(/\s+/g, ' ').slice(0, 400)}`);
+        if (parts.size > 1 && !allowed)
+          failures.push(
+            `${s.operation}: ${parts.size} partitions of ${table} (${[...parts].sort().join(', ')})\n  ${s.sql.replace(/\s+/g, ' ').slice(0, 400)}`,
+          );
       }
     }
     expect(checked).toBeGreaterThan(10);
     // Each operation the issue names was seen, so none passes by not running.
     for (const op of ['list revisions of a repository', 'get one revision', 'read its resources', 'draft update', 'sync diff', 'eviction', 'cleanup claims']) {
-      expect(log.some((s) => s.operation === op && /package_revisions|resources/.test(s.sql)), op).toBe(true);
+      expect(
+        log.some((s) => s.operation === op && /package_revisions|resources/.test(s.sql)),
+        op,
+      ).toBe(true);
     }
     expect(failures, failures.join('\n')).toEqual([]);
   }, 120_000);
@@ -172,7 +199,10 @@ describe.each(testEngines())('hot queries keep to one partition on $kind', (engi
   it('tells a one-partition query from one that scans them all (the check above can fail)', async () => {
     const all = await partitionsScanned(db, `SELECT id FROM package_revisions WHERE name = $1`, ['beta.basens.v1']);
     expect(all.get('package_revisions')!.size).toBe(16);
-    const one = await partitionsScanned(db, `UPDATE package_revisions SET last_read_at = now() WHERE repository_id = $1 AND id = ANY($2::bigint[])`, [1, [1, 2]]);
+    const one = await partitionsScanned(db, `UPDATE package_revisions SET last_read_at = now() WHERE repository_id = $1 AND id = ANY($2::bigint[])`, [
+      1,
+      [1, 2],
+    ]);
     expect(one.get('package_revisions')!.size).toBe(1);
   });
 });

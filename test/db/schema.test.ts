@@ -12,8 +12,14 @@ describe.each(testEngines())('schema rules on $kind', (engine) => {
 
   beforeAll(async () => {
     db = await engine.open();
-    repo = (await db.query<{ id: number }>(`INSERT INTO repositories (namespace, name, spec, updated_by) VALUES ('ns', 'r', '{}', 't') RETURNING id`)).rows[0]!.id;
-    pkg = (await db.query<{ id: number }>(`INSERT INTO packages (repository_id, namespace, name, package_path, updated_by) VALUES ($1, 'ns', 'r.p', 'p', 't') RETURNING id`, [repo])).rows[0]!.id;
+    repo = (await db.query<{ id: number }>(`INSERT INTO repositories (namespace, name, spec, updated_by) VALUES ('ns', 'r', '{}', 't') RETURNING id`)).rows[0]!
+      .id;
+    pkg = (
+      await db.query<{ id: number }>(
+        `INSERT INTO packages (repository_id, namespace, name, package_path, updated_by) VALUES ($1, 'ns', 'r.p', 'p', 't') RETURNING id`,
+        [repo],
+      )
+    ).rows[0]!.id;
   });
   afterAll(() => db?.close());
 
@@ -26,7 +32,9 @@ describe.each(testEngines())('schema rules on $kind', (engine) => {
       )
     ).rows[0]!.id;
   const latest = async () =>
-    (await db.query<{ workspace: string }>(`SELECT workspace FROM package_revisions WHERE repository_id = $1 AND latest ORDER BY workspace`, [repo])).rows.map((r) => r.workspace);
+    (await db.query<{ workspace: string }>(`SELECT workspace FROM package_revisions WHERE repository_id = $1 AND latest ORDER BY workspace`, [repo])).rows.map(
+      (r) => r.workspace,
+    );
 
   it('refuses revision numbers that do not match the lifecycle', async () => {
     await expect(insert('d1', 3, 'Draft')).rejects.toThrow(/revision_matches_lifecycle/);
@@ -57,13 +65,15 @@ describe.each(testEngines())('schema rules on $kind', (engine) => {
 
   it('allows only Porch lifecycle moves', async () => {
     const d = await insert('moves', 0, 'Draft');
-    await expect(db.query(`UPDATE package_revisions SET lifecycle = 'Published', revision = 9 WHERE repository_id = $1 AND id = $2`, [repo, d])).rejects.toThrow(
-      /cannot move from Draft to Published/,
-    );
-    await expect(db.query(`UPDATE package_revisions SET lifecycle = 'DeletionProposed' WHERE repository_id = $1 AND workspace = 'v1'`, [repo])).resolves.toBeDefined();
-    await expect(db.query(`UPDATE package_revisions SET lifecycle = 'Draft', revision = 0 WHERE repository_id = $1 AND workspace = 'v1'`, [repo])).rejects.toThrow(
-      /cannot move from DeletionProposed to Draft/,
-    );
+    await expect(
+      db.query(`UPDATE package_revisions SET lifecycle = 'Published', revision = 9 WHERE repository_id = $1 AND id = $2`, [repo, d]),
+    ).rejects.toThrow(/cannot move from Draft to Published/);
+    await expect(
+      db.query(`UPDATE package_revisions SET lifecycle = 'DeletionProposed' WHERE repository_id = $1 AND workspace = 'v1'`, [repo]),
+    ).resolves.toBeDefined();
+    await expect(
+      db.query(`UPDATE package_revisions SET lifecycle = 'Draft', revision = 0 WHERE repository_id = $1 AND workspace = 'v1'`, [repo]),
+    ).rejects.toThrow(/cannot move from DeletionProposed to Draft/);
     await expect(db.query(`UPDATE package_revisions SET revision = 7 WHERE repository_id = $1 AND workspace = 'v1'`, [repo])).rejects.toThrow(/cannot change/);
   });
 
@@ -89,7 +99,11 @@ describe.each(testEngines())('schema rules on $kind', (engine) => {
 
   it('cascades a repository delete to revisions and resources', async () => {
     const id = await insert('withfiles', 4, 'Published');
-    await db.query(`INSERT INTO resources (repository_id, package_revision_id, path, content) VALUES ($1, $2, 'Kptfile', $3)`, [repo, id, new Uint8Array([0xff, 0x00, 0x41])]);
+    await db.query(`INSERT INTO resources (repository_id, package_revision_id, path, content) VALUES ($1, $2, 'Kptfile', $3)`, [
+      repo,
+      id,
+      new Uint8Array([0xff, 0x00, 0x41]),
+    ]);
     const bytes = (await db.query<{ content: Uint8Array }>(`SELECT content FROM resources WHERE repository_id = $1`, [repo])).rows[0]!.content;
     expect([...bytes]).toEqual([0xff, 0x00, 0x41]);
     await db.query(`DELETE FROM repositories WHERE id = $1`, [repo]);

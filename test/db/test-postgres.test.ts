@@ -41,7 +41,10 @@ describe('testPostgres and SSL files', () => {
     expect(fs.existsSync(EXISTING)).toBe(true);
     const existing = await refusal(`${NOWHERE}?sslrootcert=${EXISTING}`);
     const missing = await refusal(`${NOWHERE}?sslrootcert=/no/such/file.pem`);
-    expect(existing).toEqual({ code: 'INVALID_ARGUMENT', message: expect.stringMatching(/^sslrootcert names a file that is neither in Porchlight's data home .* nor chosen with the file picker/) });
+    expect(existing).toEqual({
+      code: 'INVALID_ARGUMENT',
+      message: expect.stringMatching(/^sslrootcert names a file that is neither in Porchlight's data home .* nor chosen with the file picker/),
+    });
     expect(missing).toEqual(existing);
     expect(existing!.message).not.toContain(EXISTING);
     for (const parameter of ['sslcert', 'sslkey', 'ssl%72ootcert']) {
@@ -74,7 +77,10 @@ describe.each(testEngines())('settings.testDatabase and settings.setDatabase thr
       const dispatch = createDispatcher(service, () => {}, databaseSettings(home, {}));
       const url = `${NOWHERE}?sslrootcert=${EXISTING}`;
       const tested = (await dispatch('settings.testDatabase', { url })) as Answer<unknown>;
-      expect(tested).toMatchObject({ ok: false, error: { code: 'INVALID_ARGUMENT', message: expect.stringContaining('sslrootcert names a file that is neither') } });
+      expect(tested).toMatchObject({
+        ok: false,
+        error: { code: 'INVALID_ARGUMENT', message: expect.stringContaining('sslrootcert names a file that is neither') },
+      });
       expect(JSON.stringify(tested)).not.toContain(EXISTING);
       expect(await dispatch('settings.setDatabase', { kind: 'postgres', url })).toMatchObject({ ok: false, error: { code: 'INVALID_ARGUMENT' } });
       expect(fs.existsSync(path.join(home, 'settings.json'))).toBe(false);

@@ -52,9 +52,7 @@ describe.each(testEngines())('type normalisation on $kind', (engine) => {
   it('returns timestamptz as a Date with millisecond precision', async () => {
     const at = new Date('2024-02-29T23:59:58.123Z');
     await db.query('INSERT INTO t (id, at) VALUES ($1, $2)', [5, at]);
-    const { rows } = await db.query<{ at: Date; lit: Date }>(
-      `SELECT at, '2001-02-03 04:05:06.789+02'::timestamptz lit FROM t WHERE id = 5`,
-    );
+    const { rows } = await db.query<{ at: Date; lit: Date }>(`SELECT at, '2001-02-03 04:05:06.789+02'::timestamptz lit FROM t WHERE id = 5`);
     expect(rows[0]!.at).toBeInstanceOf(Date);
     expect(rows[0]!.at.getTime()).toBe(at.getTime());
     expect(rows[0]!.lit.toISOString()).toBe('2001-02-03T02:05:06.789Z');

@@ -8,7 +8,16 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { appProtocolResponse } from '../../src-main/electron/app-protocol.ts';
 import { flipPorchlightFuses, PORCHLIGHT_FUSES } from '../../src-main/electron/fuses.ts';
-import { APP_ORIGIN, CONTENT_SECURITY_POLICY, denyPermissions, guardWebContents, isAllowedNavigation, type NavigationEventLike, type PermissionSessionLike, type WebContentsLike } from '../../src-main/electron/hardening.ts';
+import {
+  APP_ORIGIN,
+  CONTENT_SECURITY_POLICY,
+  denyPermissions,
+  guardWebContents,
+  isAllowedNavigation,
+  type NavigationEventLike,
+  type PermissionSessionLike,
+  type WebContentsLike,
+} from '../../src-main/electron/hardening.ts';
 
 /** A web contents that records its listeners, so the test can fire Electron's events at them. */
 function standInContents() {
@@ -33,7 +42,8 @@ function standInContents() {
 
 describe('navigation', () => {
   it('allows only the app origin', () => {
-    for (const url of [`${APP_ORIGIN}index.html`, `${APP_ORIGIN}`, 'porchlight://app/assets/x.js?y=%#z', 'porchlight://app/%']) expect(isAllowedNavigation(url), url).toBe(true);
+    for (const url of [`${APP_ORIGIN}index.html`, `${APP_ORIGIN}`, 'porchlight://app/assets/x.js?y=%#z', 'porchlight://app/%'])
+      expect(isAllowedNavigation(url), url).toBe(true);
     for (const url of [
       'https://evil.example/',
       'http://127.0.0.1:8080/',
@@ -92,7 +102,13 @@ describe('permissions', () => {
 });
 
 describe('content security policy', () => {
-  const directives = (csp: string) => new Map(csp.split(';').map((d) => d.trim().split(/\s+/)).map(([name, ...values]) => [name!, values.join(' ')]));
+  const directives = (csp: string) =>
+    new Map(
+      csp
+        .split(';')
+        .map((d) => d.trim().split(/\s+/))
+        .map(([name, ...values]) => [name!, values.join(' ')]),
+    );
 
   it('allows scripts only from the app and forbids plugins, <base>, framing and forms', () => {
     const csp = directives(CONTENT_SECURITY_POLICY);
@@ -178,6 +194,9 @@ describe('fuses for a packaged build', () => {
   });
 
   it.skipIf(fs.existsSync(new URL('../../node_modules/@electron/fuses', import.meta.url)))('says what to install when @electron/fuses is missing', async () => {
-    await expect(flipPorchlightFuses('/nonexistent/electron')).rejects.toMatchObject({ code: 'FAILED_PRECONDITION', message: expect.stringContaining('@electron/fuses is not installed') });
+    await expect(flipPorchlightFuses('/nonexistent/electron')).rejects.toMatchObject({
+      code: 'FAILED_PRECONDITION',
+      message: expect.stringContaining('@electron/fuses is not installed'),
+    });
   });
 });

@@ -74,11 +74,18 @@ describe('the main process', () => {
     await vi.waitFor(() => expect(state.windows[0]?.loaded).toEqual(['porchlight://app/index.html']));
 
     expect(state.schemes).toEqual([expect.objectContaining({ scheme: 'porchlight', privileges: expect.objectContaining({ standard: true, secure: true }) })]);
-    expect(state.windows[0]!.options.webPreferences).toMatchObject({ contextIsolation: true, sandbox: true, nodeIntegration: false, webSecurity: true, allowRunningInsecureContent: false });
+    expect(state.windows[0]!.options.webPreferences).toMatchObject({
+      contextIsolation: true,
+      sandbox: true,
+      nodeIntegration: false,
+      webSecurity: true,
+      allowRunningInsecureContent: false,
+    });
 
     // Any web contents, not only the window's: the lock is installed as each is created.
     for (const contents of [state.windows[0]!.webContents, state.webContents()]) {
-      if (contents !== state.windows[0]!.webContents) for (const l of state.appListeners.get('web-contents-created')!) (l as (e: unknown, c: unknown) => void)({}, contents);
+      if (contents !== state.windows[0]!.webContents)
+        for (const l of state.appListeners.get('web-contents-created')!) (l as (e: unknown, c: unknown) => void)({}, contents);
       for (const event of ['will-navigate', 'will-redirect', 'will-frame-navigate']) {
         let prevented = false;
         const e: NavigationEventLike = { url: 'https://evil.example/', preventDefault: () => void (prevented = true) };

@@ -77,7 +77,18 @@ describe('browser mode under a seeded fuzz', () => {
   const onUncaught = (e: unknown) => void crashes.push(`uncaughtException: ${e instanceof Error ? e.stack : String(e)}`);
   const onUnhandled = (e: unknown) => void crashes.push(`unhandledRejection: ${e instanceof Error ? e.stack : String(e)}`);
   const hostHeader = () => `127.0.0.1:${server.port}`;
-  const good = () => request('POST', '/api/call', [['Host', hostHeader()], ['Authorization', `Bearer ${server.token}`], ['Content-Type', 'application/json'], ['Connection', 'close']], JSON.stringify({ channel: 'repositories.list', payload: {} }));
+  const good = () =>
+    request(
+      'POST',
+      '/api/call',
+      [
+        ['Host', hostHeader()],
+        ['Authorization', `Bearer ${server.token}`],
+        ['Content-Type', 'application/json'],
+        ['Connection', 'close'],
+      ],
+      JSON.stringify({ channel: 'repositories.list', payload: {} }),
+    );
 
   beforeAll(async () => {
     work = fs.mkdtempSync(path.join(os.tmpdir(), 'porchlight-fuzz-'));
@@ -109,7 +120,12 @@ describe('browser mode under a seeded fuzz', () => {
     const h = hostHeader();
     expect((await exchange(server.port, [`GET /% HTTP/1.1\r\nHost: ${h}\r\nConnection: close\r\n\r\n`], 5000)).status).toBe(400);
     expect((await exchange(server.port, [`GET http://[ HTTP/1.1\r\nHost: ${h}\r\nConnection: close\r\n\r\n`], 5000)).status).toBe(400);
-    const token = [['Host', h], ['Authorization', `Bearer ${server.token}`], ['Content-Type', 'application/json'], ['Connection', 'close']] as [string, string][];
+    const token = [
+      ['Host', h],
+      ['Authorization', `Bearer ${server.token}`],
+      ['Content-Type', 'application/json'],
+      ['Connection', 'close'],
+    ] as [string, string][];
     const tooDeep = await exchange(server.port, [request('POST', '/api/call', token, `{"channel":"repositories.list","payload":${deep(10_000)}}`)], 10_000);
     expect(tooDeep.status).toBe(400);
     expect(tooDeep.text).toContain('nests deeper than');
@@ -148,23 +164,71 @@ describe('browser mode under a seeded fuzz', () => {
     const seed = Number(process.env.PORCHLIGHT_FUZZ_SEED ?? Date.now() % 2 ** 31);
     console.log(`browser fuzz seed: ${seed} (replay with PORCHLIGHT_FUZZ_SEED=${seed})`);
     const random = rng(seed);
-    const pick = <T,>(xs: readonly T[]): T => xs[Math.floor(random() * xs.length)]!;
+    const pick = <T>(xs: readonly T[]): T => xs[Math.floor(random() * xs.length)]!;
     const h = hostHeader();
     const token = server.token;
 
     const paths = [
-      '/', '/index.html', '/assets/app.js', '/%', '/%zz', '/%e0%a4', '/%c0%ae%c0%ae/secret.txt', '/%2e%2e/%2e%2e/secret.txt', '/..%2fsecret.txt',
-      '/%00', '/a%00b', '/\\..\\secret.txt', '/leak.txt', '/linkdir/secret.txt', '/api/call', '/api/call?x=%', '/api/events', '/api/events?token=%',
-      `/api/events?token=${token}`, `/api/events?token=${token}%`, '/api/nothing', '/api%2fcall', '//evil.example/', '/assets/', `/${'a'.repeat(8000)}`,
-      '/\u00ff\u00fe', '/%ff%fe%fd', '/?%', '/#frag', '*', 'http://[', `http://127.0.0.1:${server.port}/api/call`, '', ' ',
+      '/',
+      '/index.html',
+      '/assets/app.js',
+      '/%',
+      '/%zz',
+      '/%e0%a4',
+      '/%c0%ae%c0%ae/secret.txt',
+      '/%2e%2e/%2e%2e/secret.txt',
+      '/..%2fsecret.txt',
+      '/%00',
+      '/a%00b',
+      '/\\..\\secret.txt',
+      '/leak.txt',
+      '/linkdir/secret.txt',
+      '/api/call',
+      '/api/call?x=%',
+      '/api/events',
+      '/api/events?token=%',
+      `/api/events?token=${token}`,
+      `/api/events?token=${token}%`,
+      '/api/nothing',
+      '/api%2fcall',
+      '//evil.example/',
+      '/assets/',
+      `/${'a'.repeat(8000)}`,
+      '/\u00ff\u00fe',
+      '/%ff%fe%fd',
+      '/?%',
+      '/#frag',
+      '*',
+      'http://[',
+      `http://127.0.0.1:${server.port}/api/call`,
+      '',
+      ' ',
     ];
     const methods = ['GET', 'HEAD', 'POST', 'PUT', 'DELETE', 'OPTIONS', 'PATCH', 'TRACE', 'FOO', 'get', 'CONNECT'];
     const hosts = [h, h, h, `localhost:${server.port}`, `rebound.example:${server.port}`, '', '127.0.0.1', '[', '%'];
     const origins = [undefined, undefined, `http://${h}`, 'https://evil.example', 'null', '%'];
     const auths = [undefined, `Bearer ${token}`, `Bearer ${token}`, 'Bearer nope', `Bearer ${token}x`, token, 'Basic %'];
     const types = ['application/json', 'application/json', 'text/plain', undefined, 'application/json; charset=%'];
-    const readChannels = ['repositories.list', 'revisions.page', 'revisions.get', 'revisions.resources', 'settings.get', 'approvals.list', 'catalogs.list', 'cache.stats', 'database.backgroundMigrations'];
-    const writeChannels = ['repositories.register', 'revisions.save', 'revisions.lifecycle', 'settings.setDatabase', 'demo.create', 'catalogs.create', 'cache.setPolicy'];
+    const readChannels = [
+      'repositories.list',
+      'revisions.page',
+      'revisions.get',
+      'revisions.resources',
+      'settings.get',
+      'approvals.list',
+      'catalogs.list',
+      'cache.stats',
+      'database.backgroundMigrations',
+    ];
+    const writeChannels = [
+      'repositories.register',
+      'revisions.save',
+      'revisions.lifecycle',
+      'settings.setDatabase',
+      'demo.create',
+      'catalogs.create',
+      'cache.setPolicy',
+    ];
     const bodies: (() => string | Buffer)[] = [
       () => '',
       () => '{not json',
@@ -199,10 +263,18 @@ describe('browser mode under a seeded fuzz', () => {
       () => [`GET / HTTP/1.1\r\nHost: ${h}\r\nX-Big: ${'x'.repeat(pick([17_000, 100_000]))}\r\n\r\n`],
       () => [`GET / HTTP/1.1\r\nHost: ${h}\r\n${Array.from({ length: 3000 }, (_, i) => `X-${i}: y`).join('\r\n')}\r\n\r\n`],
       () => [`POST /api/call HTTP/1.1\r\nHost: ${h}\r\nAuthorization: Bearer ${token}\r\nContent-Type: application/json\r\nContent-Length: -1\r\n\r\n{}`],
-      () => [`POST /api/call HTTP/1.1\r\nHost: ${h}\r\nAuthorization: Bearer ${token}\r\nContent-Type: application/json\r\nContent-Length: 2\r\nContent-Length: 3\r\n\r\n{}`],
-      () => [`POST /api/call HTTP/1.1\r\nHost: ${h}\r\nAuthorization: Bearer ${token}\r\nContent-Type: application/json\r\nTransfer-Encoding: chunked\r\n\r\nzz\r\n{}\r\n0\r\n\r\n`],
-      () => [`POST /api/call HTTP/1.1\r\nHost: ${h}\r\nAuthorization: Bearer ${token}\r\nContent-Type: application/json\r\nTransfer-Encoding: chunked\r\n\r\n2\r\n{}\r\n0\r\n\r\n`],
-      () => [`POST /api/call HTTP/1.1\r\nHost: ${h}\r\nAuthorization: Bearer ${token}\r\nContent-Type: application/json\r\nTransfer-Encoding: chunked\r\nContent-Length: 2\r\n\r\n{}`],
+      () => [
+        `POST /api/call HTTP/1.1\r\nHost: ${h}\r\nAuthorization: Bearer ${token}\r\nContent-Type: application/json\r\nContent-Length: 2\r\nContent-Length: 3\r\n\r\n{}`,
+      ],
+      () => [
+        `POST /api/call HTTP/1.1\r\nHost: ${h}\r\nAuthorization: Bearer ${token}\r\nContent-Type: application/json\r\nTransfer-Encoding: chunked\r\n\r\nzz\r\n{}\r\n0\r\n\r\n`,
+      ],
+      () => [
+        `POST /api/call HTTP/1.1\r\nHost: ${h}\r\nAuthorization: Bearer ${token}\r\nContent-Type: application/json\r\nTransfer-Encoding: chunked\r\n\r\n2\r\n{}\r\n0\r\n\r\n`,
+      ],
+      () => [
+        `POST /api/call HTTP/1.1\r\nHost: ${h}\r\nAuthorization: Bearer ${token}\r\nContent-Type: application/json\r\nTransfer-Encoding: chunked\r\nContent-Length: 2\r\n\r\n{}`,
+      ],
       () => [`GET / HTTP/1.1\r\nHost: ${h}\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n\r\n`],
       () => [`GET / HTTP/1.1\r\nHost: ${h}\r\n\r\nGET /% HTTP/1.1\r\nHost: ${h}\r\n\r\nGARBAGE\r\n\r\n`],
       () => [`GET / HTTP/1.1\r\nHost: ${h}\r\n`, 'X-Half: '],
@@ -228,7 +300,7 @@ describe('browser mode under a seeded fuzz', () => {
         return;
       }
       // Mostly one or two things wrong with a good call, so every check on the way to the service is reached.
-      const or = <T,>(goodValue: T, others: readonly T[], p: number): T => (random() < p ? goodValue : pick(others));
+      const or = <T>(goodValue: T, others: readonly T[], p: number): T => (random() < p ? goodValue : pick(others));
       const method = or('POST', methods, 0.5);
       const target = or('/api/call', paths, 0.4);
       const hostValue = or(h, hosts, 0.75);
@@ -268,7 +340,9 @@ describe('browser mode under a seeded fuzz', () => {
     );
     // Slowloris: header lines trickling in must be cut off by the server itself, with 408.
     const slow = await Promise.all(
-      Array.from({ length: 6 }, () => exchange(server.port, [`GET / HTTP/1.1\r\nHost: ${h}\r\n`, ...Array.from({ length: 100 }, (_, i) => `X-Slow-${i}: y\r\n`)], HEADERS_MS + 5000, 100)),
+      Array.from({ length: 6 }, () =>
+        exchange(server.port, [`GET / HTTP/1.1\r\nHost: ${h}\r\n`, ...Array.from({ length: 100 }, (_, i) => `X-Slow-${i}: y\r\n`)], HEADERS_MS + 5000, 100),
+      ),
     );
     console.log(`browser fuzz: ${fuzzed} requests in ${Date.now() - started} ms; answers by status: ${JSON.stringify(Object.fromEntries(statuses))}`);
 

@@ -47,10 +47,18 @@ describe.skipIf(!canMount && !required)('disk full while saving a draft', () => 
     await service.registerRepository({ url: git.baseUrl('simple'), name: 'simple' });
     const draft = await service.initPackage({ repository: 'simple', name: 'full/disk', workspace: 'one' });
     const name = draft.metadata.name;
-    const first = await service.updateResources({ name, resourceVersion: draft.metadata.resourceVersion!, mode: 'patch', files: [{ path: 'first.yaml', content: Buffer.from('kind: First\n') }] });
+    const first = await service.updateResources({
+      name,
+      resourceVersion: draft.metadata.resourceVersion!,
+      mode: 'patch',
+      files: [{ path: 'first.yaml', content: Buffer.from('kind: First\n') }],
+    });
     const snapshot = async () => {
       const { revision, resources } = await service.readResources({ name });
-      return { version: revision.metadata.resourceVersion, files: resources.map((r) => `${r.path}:${crypto.createHash('sha256').update(r.content).digest('hex')}`).sort() };
+      return {
+        version: revision.metadata.resourceVersion,
+        files: resources.map((r) => `${r.path}:${crypto.createHash('sha256').update(r.content).digest('hex')}`).sort(),
+      };
     };
     const before = await snapshot();
 
@@ -63,13 +71,21 @@ describe.skipIf(!canMount && !required)('disk full while saving a draft', () => 
     const big = crypto.randomBytes(4 * 1024 * 1024);
     const error = await service
       .updateResources({ name, resourceVersion: first.revision.metadata.resourceVersion!, mode: 'patch', files: [{ path: 'big.bin', content: big }] })
-      .then(() => undefined, (e: Error) => e);
+      .then(
+        () => undefined,
+        (e: Error) => e,
+      );
     expect(error, 'the save must fail on a full disk').toBeDefined();
     expect(error!.message).toMatch(/^the disk holding the database \(.*\/db\) is full: nothing of this change was saved; free some space and try again/);
     expect(await snapshot()).toEqual(before);
 
     fs.rmSync(filler);
-    const saved = await service.updateResources({ name, resourceVersion: first.revision.metadata.resourceVersion!, mode: 'patch', files: [{ path: 'big.bin', content: big }] });
+    const saved = await service.updateResources({
+      name,
+      resourceVersion: first.revision.metadata.resourceVersion!,
+      mode: 'patch',
+      files: [{ path: 'big.bin', content: big }],
+    });
     expect(saved.revision.metadata.resourceVersion).not.toBe(before.version);
     const { resources } = await service.readResources({ name });
     expect(Buffer.from(resources.find((r) => r.path === 'big.bin')!.content).equals(big)).toBe(true);

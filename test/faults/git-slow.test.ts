@@ -47,7 +47,12 @@ describe.each(testEngines())('a slow or failing Git host on $kind', (engine) => 
       // Drafts go on as if Git were not there.
       const other = await timed(async () => {
         const d = await wb.service.initPackage({ repository: 'simple', name: 'slow/other', workspace: 'one' });
-        return wb.service.updateResources({ name: d.metadata.name, resourceVersion: d.metadata.resourceVersion!, mode: 'patch', files: [{ path: 'cm.yaml', content: Buffer.from('kind: ConfigMap\n') }] });
+        return wb.service.updateResources({
+          name: d.metadata.name,
+          resourceVersion: d.metadata.resourceVersion!,
+          mode: 'patch',
+          files: [{ path: 'cm.yaml', content: Buffer.from('kind: ConfigMap\n') }],
+        });
       });
       expect(other.error).toBeUndefined();
       expect(other.ms).toBeLessThan(DEADLINE_MS);

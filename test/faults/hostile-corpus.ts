@@ -17,7 +17,10 @@ export interface HostileCase {
   changesDraft?: boolean;
 }
 
-const file = (path: string, content: string | Uint8Array = 'kind: ConfigMap\n') => ({ path, content: typeof content === 'string' ? Buffer.from(content) : content });
+const file = (path: string, content: string | Uint8Array = 'kind: ConfigMap\n') => ({
+  path,
+  content: typeof content === 'string' ? Buffer.from(content) : content,
+});
 const patch = (path: string, content?: string | Uint8Array) => (s: PorchlightService, d: { name: string; version: string }) =>
   s.updateResources({ name: d.name, resourceVersion: d.version, mode: 'patch', files: [file(path, content)] });
 
@@ -85,14 +88,14 @@ export const HOSTILE_CASES: HostileCase[] = [
   },
   {
     name: 'a search with LIKE wildcards and quotes',
-    run: (s) => s.pageRevisionSummaries({ search: "%_'\\\"; DROP TABLE x" }),
+    run: (s) => s.pageRevisionSummaries({ search: '%_\'\\"; DROP TABLE x' }),
     safe: async (_s, _d, result) => {
       if ((result as { items: unknown[] }).items.length !== 0) throw new Error('wildcards must be taken literally: nothing matches');
     },
   },
   {
     name: 'a description with SQL metacharacters, stored verbatim',
-    run: (s) => s.initPackage({ repository: 'simple', name: 'quoted', workspace: 'one', description: "it's \"quoted\"; DROP TABLE repositories; -- \\ $1 %s" }),
+    run: (s) => s.initPackage({ repository: 'simple', name: 'quoted', workspace: 'one', description: 'it\'s "quoted"; DROP TABLE repositories; -- \\ $1 %s' }),
     safe: async (s) => {
       const { resources } = await s.readResources({ name: 'simple.quoted.one' });
       const kptfile = Buffer.from(resources.find((r) => r.path === 'Kptfile')!.content).toString();
@@ -156,7 +159,10 @@ export const HOSTILE_CASES: HostileCase[] = [
   },
   {
     name: 'a 2 MB file, round trip',
-    run: patch('two.bin', new Uint8Array(2 * 1024 * 1024).map((_, i) => i % 251)),
+    run: patch(
+      'two.bin',
+      new Uint8Array(2 * 1024 * 1024).map((_, i) => i % 251),
+    ),
     changesDraft: true,
     safe: async (s, d) => {
       const { resources } = await s.readResources({ name: d.name });

@@ -45,14 +45,21 @@ describe('a hostile Git repository', () => {
     fs.symlinkSync('/etc/passwd', path.join(tree, 'pkg', 'passwd'));
     fs.symlinkSync('../../outside', path.join(tree, 'pkg', 'up'));
     // A Latin-1 name: bytes Git keeps as they are, and UTF-8 cannot represent.
-    fs.writeFileSync(Buffer.concat([Buffer.from(path.join(tree, 'pkg', 'caf')), Buffer.from([0xe9]), Buffer.from('.yaml')]) as unknown as string, 'name: latin1\n');
+    fs.writeFileSync(
+      Buffer.concat([Buffer.from(path.join(tree, 'pkg', 'caf')), Buffer.from([0xe9]), Buffer.from('.yaml')]) as unknown as string,
+      'name: latin1\n',
+    );
     git(tree, ['add', '-A']);
     git(tree, ['commit', '-q', '-m', 'hostile package']);
     git(tree, ['tag', 'pkg/v1']);
     git(tree, ['tag', 'pkg/vfoo']);
     git(tree, ['tag', 'pkg/v2.0']);
     const head = git(tree, ['rev-parse', 'HEAD']).trim();
-    git(tree, ['update-ref', '--stdin'], Array.from({ length: BUILD_TAGS }, (_, i) => `create refs/tags/build-${String(i).padStart(5, '0')} ${head}\n`).join(''));
+    git(
+      tree,
+      ['update-ref', '--stdin'],
+      Array.from({ length: BUILD_TAGS }, (_, i) => `create refs/tags/build-${String(i).padStart(5, '0')} ${head}\n`).join(''),
+    );
     const served = path.join(work, 'served');
     fs.mkdirSync(served);
     git(work, ['clone', '-q', '--bare', tree, path.join(served, 'hostile.git')]);
@@ -90,14 +97,28 @@ describe('a hostile Git repository', () => {
     const v1 = await service.getPackageRevision({ name: 'hostile.pkg.v1' });
     expect(JSON.parse(v1.metadata.annotations!['porchlight.dev/unreadable-file-names']!)).toEqual(['caf\uFFFD.yaml']);
     expect(v1.status.conditions).toContainEqual(
-      expect.objectContaining({ type: 'porchlight.dev/FilesLeftOut', status: 'True', reason: 'UnreadableNames', message: expect.stringMatching(/"caf\uFFFD\.yaml", names that are not UTF-8.*git mv/) }),
+      expect.objectContaining({
+        type: 'porchlight.dev/FilesLeftOut',
+        status: 'True',
+        reason: 'UnreadableNames',
+        message: expect.stringMatching(/"caf\uFFFD\.yaml", names that are not UTF-8.*git mv/),
+      }),
     );
     for (const attempt of [
       () => service.copyPackage({ source: 'hostile.pkg.v1', workspace: 'v2' }),
       () => service.clonePackage({ repository: 'hostile', name: 'downstream', workspace: 'one', source: { kind: 'revision', name: 'hostile.pkg.v1' } }),
-      () => service.clonePackage({ repository: 'hostile', name: 'fromgit', workspace: 'one', source: { kind: 'git', repo: server.baseUrl('hostile'), ref: 'pkg/v1', directory: 'pkg' } }),
+      () =>
+        service.clonePackage({
+          repository: 'hostile',
+          name: 'fromgit',
+          workspace: 'one',
+          source: { kind: 'git', repo: server.baseUrl('hostile'), ref: 'pkg/v1', directory: 'pkg' },
+        }),
     ]) {
-      await expect(attempt()).rejects.toMatchObject({ code: 'FAILED_PRECONDITION', message: expect.stringMatching(/names that are not UTF-8.*rename them in Git \(git mv\)/i) });
+      await expect(attempt()).rejects.toMatchObject({
+        code: 'FAILED_PRECONDITION',
+        message: expect.stringMatching(/names that are not UTF-8.*rename them in Git \(git mv\)/i),
+      });
     }
     expect((await service.listPackageRevisions({})).filter((r) => r.spec.lifecycle === 'Draft')).toEqual([]);
     expect(paths).toEqual(expect.arrayContaining(['Kptfile', 'cm.yaml']));
@@ -189,7 +210,12 @@ function plantDotGit(bare: string, marker: string): void {
   ]);
   // Directories that would be packages on the branch, if their names were package paths.
   const kptfileOnly = tree([['Kptfile', 'blob', blob('apiVersion: kpt.dev/v1\nkind: Kptfile\nmetadata:\n  name: x\n')]]);
-  const root = tree([['pkg', 'tree', pkg], ['..', 'tree', kptfileOnly], ['.git', 'tree', kptfileOnly], ['GIT~1', 'tree', kptfileOnly]]);
+  const root = tree([
+    ['pkg', 'tree', pkg],
+    ['..', 'tree', kptfileOnly],
+    ['.git', 'tree', kptfileOnly],
+    ['GIT~1', 'tree', kptfileOnly],
+  ]);
   const commit = run(['-c', 'user.name=ci', '-c', 'user.email=ci@example.com', 'commit-tree', root, '-m', 'planted package']);
   run(['update-ref', 'refs/heads/main', commit]);
   run(['update-ref', 'refs/tags/pkg/v1', commit]);
@@ -229,8 +255,18 @@ describe.each(testEngines())('a package that plants .git, on $kind', (engine) =>
     for (const reader of [new ObjectReader({ gitdir, url: '', cache: {} }), new NativeObjectReader(gitdir)]) {
       try {
         const files = await reader.files(pkgTree);
-        expect(files.filter((f) => f.nameRefused).map((f) => f.path).sort()).toEqual([...REFUSED].sort());
-        expect(files.filter((f) => !f.nameRefused).map((f) => f.path).sort()).toEqual(KEPT);
+        expect(
+          files
+            .filter((f) => f.nameRefused)
+            .map((f) => f.path)
+            .sort(),
+        ).toEqual([...REFUSED].sort());
+        expect(
+          files
+            .filter((f) => !f.nameRefused)
+            .map((f) => f.path)
+            .sort(),
+        ).toEqual(KEPT);
       } finally {
         reader.close();
       }
@@ -266,35 +302,63 @@ describe.each(testEngines())('a package that plants .git, on $kind', (engine) =>
     const bare = path.join(work, 'served', 'planted.git');
     git(bare, ['update-ref', 'refs/tags/pkg/v4', git(bare, ['rev-parse', 'pkg/v1']).trim()]);
     await service!.syncRepository({ name: 'planted' });
-    expect((await service!.getPackageRevision({ name: 'planted.pkg.v4' })).status.conditions).toContainEqual(expect.objectContaining({ type: 'porchlight.dev/FilesLeftOut', reason: 'RefusedPaths' }));
+    expect((await service!.getPackageRevision({ name: 'planted.pkg.v4' })).status.conditions).toContainEqual(
+      expect.objectContaining({ type: 'porchlight.dev/FilesLeftOut', reason: 'RefusedPaths' }),
+    );
 
     // Drafts made from it go without the planted files, in this repository and another.
     await service!.copyPackage({ source: 'planted.pkg.v1', workspace: 'v2' });
     await service!.clonePackage({ repository: 'downstream', name: 'copied', workspace: 'one', source: { kind: 'revision', name: 'planted.pkg.v1' } });
     for (const name of ['planted.pkg.v2', 'downstream.copied.one']) {
       const paths = (await service!.readResources({ name })).resources.map((r) => r.path);
-      expect(paths.filter((p) => packageFilePathProblem(p)), name).toEqual([]);
+      expect(
+        paths.filter((p) => packageFilePathProblem(p)),
+        name,
+      ).toEqual([]);
       expect(paths, name).toEqual(expect.arrayContaining(['Kptfile', 'cm.yaml', '.gitignore', '.github/ci.yaml']));
     }
 
     // Straight from the Git URL there is no revision to say what was left out: refused, saying what to do.
     await expect(
-      service!.clonePackage({ repository: 'downstream', name: 'fromgit', workspace: 'one', source: { kind: 'git', repo: server.baseUrl('planted'), ref: 'pkg/v1', directory: 'pkg' } }),
+      service!.clonePackage({
+        repository: 'downstream',
+        name: 'fromgit',
+        workspace: 'one',
+        source: { kind: 'git', repo: server.baseUrl('planted'), ref: 'pkg/v1', directory: 'pkg' },
+      }),
     ).rejects.toMatchObject({ code: 'FAILED_PRECONDITION', message: expect.stringMatching(/"\.git\/".*Register the repository instead/) });
   });
 
   it('refuses a clone from a directory out of the upstream repository as an invalid argument (issue 15, 9a)', async () => {
     for (const directory of ['../pkg', 'pkg/../..', '/..', '.git', 'pkg/.GIT.']) {
-      const request = { repository: 'downstream', name: 'escape', workspace: 'one', source: { kind: 'git' as const, repo: server.baseUrl('planted'), ref: 'pkg/v1', directory } };
+      const request = {
+        repository: 'downstream',
+        name: 'escape',
+        workspace: 'one',
+        source: { kind: 'git' as const, repo: server.baseUrl('planted'), ref: 'pkg/v1', directory },
+      };
       expect(clonePackageSchema.safeParse(request).success, directory).toBe(false);
-      await expect(service!.clonePackage(request), directory).rejects.toMatchObject({ code: 'INVALID_ARGUMENT', message: expect.stringMatching(/directory .* must be a path inside the repository/) });
+      await expect(service!.clonePackage(request), directory).rejects.toMatchObject({
+        code: 'INVALID_ARGUMENT',
+        message: expect.stringMatching(/directory .* must be a path inside the repository/),
+      });
     }
   });
 
   it('leaves out refused paths a revision synced before they were refused still holds, when deriving a draft', async () => {
-    const { repository_id, id } = (await db.query<{ repository_id: number; id: number }>(`SELECT repository_id, id FROM package_revisions WHERE name = $1 AND status = 'default'`, ['planted.pkg.v1'])).rows[0]!;
+    const { repository_id, id } = (
+      await db.query<{ repository_id: number; id: number }>(`SELECT repository_id, id FROM package_revisions WHERE name = $1 AND status = 'default'`, [
+        'planted.pkg.v1',
+      ])
+    ).rows[0]!;
     const legacy = Buffer.from('[core]\n\tfsmonitor = touch /tmp/should-not-run\n');
-    await db.query(`INSERT INTO resources (repository_id, package_revision_id, path, content, size_bytes) VALUES ($1, $2, $3, $4, $5)`, [repository_id, id, '.git/config', legacy, legacy.length]);
+    await db.query(`INSERT INTO resources (repository_id, package_revision_id, path, content, size_bytes) VALUES ($1, $2, $3, $4, $5)`, [
+      repository_id,
+      id,
+      '.git/config',
+      legacy,
+      legacy.length,
+    ]);
     await service!.copyPackage({ source: 'planted.pkg.v1', workspace: 'v3' });
     expect((await service!.readResources({ name: 'planted.pkg.v3' })).resources.map((r) => r.path).sort()).toEqual(KEPT);
   });
@@ -310,7 +374,10 @@ describe.each(testEngines())('a package that plants .git, on $kind', (engine) =>
       env: { ...process.env, PORCHLIGHT_HOME: path.join(work, 'home'), PORCHLIGHT_DB: '' },
     });
     // The row the test above planted is left out, with a warning.
-    expect({ code, stderr }).toEqual({ code: 0, stderr: expect.stringMatching(/^warning: left out "\.git\/config": "\.git" is not a package file: it is Git's own directory/) });
+    expect({ code, stderr }).toEqual({
+      code: 0,
+      stderr: expect.stringMatching(/^warning: left out "\.git\/config": "\.git" is not a package file: it is Git's own directory/),
+    });
     const written = fs.readdirSync(dir, { recursive: true, encoding: 'utf8' }).filter((p) => fs.statSync(path.join(dir, p)).isFile());
     expect(written.sort()).toEqual(['.KptRevisionMetadata', ...KEPT.map((p) => p.split('/').join(path.sep))].sort());
     expect(fs.existsSync(path.join(work, 'x.yaml'))).toBe(false);
@@ -319,11 +386,14 @@ describe.each(testEngines())('a package that plants .git, on $kind', (engine) =>
 
     // The CLI's clone door refuses an upstream directory out of the repository before anything is read.
     stderr = '';
-    const clone = await runCli(['--db', engine.target, 'rpkg', 'clone', server.baseUrl('planted'), 'escape', '--directory', '../pkg', '--ref', 'pkg/v1', '--repository', 'downstream'], {
-      stdout: () => {},
-      stderr: (s) => (stderr += s),
-      env: { ...process.env, PORCHLIGHT_HOME: path.join(work, 'home'), PORCHLIGHT_DB: '' },
-    });
+    const clone = await runCli(
+      ['--db', engine.target, 'rpkg', 'clone', server.baseUrl('planted'), 'escape', '--directory', '../pkg', '--ref', 'pkg/v1', '--repository', 'downstream'],
+      {
+        stdout: () => {},
+        stderr: (s) => (stderr += s),
+        env: { ...process.env, PORCHLIGHT_HOME: path.join(work, 'home'), PORCHLIGHT_DB: '' },
+      },
+    );
     expect({ clone, stderr }).toEqual({ clone: 1, stderr: expect.stringMatching(/directory "\/?\.\.\/pkg" must be a path inside the repository/) });
   });
 });

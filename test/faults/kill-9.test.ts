@@ -67,7 +67,12 @@ describe.each(testEngines())('kill -9 on $kind', (engine) => {
     // The draft is still an ordinary draft: it saves, proposes and reads.
     const rev = await wb.service.getPackageRevision({ name });
     expect(rev.spec.lifecycle).toBe('Draft');
-    await wb.service.updateResources({ name, resourceVersion: rev.metadata.resourceVersion!, mode: 'patch', files: [{ path: 'extra.yaml', content: Buffer.from('kind: Extra\n') }] });
+    await wb.service.updateResources({
+      name,
+      resourceVersion: rev.metadata.resourceVersion!,
+      mode: 'patch',
+      files: [{ path: 'extra.yaml', content: Buffer.from('kind: Extra\n') }],
+    });
   });
 
   it(`finishes approvals cut short at every step, once each (seed ${seed})`, async () => {
@@ -139,9 +144,13 @@ describe.each(testEngines())('kill -9 on $kind', (engine) => {
     async function checkConsistent(label: string): Promise<void> {
       // Sync repairs what a kill left between Git and the database.
       await wb.service.syncRepository({ name: 'simple' });
-      for (const name of acknowledged) expect((await wb.service.getPackageRevision({ name })).spec.lifecycle, `${label}: ${name} was acknowledged`).toBe('Published');
+      for (const name of acknowledged)
+        expect((await wb.service.getPackageRevision({ name })).spec.lifecycle, `${label}: ${name} was acknowledged`).toBe('Published');
       const refs = await listRefs(wb.served.simple!);
-      const tags = [...refs.keys()].filter((r) => r.startsWith('refs/tags/crash/')).map((r) => r.slice('refs/tags/'.length)).sort();
+      const tags = [...refs.keys()]
+        .filter((r) => r.startsWith('refs/tags/crash/'))
+        .map((r) => r.slice('refs/tags/'.length))
+        .sort();
       const published = (await wb.service.listPackageRevisions({}))
         .filter((r) => r.spec.packageName.startsWith('crash/') && (r.spec.revision ?? 0) > 0)
         .map((r) => `${r.spec.packageName}/v${r.spec.revision}`);

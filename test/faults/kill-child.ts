@@ -70,10 +70,16 @@ fs.writeSync(1, 'ready\n');
 
 if (job.mode === 'save') {
   let current = await service.getPackageRevision({ name: job.name! });
-  const start = Number(/value: (\d+)/.exec(Buffer.from((await service.readResources({ name: job.name! })).resources.find((r) => r.path === 'counter.yaml')?.content ?? []).toString())?.[1] ?? 0);
+  const start = Number(
+    /value: (\d+)/.exec(
+      Buffer.from((await service.readResources({ name: job.name! })).resources.find((r) => r.path === 'counter.yaml')?.content ?? []).toString(),
+    )?.[1] ?? 0,
+  );
   for (let n = start + 1; ; n++) {
     // Sizes vary, so some saves rewrite a page and some spill into TOAST.
-    const content = Buffer.from(`apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: counter\ndata:\n  value: "${n}"\n  pad: "${'x'.repeat((n * 977) % 6000)}"\n# value: ${n}\n`);
+    const content = Buffer.from(
+      `apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: counter\ndata:\n  value: "${n}"\n  pad: "${'x'.repeat((n * 977) % 6000)}"\n# value: ${n}\n`,
+    );
     const { revision } = await service.updateResources({
       name: job.name!,
       resourceVersion: current.metadata.resourceVersion!,
@@ -85,7 +91,7 @@ if (job.mode === 'save') {
   }
 } else if (job.mode === 'append') {
   await new Promise((resolve) => setTimeout(resolve, Math.max(0, (job.startAt ?? 0) - Date.now())));
-  for (let i = 1; i <= job.count!; ) {
+  for (let i = 1; i <= job.count!;) {
     const { revision, resources } = await service.readResources({ name: job.name! });
     const before = Buffer.from(resources.find((r) => r.path === 'entries.txt')?.content ?? []).toString();
     try {

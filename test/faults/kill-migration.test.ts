@@ -44,7 +44,8 @@ describe.each(testEngines())('kill -9 during a migration on $kind', (engine) => 
                                  WHERE r.repository_id = pr.repository_id AND r.package_revision_id = pr.id) f ON true`,
         )
         .then((r) => r.rows[0]!.d);
-    const versions = (db: Database) => db.query<{ v: number }>('SELECT version AS v FROM schema_migrations ORDER BY version').then((r) => r.rows.map((x) => Number(x.v)));
+    const versions = (db: Database) =>
+      db.query<{ v: number }>('SELECT version AS v FROM schema_migrations ORDER BY version').then((r) => r.rows.map((x) => Number(x.v)));
 
     const before = await withDb(async (db) => {
       // Enough rows that the newest migration (which validates a foreign key over them) takes a while.

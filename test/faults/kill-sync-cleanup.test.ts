@@ -46,7 +46,10 @@ describe.each(testEngines())('kill -9 during sync and cleanup on $kind', (engine
   /** After the repair sync: the cache lists exactly the tags of the repository, each number once. */
   async function expectRepaired(label: string): Promise<void> {
     await wb.service.syncRepository({ name: 'big', force: true });
-    const tags = [...(await listRefs(big)).keys()].filter((r) => r.startsWith('refs/tags/')).map((r) => r.slice('refs/tags/'.length)).sort();
+    const tags = [...(await listRefs(big)).keys()]
+      .filter((r) => r.startsWith('refs/tags/'))
+      .map((r) => r.slice('refs/tags/'.length))
+      .sort();
     const published = (await wb.service.listPackageRevisions({}))
       .filter((r) => r.spec.repository === 'big' && (r.spec.revision ?? 0) > 0)
       .map((r) => `${r.spec.packageName}/v${r.spec.revision}`);
@@ -54,7 +57,8 @@ describe.each(testEngines())('kill -9 during sync and cleanup on $kind', (engine
     expect(new Set(published).size, label).toBe(published.length);
   }
 
-  const draftBytes = async (name: string) => (await wb.service.readResources({ name })).resources.map((r) => [r.path, Buffer.from(r.content).toString('base64')]);
+  const draftBytes = async (name: string) =>
+    (await wb.service.readResources({ name })).resources.map((r) => [r.path, Buffer.from(r.content).toString('base64')]);
 
   it(`repairs a first sync and a re-sync killed part way (seed ${seed})`, async () => {
     big = (await generateRepo({ dir: path.join(path.dirname(wb.served.simple!), 'big.git'), packages: 150, revisions: 3 })).dir;

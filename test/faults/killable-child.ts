@@ -80,4 +80,3 @@ export async function kill(child: Child): Promise<void> {
   const { signal } = await child.exited;
   expect(signal).toBe('SIGKILL');
 }
-

@@ -50,7 +50,11 @@ describe.each(testEngines().slice(0, 1))('native git commits while Porchlight pu
 
   it('loses no ref and no commit, and fsck is clean', async () => {
     const stop = path.join(work, 'stop');
-    const loop = spawn('bash', ['-c', NATIVE_LOOP], { cwd: repo, env: { ...process.env, STOP: stop, GIT_TERMINAL_PROMPT: '0' }, stdio: ['ignore', 'pipe', 'pipe'] });
+    const loop = spawn('bash', ['-c', NATIVE_LOOP], {
+      cwd: repo,
+      env: { ...process.env, STOP: stop, GIT_TERMINAL_PROMPT: '0' },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
     let out = '';
     loop.stdout.on('data', (c: Buffer) => (out += String(c)));
     loop.stderr.on('data', () => {});
@@ -88,7 +92,9 @@ describe.each(testEngines().slice(0, 1))('native git commits while Porchlight pu
     expect(stray).toBe('0');
     const locks = (await git(work, ['-C', repo, 'rev-parse', '--git-dir'])).trim();
     const findLocks = (dir: string): string[] =>
-      fs.readdirSync(dir, { withFileTypes: true }).flatMap((e) => (e.isDirectory() ? findLocks(path.join(dir, e.name)) : e.name.endsWith('.lock') ? [e.name] : []));
+      fs
+        .readdirSync(dir, { withFileTypes: true })
+        .flatMap((e) => (e.isDirectory() ? findLocks(path.join(dir, e.name)) : e.name.endsWith('.lock') ? [e.name] : []));
     expect(findLocks(path.resolve(repo, locks))).toEqual([]);
     // And the cache agrees with Git: every published revision is listed.
     const listed = (await service.listPackageRevisions({})).filter((r) => r.spec.revision === 1).map((r) => r.spec.packageName);

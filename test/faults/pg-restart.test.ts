@@ -56,7 +56,12 @@ describe.skipIf(unavailable !== undefined && !required)('PostgreSQL restarted un
       while (!stop) {
         const i = ++n;
         try {
-          const { revision } = await service.updateResources({ name, resourceVersion: version, mode: 'patch', files: [{ path: 'counter.yaml', content: content(i) }] });
+          const { revision } = await service.updateResources({
+            name,
+            resourceVersion: version,
+            mode: 'patch',
+            files: [{ path: 'counter.yaml', content: content(i) }],
+          });
           version = revision.metadata.resourceVersion!;
           acked = i;
         } catch (e) {

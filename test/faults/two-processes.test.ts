@@ -28,7 +28,10 @@ describe.each(testEngines().filter((e) => e.kind === 'postgres'))('two processes
     expect(eb.code, eb.stderr).toBe(0);
 
     const { resources } = await wb.service.readResources({ name: draft.metadata.name });
-    const lines = Buffer.from(resources.find((r) => r.path === 'entries.txt')!.content).toString().trim().split('\n');
+    const lines = Buffer.from(resources.find((r) => r.path === 'entries.txt')!.content)
+      .toString()
+      .trim()
+      .split('\n');
     const acked = [...a.acks, ...b.acks];
     expect(acked).toHaveLength(2 * EACH);
     expect(lines.slice().sort()).toEqual(acked.slice().sort());

@@ -5,16 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { addOneTag, approvalMessage, generateRepo } from '../../bench/generate-repo.ts';
-import {
-  PORCH_TAR_REPOS,
-  addBranchCopy,
-  createEmptyRepo,
-  git,
-  listRefs,
-  porchDataPath,
-  unpackBundle,
-  unpackTarRepo,
-} from '../support/fixtures.ts';
+import { PORCH_TAR_REPOS, addBranchCopy, createEmptyRepo, git, listRefs, porchDataPath, unpackBundle, unpackTarRepo } from '../support/fixtures.ts';
 
 let tmp: string;
 beforeAll(async () => {
@@ -25,7 +16,10 @@ afterAll(async () => {
 });
 
 const tags = (refs: Map<string, string>): string[] =>
-  [...refs.keys()].filter((r) => r.startsWith('refs/tags/')).map((r) => r.slice('refs/tags/'.length)).sort();
+  [...refs.keys()]
+    .filter((r) => r.startsWith('refs/tags/'))
+    .map((r) => r.slice('refs/tags/'.length))
+    .sort();
 
 describe('Porch tar fixtures', () => {
   it.each(PORCH_TAR_REPOS)('%s unpacks as a bare repository that passes fsck', async (name) => {
@@ -112,7 +106,10 @@ describe('generate-repo', () => {
     await git(a.dir, ['fsck', '--no-progress', '--strict']);
 
     const log = await git(a.dir, ['log', '--format=%B%x00', 'main']);
-    const messages = log.split('\0').map((m) => m.trim()).filter(Boolean);
+    const messages = log
+      .split('\0')
+      .map((m) => m.trim())
+      .filter(Boolean);
     expect(messages).toHaveLength(22); // plus the initial commit
     const trailers = messages.filter((m) => m.includes('\n\nkpt:'));
     expect(trailers).toHaveLength(21);
@@ -123,18 +120,10 @@ describe('generate-repo', () => {
     expect(tagged).toBe('Approve pkg-0003/v2\n\nkpt:{"package":"pkg-0003","workspaceName":"v2","revision":"v2"}\n');
 
     const files = (await git(a.dir, ['ls-tree', '-r', '--name-only', 'pkg-0003/v2', 'pkg-0003'])).trim().split('\n');
-    expect(files).toEqual([
-      'pkg-0003/Kptfile',
-      'pkg-0003/README.md',
-      'pkg-0003/configmap.yaml',
-      'pkg-0003/namespace.yaml',
-      'pkg-0003/package-context.yaml',
-    ]);
+    expect(files).toEqual(['pkg-0003/Kptfile', 'pkg-0003/README.md', 'pkg-0003/configmap.yaml', 'pkg-0003/namespace.yaml', 'pkg-0003/package-context.yaml']);
     const tree = (rev: string) => git(a.dir, ['rev-parse', `${rev}:pkg-0003`]);
     expect(await tree('pkg-0003/v1')).not.toBe(await tree('pkg-0003/v2'));
-    expect(await git(a.dir, ['show', 'pkg-0003/v2:pkg-0003/Kptfile'])).toMatch(
-      /^apiVersion: kpt\.dev\/v1\nkind: Kptfile\nmetadata:\n {2}name: pkg-0003\n/,
-    );
+    expect(await git(a.dir, ['show', 'pkg-0003/v2:pkg-0003/Kptfile'])).toMatch(/^apiVersion: kpt\.dev\/v1\nkind: Kptfile\nmetadata:\n {2}name: pkg-0003\n/);
   });
 
   it('addOneTag publishes exactly one new revision on top of main', async () => {
@@ -145,7 +134,12 @@ describe('generate-repo', () => {
     expect(tags(after)).toHaveLength(9);
     expect(after.get('refs/heads/main')).toBe(result.commit);
     expect((await git(dir, ['rev-parse', `${result.commit}^`])).trim()).toBe(head);
-    expect((await git(dir, ['diff', '--name-only', head, result.commit])).trim().split('\n').every((f) => f.startsWith('pkg-0002/'))).toBe(true);
+    expect(
+      (await git(dir, ['diff', '--name-only', head, result.commit]))
+        .trim()
+        .split('\n')
+        .every((f) => f.startsWith('pkg-0002/')),
+    ).toBe(true);
     expect((await addOneTag(dir, 'pkg-0009')).tag).toBe('pkg-0009/v1'); // a brand-new package
     await git(dir, ['fsck', '--no-progress', '--strict']);
   });

@@ -191,13 +191,17 @@ describe.each(testEngines())('repositories registered by path on $kind', (engine
     const repo = await workingClone(path.join(work, 'foreign'));
     execFileSync('chown', ['-R', 'nobody', repo]);
     const home = fs.mkdtempSync(path.join(work, 'home-'));
-    const trust = (...directories: string[]) => fs.writeFileSync(path.join(home, '.gitconfig'), `[safe]\n${directories.map((d) => `\tdirectory = ${d}\n`).join('')}`);
+    const trust = (...directories: string[]) =>
+      fs.writeFileSync(path.join(home, '.gitconfig'), `[safe]\n${directories.map((d) => `\tdirectory = ${d}\n`).join('')}`);
     const saved = { HOME: process.env.HOME, XDG_CONFIG_HOME: process.env.XDG_CONFIG_HOME, GIT_CONFIG_GLOBAL: process.env.GIT_CONFIG_GLOBAL };
     process.env.HOME = home;
     delete process.env.XDG_CONFIG_HOME;
     delete process.env.GIT_CONFIG_GLOBAL;
     try {
-      const refused = { code: 'FAILED_PRECONDITION', message: expect.stringMatching(new RegExp(`owned by nobody \\(uid 65534\\), not by you .*git config --global --add safe\\.directory ${repo}$`)) };
+      const refused = {
+        code: 'FAILED_PRECONDITION',
+        message: expect.stringMatching(new RegExp(`owned by nobody \\(uid 65534\\), not by you .*git config --global --add safe\\.directory ${repo}$`)),
+      };
       await expect(service.registerRepository({ url: repo, name: 'foreign' })).rejects.toMatchObject(refused);
       expect((await service.listRepositories({})).map((r) => r.metadata.name)).not.toContain('foreign');
 
@@ -229,7 +233,7 @@ describe.each(testEngines())('repositories registered by path on $kind', (engine
   });
 });
 
-describe('updateLocalRefs: Git\'s locking, compare and swap', () => {
+describe("updateLocalRefs: Git's locking, compare and swap", () => {
   let repo: string;
   let head: string;
   beforeAll(async () => {
@@ -253,7 +257,9 @@ describe('updateLocalRefs: Git\'s locking, compare and swap', () => {
     const lock = path.join(repo, 'refs', 'heads', 'main.lock');
     fs.writeFileSync(lock, '');
     const started = Date.now();
-    await expect(updateLocalRefs(repo, `file://${repo}`, [{ ref: 'refs/heads/main', old: head, oid: head }])).rejects.toThrow(/main\.lock exists: another Git process/);
+    await expect(updateLocalRefs(repo, `file://${repo}`, [{ ref: 'refs/heads/main', old: head, oid: head }])).rejects.toThrow(
+      /main\.lock exists: another Git process/,
+    );
     expect(Date.now() - started).toBeGreaterThanOrEqual(1_500);
     expect(fs.existsSync(lock)).toBe(true);
     fs.rmSync(lock);

@@ -44,7 +44,10 @@ describe('kpt: annotations', () => {
 
 describe('remote version', () => {
   it('is the same for the same refs in any order and changes when one moves', () => {
-    const a = [{ ref: 'refs/heads/main', oid: '1' }, { ref: 'refs/tags/p/v1', oid: '2' }];
+    const a = [
+      { ref: 'refs/heads/main', oid: '1' },
+      { ref: 'refs/tags/p/v1', oid: '2' },
+    ];
     expect(remoteVersion(a)).toBe(remoteVersion([...a].reverse()));
     expect(remoteVersion(a)).not.toBe(remoteVersion([a[0]!, { ref: 'refs/tags/p/v1', oid: '3' }]));
   });

@@ -79,7 +79,9 @@ describe('refNameProblem', () => {
   });
 
   it('refuses to write a ref Git would refuse, naming it', () => {
-    expect(() => assertRefName('refs/tags/../../x/v1', 'file:///repo')).toThrow(expect.objectContaining({ code: 'FAILED_PRECONDITION', message: expect.stringMatching(/refs\/tags\/\.\.\/\.\.\/x\/v1.*contains "\.\."/) }));
+    expect(() => assertRefName('refs/tags/../../x/v1', 'file:///repo')).toThrow(
+      expect.objectContaining({ code: 'FAILED_PRECONDITION', message: expect.stringMatching(/refs\/tags\/\.\.\/\.\.\/x\/v1.*contains "\.\."/) }),
+    );
   });
 });
 

@@ -18,7 +18,10 @@ afterAll(() => {
 describe('npm start without the Electron binary', () => {
   it('starts browser mode and prints a working URL', async () => {
     home = fs.mkdtempSync(path.join(os.tmpdir(), 'porchlight-start-'));
-    child = spawn(process.execPath, ['bin/start.mjs', '--port', '0'], { env: { ...process.env, PORCHLIGHT_HOME: home, PORCHLIGHT_DB: '' }, stdio: ['ignore', 'pipe', 'pipe'] });
+    child = spawn(process.execPath, ['bin/start.mjs', '--port', '0'], {
+      env: { ...process.env, PORCHLIGHT_HOME: home, PORCHLIGHT_DB: '' },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
     let out = '';
     child.stdout!.on('data', (d) => (out += String(d)));
     child.stderr!.on('data', (d) => (out += String(d)));
@@ -48,7 +51,10 @@ describe('npm start without the Electron binary', () => {
     expect(await (await call(token)).json()).toMatchObject({ ok: true, value: { dataHome: home, database: { kind: 'pglite' } } });
     expect((await call()).status).toBe(401);
     // The first screen's "Try the demo": a populated, working app, offline, on the embedded database.
-    expect(await (await call(token, 'demo.create')).json()).toMatchObject({ ok: true, value: { created: expect.arrayContaining(['repository blueprints', 'repository deployments']) } });
+    expect(await (await call(token, 'demo.create')).json()).toMatchObject({
+      ok: true,
+      value: { created: expect.arrayContaining(['repository blueprints', 'repository deployments']) },
+    });
     const page1 = (await (await call(token, 'revisions.page', { limit: 100 })).json()) as { ok: true; value: { items: { name: string; lifecycle: string }[] } };
     expect(page1.value.items.length).toBeGreaterThanOrEqual(16);
     expect(page1.value.items.filter((r) => r.lifecycle !== 'Published').map((r) => r.name)).toEqual(['deployments.staging.web.v1', 'deployments.team-a.v1']);

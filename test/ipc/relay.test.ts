@@ -75,21 +75,37 @@ describe('Electron relay (fake ipcMain/ipcRenderer)', () => {
   });
 
   it('tells where the data lives and tests a PostgreSQL URL without ever echoing its password', async () => {
-    expect(await page.invoke(CALL_CHANNEL, 'settings.get', {})).toMatchObject({ ok: true, value: { dataHome: work, database: { kind: 'pglite', location: path.join(work, 'db') } } });
-    const refused = (await page.invoke(CALL_CHANNEL, 'settings.testDatabase', { url: 'postgres://someone:hunter2-secret@127.0.0.1:1/nothing' })) as { ok: boolean; error: { code: string; message: string } };
+    expect(await page.invoke(CALL_CHANNEL, 'settings.get', {})).toMatchObject({
+      ok: true,
+      value: { dataHome: work, database: { kind: 'pglite', location: path.join(work, 'db') } },
+    });
+    const refused = (await page.invoke(CALL_CHANNEL, 'settings.testDatabase', { url: 'postgres://someone:hunter2-secret@127.0.0.1:1/nothing' })) as {
+      ok: boolean;
+      error: { code: string; message: string };
+    };
     expect(refused).toMatchObject({ ok: false, error: { code: 'UNAVAILABLE' } });
     expect(refused.error.message).not.toContain('hunter2-secret');
     expect(await page.invoke(CALL_CHANNEL, 'settings.testDatabase', { url: 'mysql://x' })).toMatchObject({ ok: false, error: { code: 'INVALID_ARGUMENT' } });
     const pgUrl = process.env.PORCHLIGHT_TEST_PG_URL;
-    if (pgUrl) expect(await page.invoke(CALL_CHANNEL, 'settings.testDatabase', { url: pgUrl })).toMatchObject({ ok: true, value: { serverVersion: expect.stringMatching(/^\d+/) } });
+    if (pgUrl)
+      expect(await page.invoke(CALL_CHANNEL, 'settings.testDatabase', { url: pgUrl })).toMatchObject({
+        ok: true,
+        value: { serverVersion: expect.stringMatching(/^\d+/) },
+      });
   });
 
   it('answers a request too deep or impossible to pass to the service thread, never rejects', async () => {
     let deep: unknown = {};
     for (let i = 0; i < 10_000; i++) deep = [deep];
-    expect(await host.call('repositories.list', { namespace: deep })).toMatchObject({ ok: false, error: { code: 'INVALID_ARGUMENT', message: expect.stringContaining('nests deeper than 64 levels') } });
+    expect(await host.call('repositories.list', { namespace: deep })).toMatchObject({
+      ok: false,
+      error: { code: 'INVALID_ARGUMENT', message: expect.stringContaining('nests deeper than 64 levels') },
+    });
     expect(await host.call(deep, {})).toMatchObject({ ok: false, error: { code: 'INVALID_ARGUMENT' } });
-    expect(await host.call('repositories.list', { namespace: () => 'x' })).toMatchObject({ ok: false, error: { code: 'INVALID_ARGUMENT', message: expect.stringContaining('cannot be passed to the service') } });
+    expect(await host.call('repositories.list', { namespace: () => 'x' })).toMatchObject({
+      ok: false,
+      error: { code: 'INVALID_ARGUMENT', message: expect.stringContaining('cannot be passed to the service') },
+    });
     // The service thread is still there.
     expect(await page.invoke(CALL_CHANNEL, 'repositories.list', {})).toMatchObject({ ok: true });
   });
@@ -118,19 +134,22 @@ describe('browser mode HTTP door', () => {
 
   function post(headers: Record<string, string>, body: string): Promise<{ status: number; json: { ok: boolean; error?: { code: string } } }> {
     return new Promise((resolve, reject) => {
-      const req = http.request({ host: '127.0.0.1', port: server.port, path: '/api/call', method: 'POST', headers: { 'Content-Type': 'application/json', ...headers } }, (res) => {
-        let data = '';
-        res.on('data', (c) => (data += c));
-        // A server that stops reading a body it refuses may cut the answer short too.
-        res.on('error', reject);
-        res.on('end', () => {
-          try {
-            resolve({ status: res.statusCode!, json: JSON.parse(data) });
-          } catch (e) {
-            reject(e);
-          }
-        });
-      });
+      const req = http.request(
+        { host: '127.0.0.1', port: server.port, path: '/api/call', method: 'POST', headers: { 'Content-Type': 'application/json', ...headers } },
+        (res) => {
+          let data = '';
+          res.on('data', (c) => (data += c));
+          // A server that stops reading a body it refuses may cut the answer short too.
+          res.on('error', reject);
+          res.on('end', () => {
+            try {
+              resolve({ status: res.statusCode!, json: JSON.parse(data) });
+            } catch (e) {
+              reject(e);
+            }
+          });
+        },
+      );
       req.on('error', reject);
       req.end(body);
     });

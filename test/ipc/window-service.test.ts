@@ -48,7 +48,13 @@ afterAll(async () => {
 
 describe('the service as the window sees it', () => {
   it('reports the first clone and sync as progress, with totals', async () => {
-    await ok('repositories.register', { url: server.baseUrl('test-blueprints', 'nephio'), name: 'blueprints', username: 'nephio', password: 'secret', syncIntervalSeconds: 0 });
+    await ok('repositories.register', {
+      url: server.baseUrl('test-blueprints', 'nephio'),
+      name: 'blueprints',
+      username: 'nephio',
+      password: 'secret',
+      syncIntervalSeconds: 0,
+    });
     const progress = events.filter((e): e is Extract<ServiceEvent, { type: 'progress' }> => e.type === 'progress' && e.subject === 'blueprints');
     expect(progress.every((p) => p.operation === 'sync')).toBe(true);
     // Native git's own counters, then the packages read into the cache.
@@ -60,7 +66,13 @@ describe('the service as the window sees it', () => {
   });
 
   it('pages summaries, one repository or all, by keyset', async () => {
-    await ok('repositories.register', { url: server.baseUrl('test-blueprints', 'nephio'), name: 'second', username: 'nephio', password: 'secret', syncIntervalSeconds: 0 });
+    await ok('repositories.register', {
+      url: server.baseUrl('test-blueprints', 'nephio'),
+      name: 'second',
+      username: 'nephio',
+      password: 'secret',
+      syncIntervalSeconds: 0,
+    });
     const all = await ok<{ items: { name: string; repository: string }[]; next?: string }>('revisions.page', { limit: 1000 });
     const one = await ok<{ items: { name: string; repository: string }[] }>('revisions.page', { limit: 1000, repository: 'second' });
     expect(one.items.length).toBeGreaterThan(0);
@@ -88,7 +100,12 @@ describe('the service as the window sees it', () => {
   });
 
   it('reports a publish in steps and gives a clone its upstream to diff against', async () => {
-    const clone = await ok<{ metadata: { name: string } }>('revisions.clone', { repository: 'blueprints', name: 'basens-here', workspace: 'v1', source: { kind: 'revision', name: 'blueprints.basens.v1' } });
+    const clone = await ok<{ metadata: { name: string } }>('revisions.clone', {
+      repository: 'blueprints',
+      name: 'basens-here',
+      workspace: 'v1',
+      source: { kind: 'revision', name: 'blueprints.basens.v1' },
+    });
     const upstream = await ok<{ source: string; files: { path: string; base64: string }[] }>('revisions.upstreamResources', { name: clone.metadata.name });
     expect(upstream.source).toBe('blueprints.basens.v1');
     const original = await ok<{ files: { path: string; base64: string }[] }>('revisions.resources', { name: 'blueprints.basens.v1' });
@@ -109,7 +126,11 @@ describe('the service as the window sees it', () => {
     expect(cron.spec.sync?.schedule).toBe('*/5 * * * *');
     const bad = (await dispatch('repositories.update', { name: 'blueprints', syncSchedule: 'every day' })) as Answer<unknown>;
     expect(bad).toMatchObject({ ok: false, error: { code: 'INVALID_ARGUMENT' } });
-    const interval = await ok<{ spec: { sync?: unknown }; status: { syncIntervalSeconds: number } }>('repositories.update', { name: 'blueprints', syncIntervalSeconds: 1, syncSchedule: null });
+    const interval = await ok<{ spec: { sync?: unknown }; status: { syncIntervalSeconds: number } }>('repositories.update', {
+      name: 'blueprints',
+      syncIntervalSeconds: 1,
+      syncSchedule: null,
+    });
     expect(interval.spec.sync).toBeUndefined();
     expect(interval.status.syncIntervalSeconds).toBe(1);
 

@@ -50,7 +50,9 @@ describe('Nephio blueprints', () => {
   it('nephio-workload-cluster: the cluster name reaches list items selected by kind and by image', async () => {
     const out = await render(blueprint('nephio-workload-cluster', { 'package-context.yaml': [['name: example', 'name: edge-2']] }));
     expect(out.error).toBeUndefined();
-    const changed = Object.entries(out.text).filter(([p, t]) => asTextMap(blueprint('nephio-workload-cluster'))[p] !== t).map(([p]) => p);
+    const changed = Object.entries(out.text)
+      .filter(([p, t]) => asTextMap(blueprint('nephio-workload-cluster'))[p] !== t)
+      .map(([p]) => p);
     expect(changed.length).toBeGreaterThan(3);
     expect(Object.values(out.text).join('\n')).toContain('nephio.org/cluster-name: edge-2');
     expect(out.stderr.at(-1)).toBe('Successfully executed 1 function(s) in 1 package(s).');
@@ -65,7 +67,9 @@ describe('Nephio blueprints', () => {
     );
     expect(out.error).toBeUndefined();
     expect(out.text['setters.yaml']).toContain('  name: edge-7\n  project-id: proj-9\n');
-    expect(out.text['repo-porch.yaml']).toContain('repo: https://source.developers.google.com/p/proj-9/r/edge-7 # kpt-set: https://source.developers.google.com/p/${project-id}/r/${name}');
+    expect(out.text['repo-porch.yaml']).toContain(
+      'repo: https://source.developers.google.com/p/proj-9/r/edge-7 # kpt-set: https://source.developers.google.com/p/${project-id}/r/${name}',
+    );
     expect(out.text['repo-porch.yaml']).toContain('name: edge-7-auth # kpt-set: ${name}-auth');
   });
 
@@ -75,7 +79,9 @@ describe('Nephio blueprints', () => {
       expect(out.error).toBeUndefined();
       return;
     }
-    expect(out.error).toBe('function "ghcr.io/kptdev/krm-functions-catalog/starlark:v0.4.3" is not built in: run it with a container runtime (Docker or Podman) or replace it with a built-in function');
+    expect(out.error).toBe(
+      'function "ghcr.io/kptdev/krm-functions-catalog/starlark:v0.4.3" is not built in: run it with a container runtime (Docker or Podman) or replace it with a built-in function',
+    );
     expect(out.files).toEqual(blueprint('rootsync'));
   });
 
@@ -95,7 +101,15 @@ describe('Nephio blueprints', () => {
       return { stdout: list, stderr: '', exitCode: 0 };
     });
     expect(out.error).toBeUndefined();
-    expect(seen).toEqual(['docker.io/nephio/nfdeploy-fn:latest', 'docker.io/nephio/interface-fn:latest', 'docker.io/nephio/dnn-fn:latest', 'docker.io/nephio/nad-fn:latest', 'docker.io/nephio/dnn-fn:latest', 'docker.io/nephio/interface-fn:latest', 'docker.io/nephio/nfdeploy-fn:latest']);
+    expect(seen).toEqual([
+      'docker.io/nephio/nfdeploy-fn:latest',
+      'docker.io/nephio/interface-fn:latest',
+      'docker.io/nephio/dnn-fn:latest',
+      'docker.io/nephio/nad-fn:latest',
+      'docker.io/nephio/dnn-fn:latest',
+      'docker.io/nephio/interface-fn:latest',
+      'docker.io/nephio/nfdeploy-fn:latest',
+    ]);
     expect(out.text['amfdeployment.yaml']).toContain('  namespace: free5gc-cp\n');
   });
 });

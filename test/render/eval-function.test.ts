@@ -11,7 +11,10 @@ import { asTextMap } from './support/catalog.ts';
 const encoder = new TextEncoder();
 const files = [
   { path: 'Kptfile', content: encoder.encode('apiVersion: kpt.dev/v1\nkind: Kptfile\nmetadata:\n  name: p\n') },
-  { path: 'a.yaml', content: encoder.encode('apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: a\n---\napiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: d\n') },
+  {
+    path: 'a.yaml',
+    content: encoder.encode('apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: a\n---\napiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: d\n'),
+  },
 ];
 
 describe('evalFunction', () => {
@@ -24,7 +27,9 @@ describe('evalFunction', () => {
     const out = await evalFunction(files, { image: 'example.com/seen:v1', args: ['SetThing', 'a=1', 'b=yes'], lookup: () => seen });
     expect(out.error).toBeUndefined();
     expect(config).toBe('metadata:\n  name: function-input\ndata: {a: "1", b: "yes"}\nkind: SetThing\napiVersion: v1\n');
-    expect((await evalFunction(files, { image: 'example.com/seen:v1', args: ['a=1', 'novalue'], lookup: () => seen })).error).toContain('write arguments as key=value');
+    expect((await evalFunction(files, { image: 'example.com/seen:v1', args: ['a=1', 'novalue'], lookup: () => seen })).error).toContain(
+      'write arguments as key=value',
+    );
   });
 
   it('passes every resource, or those --match-kind selects, and applies a catalog function', async () => {

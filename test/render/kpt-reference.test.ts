@@ -17,7 +17,8 @@ let work: string;
 const FILES: Record<string, string> = {
   Kptfile:
     'apiVersion: kpt.dev/v1\nkind: Kptfile\nmetadata:\n  name: root\npipeline:\n  mutators:\n  - exec: FN/recolor.sh\n    selectors:\n    - kind: ConfigMap\n  - exec: FN/echo.sh\n',
-  'cm.yaml': '# The colour map.\n\napiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: colours # line\n  annotations:\n    note: \'kept\'\ndata:\n  color: red\n  list:\n    - a\n    # between\n    - b\n',
+  'cm.yaml':
+    "# The colour map.\n\napiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: colours # line\n  annotations:\n    note: 'kept'\ndata:\n  color: red\n  list:\n    - a\n    # between\n    - b\n",
   'svc.yaml': 'apiVersion: v1\nkind: Service\nmetadata:\n  name: svc\n  annotations: {color: red}\nspec:\n  ports: [{port: 80}]\n',
   'sub/Kptfile': 'apiVersion: kpt.dev/v1\nkind: Kptfile\nmetadata:\n  name: sub\npipeline:\n  mutators:\n  - exec: FN/echo.sh\n',
   'sub/x.yaml': 'apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: x\ndata:\n  color: red\n  folded: >\n    some text\n',

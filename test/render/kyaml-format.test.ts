@@ -11,7 +11,10 @@ import { deriveSeqIndentStyle, formatDocument, parseYamlDocument } from '../../s
 import type { BuiltinFunction } from '../../src-main/render/krm-function.ts';
 
 const DIR = new URL('./fixtures/kyaml-format/', import.meta.url);
-const names = fs.readdirSync(DIR).filter((f) => !f.endsWith('.kpt.yaml')).map((f) => f.replace(/\.yaml$/, ''));
+const names = fs
+  .readdirSync(DIR)
+  .filter((f) => !f.endsWith('.kpt.yaml'))
+  .map((f) => f.replace(/\.yaml$/, ''));
 const encoder = new TextEncoder();
 const decoder = new TextDecoder();
 

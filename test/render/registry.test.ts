@@ -34,10 +34,20 @@ describe('built-in function registry', () => {
     expect(lookupBuiltin('gcr.io/kpt-fn/apply-replacements:unstable')).toBe(applyReplacements);
   });
 
-  it('has the catalog functions of issue 17 and kpt\'s package-context builtin', () => {
-    expect(builtinNames()).toEqual(
-      ['apply-replacements', 'apply-setters', 'create-setters', 'ensure-name-substring', 'search-replace', 'set-annotations', 'set-image', 'set-labels', 'set-namespace', 'starlark', 'upsert-resource'],
-    );
+  it("has the catalog functions of issue 17 and kpt's package-context builtin", () => {
+    expect(builtinNames()).toEqual([
+      'apply-replacements',
+      'apply-setters',
+      'create-setters',
+      'ensure-name-substring',
+      'search-replace',
+      'set-annotations',
+      'set-image',
+      'set-labels',
+      'set-namespace',
+      'starlark',
+      'upsert-resource',
+    ]);
     expect(lookupBuiltin('builtins/gen-pkg-context')).toBeDefined();
   });
 });

@@ -21,7 +21,12 @@ const names = (items: Document[]) => items.map((d) => resourceMeta(d).name);
 
 async function run(files: Record<string, string>, fns: Record<string, BuiltinFunction>, opts: RenderOptions = {}) {
   const lines: string[] = [];
-  const out = await renderPackage(pkg(files), { packageName: 'root', onStep: (l) => lines.push(l), lookup: (image) => fns[image] ?? lookupBuiltin(image), ...opts });
+  const out = await renderPackage(pkg(files), {
+    packageName: 'root',
+    onStep: (l) => lines.push(l),
+    lookup: (image) => fns[image] ?? lookupBuiltin(image),
+    ...opts,
+  });
   return { ...out, text: asTextMap(out.files), lines };
 }
 
@@ -53,7 +58,11 @@ describe('renderPackage pipeline semantics', () => {
       { 'example.com/record:v1': recorder(log, 'x') },
     );
     expect(out.error).toBeUndefined();
-    expect(log).toEqual([['deep', 'c'], ['deep', 'c', 'sub', 'b'], ['deep', 'c', 'sub', 'b', 'root', 'a']]);
+    expect(log).toEqual([
+      ['deep', 'c'],
+      ['deep', 'c', 'sub', 'b'],
+      ['deep', 'c', 'sub', 'b', 'root', 'a'],
+    ]);
     expect(out.lines.filter((l) => l.startsWith('Package'))).toEqual(['Package "root/sub/deep": ', 'Package "root/sub": ', 'Package "root": ']);
     expect(out.text['sub/deep/c.yaml']).toContain('seen: x');
     expect(out.lines.at(-1)).toBe('Successfully executed 3 function(s) in 3 package(s).');
@@ -62,7 +71,8 @@ describe('renderPackage pipeline semantics', () => {
   it('gives each configPath step the config as earlier steps left it', async () => {
     const seen: string[] = [];
     const bump: BuiltinFunction = ({ items }) => {
-      for (const d of items) if (resourceMeta(d).name === 'cfg') (getField(rootMap(d), 'data') as { set(k: string, v: unknown): void }).set('value', plainScalar('after'));
+      for (const d of items)
+        if (resourceMeta(d).name === 'cfg') (getField(rootMap(d), 'data') as { set(k: string, v: unknown): void }).set('value', plainScalar('after'));
       return { items, results: [] };
     };
     const read: BuiltinFunction = ({ items, functionConfig }) => {
@@ -71,7 +81,10 @@ describe('renderPackage pipeline semantics', () => {
     };
     const out = await run(
       {
-        Kptfile: kptfile('root', 'pipeline:\n  mutators:\n  - image: example.com/bump:v1\n  - image: example.com/read:v1\n    configPath: cfg.yaml\n  validators:\n  - image: example.com/read:v1\n    configPath: cfg.yaml\n'),
+        Kptfile: kptfile(
+          'root',
+          'pipeline:\n  mutators:\n  - image: example.com/bump:v1\n  - image: example.com/read:v1\n    configPath: cfg.yaml\n  validators:\n  - image: example.com/read:v1\n    configPath: cfg.yaml\n',
+        ),
         'cfg.yaml': cm('cfg', 'value: before', '  annotations:\n    config.kubernetes.io/local-config: "true"\n'),
       },
       { 'example.com/bump:v1': bump, 'example.com/read:v1': read },
@@ -86,7 +99,10 @@ describe('renderPackage pipeline semantics', () => {
     const log: string[][] = [];
     const out = await run(
       {
-        Kptfile: kptfile('root', 'pipeline:\n  mutators:\n  - image: example.com/record:v1\n    selectors:\n    - kind: ConfigMap\n    exclude:\n    - name: skip\n'),
+        Kptfile: kptfile(
+          'root',
+          'pipeline:\n  mutators:\n  - image: example.com/record:v1\n    selectors:\n    - kind: ConfigMap\n    exclude:\n    - name: skip\n',
+        ),
         'a.yaml': `${cm('one')}---\n${cm('skip')}---\napiVersion: v1\nkind: Service\nmetadata:\n  name: svc\n`,
       },
       { 'example.com/record:v1': recorder(log, 'y') },
@@ -101,16 +117,21 @@ describe('renderPackage pipeline semantics', () => {
     const mutate: BuiltinFunction = (input) => (order.push('mutate'), { items: input.items, results: [] });
     const tamper: BuiltinFunction = ({ items }) => {
       order.push('validate');
-      (rootMap(items[0]!)!).set('tampered', true);
+      rootMap(items[0]!)!.set('tampered', true);
       return { items, results: [{ message: 'bad config', severity: 'error', resourceRef: { apiVersion: 'v1', kind: 'ConfigMap', name: 'a' } }] };
     };
-    const files = { Kptfile: kptfile('root', 'pipeline:\n  validators:\n  - image: example.com/tamper:v1\n  mutators:\n  - image: example.com/mutate:v1\n'), 'a.yaml': cm('a') };
+    const files = {
+      Kptfile: kptfile('root', 'pipeline:\n  validators:\n  - image: example.com/tamper:v1\n  mutators:\n  - image: example.com/mutate:v1\n'),
+      'a.yaml': cm('a'),
+    };
     const out = await run(files, { 'example.com/mutate:v1': mutate, 'example.com/tamper:v1': tamper });
     expect(order).toEqual(['mutate', 'validate']);
     expect(out.error).toBeDefined();
     expect(out.text).toEqual(asTextMap(pkg(files)));
     expect(out.lines).toContain('    [error] v1/ConfigMap/a: bad config');
-    expect(formatResultList(out.results)).toContain('exitCode: 1\nitems:\n  - image: example.com/mutate:v1\n    exitCode: 0\n  - image: example.com/tamper:v1\n');
+    expect(formatResultList(out.results)).toContain(
+      'exitCode: 1\nitems:\n  - image: example.com/mutate:v1\n    exitCode: 0\n  - image: example.com/tamper:v1\n',
+    );
   });
 
   it('leaves .krmignore paths and non-KRM files alone and files new resources by namespace, kind and name', async () => {
@@ -140,15 +161,22 @@ describe('renderPackage pipeline semantics', () => {
   it('refuses exec functions without allowExec and names functions it cannot run', async () => {
     const files = { Kptfile: kptfile('root', 'pipeline:\n  mutators:\n  - exec: ./fn.sh\n'), 'a.yaml': cm('a') };
     expect((await run(files, {})).error).toBe('must run with `--allow-exec` option to allow running function binaries');
-    expect((await run(files, {}, { allowExec: true })).error).toBe('exec function "./fn.sh" cannot run here: run with --allow-exec and a host that can run function binaries');
+    expect((await run(files, {}, { allowExec: true })).error).toBe(
+      'exec function "./fn.sh" cannot run here: run with --allow-exec and a host that can run function binaries',
+    );
     const image = { Kptfile: kptfile('root', 'pipeline:\n  mutators:\n  - image: registry.example/acme/tune:v2\n'), 'a.yaml': cm('a') };
-    expect((await run(image, {})).error).toBe('function "registry.example/acme/tune:v2" is not built in: run it with a container runtime (Docker or Podman) or replace it with a built-in function');
+    expect((await run(image, {})).error).toBe(
+      'function "registry.example/acme/tune:v2" is not built in: run it with a container runtime (Docker or Podman) or replace it with a built-in function',
+    );
   });
 
   it('reports a Kptfile that names no function, and a configPath that does not exist', async () => {
     const none = await run({ Kptfile: kptfile('root', 'pipeline:\n  mutators:\n  - configPath: x.yaml\n') }, {});
     expect(none.error).toContain('must specify a functon (`image` or `exec`) to execute');
-    const missing = await run({ Kptfile: kptfile('root', 'pipeline:\n  mutators:\n  - image: gcr.io/kpt-fn/set-labels:v0.2\n    configPath: nope.yaml\n') }, {});
+    const missing = await run(
+      { Kptfile: kptfile('root', 'pipeline:\n  mutators:\n  - image: gcr.io/kpt-fn/set-labels:v0.2\n    configPath: nope.yaml\n') },
+      {},
+    );
     expect(missing.error).toContain('functionConfig "nope.yaml" must exist in the current package');
     expect((await run({ 'a.yaml': cm('a') }, {})).error).toMatch(/No Kptfile found/);
   });

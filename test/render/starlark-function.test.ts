@@ -29,7 +29,13 @@ interface CaseYaml {
 
 function ignored(dir: string): string[] {
   const file = path.join(dir, '.krmignore');
-  return fs.existsSync(file) ? fs.readFileSync(file, 'utf8').split('\n').map((l) => l.trim()).filter(Boolean) : [];
+  return fs.existsSync(file)
+    ? fs
+        .readFileSync(file, 'utf8')
+        .split('\n')
+        .map((l) => l.trim())
+        .filter(Boolean)
+    : [];
 }
 
 /** kpt's package reader, minimally: Kptfile, *.yaml, *.yml, split into documents, annotated with path and index. */
@@ -62,7 +68,8 @@ function fnConfigFor(c: CaseYaml, inputDir: string, items: Document.Parsed[]): D
     for (const [k, file] of Object.entries(inv.argsFromFiles ?? {})) data[k] = fs.readFileSync(path.join(inputDir, file), 'utf8');
     return new Document({ apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'function-input' }, data }) as Document.Parsed;
   }
-  const configPath = inv.fnConfig ?? (inv.pipe ? 'fn-config.yaml' : undefined) ?? [...(inv.pipeline?.mutators ?? []), ...(inv.pipeline?.validators ?? [])][0]?.configPath;
+  const configPath =
+    inv.fnConfig ?? (inv.pipe ? 'fn-config.yaml' : undefined) ?? [...(inv.pipeline?.mutators ?? []), ...(inv.pipeline?.validators ?? [])][0]?.configPath;
   const fc = items.find((d) => d.getIn(['metadata', 'annotations', PATH]) === configPath);
   if (!fc) throw new Error(`case ${c.case}: no function config ${configPath}`);
   return fc;
@@ -82,7 +89,12 @@ function plain(doc: Document, drop: string[] = []): unknown {
 /** Sorts keys recursively: for comparisons where kpt's format step decides the order. */
 function sortKeys(x: unknown): unknown {
   if (Array.isArray(x)) return x.map(sortKeys);
-  if (x && typeof x === 'object') return Object.fromEntries(Object.entries(x).sort(([a], [b]) => a.localeCompare(b)).map(([k, v]) => [k, sortKeys(v)]));
+  if (x && typeof x === 'object')
+    return Object.fromEntries(
+      Object.entries(x)
+        .sort(([a], [b]) => a.localeCompare(b))
+        .map(([k, v]) => [k, sortKeys(v)]),
+    );
   return x;
 }
 
@@ -92,7 +104,8 @@ function byFile(docs: Document[]): Map<string, Document[]> {
     const p = String(d.getIn(['metadata', 'annotations', PATH]));
     out.set(p, [...(out.get(p) ?? []), d]);
   }
-  for (const list of out.values()) list.sort((a, b) => Number(a.getIn(['metadata', 'annotations', INDEX])) - Number(b.getIn(['metadata', 'annotations', INDEX])));
+  for (const list of out.values())
+    list.sort((a, b) => Number(a.getIn(['metadata', 'annotations', INDEX])) - Number(b.getIn(['metadata', 'annotations', INDEX])));
   return out;
 }
 
@@ -190,7 +203,10 @@ describe('starlark function behaviour', () => {
   it('passes StarlarkRun params and the functionConfig to the script; print goes to stderr', async () => {
     const out = await starlarkFunction({
       items: resources('apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: cm\n'),
-      functionConfig: config('p = ctx.resource_list["functionConfig"]["params"]\nprint(p["greeting"], len(ctx.resource_list["items"]))\nprint(ctx.open_api["definitions"]["io.k8s.api.core.v1.ConfigMap"]["x-kubernetes-group-version-kind"][0]["version"])', 'params:\n  greeting: hi\n'),
+      functionConfig: config(
+        'p = ctx.resource_list["functionConfig"]["params"]\nprint(p["greeting"], len(ctx.resource_list["items"]))\nprint(ctx.open_api["definitions"]["io.k8s.api.core.v1.ConfigMap"]["x-kubernetes-group-version-kind"][0]["version"])',
+        'params:\n  greeting: hi\n',
+      ),
     });
     expect(out.results).toEqual([]);
     expect(out.stderr).toBe('hi 1\nv1\n');
@@ -205,7 +221,7 @@ describe('starlark function behaviour', () => {
 
   it('reports syntax errors and bad configs as error results', async () => {
     const syntax = await failureOf(starlarkFunction({ items: [], functionConfig: config('x = = 1') }));
-    expect(syntax.results).toEqual([{ message: 'my-script:1:5: got \'=\', want primary expression', severity: 'error' }]);
+    expect(syntax.results).toEqual([{ message: "my-script:1:5: got '=', want primary expression", severity: 'error' }]);
     const noConfig = await failureOf(starlarkFunction({ items: [] }));
     expect(noConfig.results).toEqual([{ message: 'FunctionConfig is missing. Expect `ConfigMap` or `StarlarkRun`', severity: 'error' }]);
   });
@@ -237,7 +253,10 @@ describe('starlark function behaviour', () => {
     const items = readPackage(dir);
     const functionConfig = items.find((d) => d.getIn(['metadata', 'annotations', PATH]) === 'set-values.yaml')!;
     const out = await starlarkFunction({ items, functionConfig });
-    const rootsync = out.items.find((d) => d.get('kind') === 'RootSync')!.toJS() as { metadata: { name: string }; spec: { git: { repo: string; secretRef: { name: string } } } };
+    const rootsync = out.items.find((d) => d.get('kind') === 'RootSync')!.toJS() as {
+      metadata: { name: string };
+      spec: { git: { repo: string; secretRef: { name: string } } };
+    };
     expect(rootsync.metadata.name).toBe('example-rootsync');
     expect(rootsync.spec.git.repo).toBe('http://172.18.0.200:3000/nephio/example-rootsync.git');
     expect(rootsync.spec.git.secretRef.name).toBe('example-rootsync-access-token-configsync');

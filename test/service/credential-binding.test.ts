@@ -55,7 +55,11 @@ describe.each(testEngines())('credentials bound to their address on $kind', (eng
 
   it('refuses another port, host name or scheme before any request', async () => {
     const registered = new URL(wb.server.origin).origin;
-    const elsewhere = [other.baseUrl('upstream'), wb.server.baseUrl('simple').replace('127.0.0.1', 'localhost'), wb.server.baseUrl('simple').replace('http://', 'https://')];
+    const elsewhere = [
+      other.baseUrl('upstream'),
+      wb.server.baseUrl('simple').replace('127.0.0.1', 'localhost'),
+      wb.server.baseUrl('simple').replace('http://', 'https://'),
+    ];
     other.clearLog();
     wb.server.clearLog();
     for (const url of elsewhere) {
@@ -73,7 +77,10 @@ describe.each(testEngines())('credentials bound to their address on $kind', (eng
     // As an older release stored it: no address.
     await store().set('default/simple-auth', { username: 'alice', password: PASSWORD });
     other.clearLog();
-    await expect(clone(other.baseUrl('upstream'), 'simple-auth')).rejects.toMatchObject({ code: 'FAILED_PRECONDITION', message: expect.stringContaining('are not sent to') });
+    await expect(clone(other.baseUrl('upstream'), 'simple-auth')).rejects.toMatchObject({
+      code: 'FAILED_PRECONDITION',
+      message: expect.stringContaining('are not sent to'),
+    });
     expect(other.requestLog).toEqual([]);
     await expect(clone(wb.server.baseUrl('simple'), 'simple-auth')).resolves.toBeDefined();
     // Bound now: still refused elsewhere with the secret sealed as it was.
@@ -84,10 +91,20 @@ describe.each(testEngines())('credentials bound to their address on $kind', (eng
   it('sends an unbound secret no repository names nowhere, the database password included', async () => {
     await store().set('default/orphan-auth', { username: 'bob', password: 'orphan-pass' });
     other.clearLog();
-    await expect(clone(other.baseUrl('upstream'), 'orphan-auth')).rejects.toMatchObject({ code: 'FAILED_PRECONDITION', message: expect.stringContaining('no registered repository names them') });
+    await expect(clone(other.baseUrl('upstream'), 'orphan-auth')).rejects.toMatchObject({
+      code: 'FAILED_PRECONDITION',
+      message: expect.stringContaining('no registered repository names them'),
+    });
     // The settings screen keeps the database's password in the same store, as "porchlight/database".
     await saveDatabaseChoice(wb.home, { kind: 'postgres', url: 'postgres://dbuser:db-pass@127.0.0.1:5432/porchlight' });
-    await wb.service.registerRepository({ url: wb.server.baseUrl('simple'), name: 'simple', namespace: 'porchlight', username: 'alice', password: PASSWORD, syncIntervalSeconds: 0 });
+    await wb.service.registerRepository({
+      url: wb.server.baseUrl('simple'),
+      name: 'simple',
+      namespace: 'porchlight',
+      username: 'alice',
+      password: PASSWORD,
+      syncIntervalSeconds: 0,
+    });
     await expect(clone(other.baseUrl('upstream'), 'database', 'porchlight')).rejects.toMatchObject({ code: 'FAILED_PRECONDITION' });
     expect(other.requestLog).toEqual([]);
   });

@@ -48,10 +48,20 @@ describe.skipIf(!keyringTools)('the credentials key in the OS keyring', () => {
 
     // A data home whose key was in the file (the keyring was off): the first run with the keyring moves it in.
     const older = tmp();
-    expect(inKeyringSession(keyringHome, [older, 'set', 'file-pass-2'], { PORCHLIGHT_KEYRING: 'off' })).toMatchObject({ keyFile: true, where: path.join(older, 'credentials.key') });
-    expect(inKeyringSession(keyringHome, [older, 'get'])).toMatchObject({ password: 'file-pass-2', keyFile: false, where: expect.stringContaining('OS keyring') });
+    expect(inKeyringSession(keyringHome, [older, 'set', 'file-pass-2'], { PORCHLIGHT_KEYRING: 'off' })).toMatchObject({
+      keyFile: true,
+      where: path.join(older, 'credentials.key'),
+    });
+    expect(inKeyringSession(keyringHome, [older, 'get'])).toMatchObject({
+      password: 'file-pass-2',
+      keyFile: false,
+      where: expect.stringContaining('OS keyring'),
+    });
     // No file anywhere under either data home holds the password.
-    for (const [dir, pw] of [[home, 'keyring-pass-1'], [older, 'file-pass-2']] as const) {
+    for (const [dir, pw] of [
+      [home, 'keyring-pass-1'],
+      [older, 'file-pass-2'],
+    ] as const) {
       for (const f of fs.readdirSync(dir)) expect(fs.readFileSync(path.join(dir, f)).includes(pw), f).toBe(false);
     }
   }, 120_000);
@@ -86,7 +96,9 @@ describe('the desktop app: the key sealed with safeStorage', () => {
     expect(Buffer.from((await safeStorageCredentialKey(safe, home, noKeyring))!)).toEqual(plain);
     expect(safe.sealed).toBe(1);
     // The CLI, which cannot open the keychain, says so and what to do.
-    await expect(new CredentialStore(path.join(home, 'credentials.json')).get('default/repo-auth')).rejects.toThrow(/sealed with the desktop app's keychain .*PORCHLIGHT_KEYRING=off/);
+    await expect(new CredentialStore(path.join(home, 'credentials.json')).get('default/repo-auth')).rejects.toThrow(
+      /sealed with the desktop app's keychain .*PORCHLIGHT_KEYRING=off/,
+    );
   });
 
   it('leaves the key where the CLI can share it when asked to', async () => {

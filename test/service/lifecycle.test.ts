@@ -30,7 +30,12 @@ describe.each(testEngines())('a broken draft on $kind', (engine) => {
   /** A draft with one broken file, saved as an editor saves it (a patch). */
   const brokenDraft = async (workspace: string, file = 'web.yaml', text = BROKEN) => {
     const rev = await wb.service.initPackage({ repository: 'simple', name: `web-${workspace}`, workspace });
-    const saved = await wb.service.updateResources({ name: rev.metadata.name, resourceVersion: rev.metadata.resourceVersion!, mode: 'patch', files: [{ path: file, content: enc(text) }] });
+    const saved = await wb.service.updateResources({
+      name: rev.metadata.name,
+      resourceVersion: rev.metadata.resourceVersion!,
+      mode: 'patch',
+      files: [{ path: file, content: enc(text) }],
+    });
     return saved.revision.metadata.name;
   };
   /** What an older Porchlight could leave behind: a broken draft already Proposed. */
@@ -58,7 +63,10 @@ describe.each(testEngines())('a broken draft on $kind', (engine) => {
     expect(await lifecycle(name)).toBe('Draft');
 
     const proposed = await brokenProposal('svc-old');
-    await expect(wb.service.changeLifecycle({ name: proposed, verb: 'approve' })).rejects.toMatchObject({ code: 'FAILED_PRECONDITION', message: expect.stringMatching(/^cannot approve simple\.web-svc-old\.svc-old: web\.yaml line 5/) });
+    await expect(wb.service.changeLifecycle({ name: proposed, verb: 'approve' })).rejects.toMatchObject({
+      code: 'FAILED_PRECONDITION',
+      message: expect.stringMatching(/^cannot approve simple\.web-svc-old\.svc-old: web\.yaml line 5/),
+    });
     await expect(wb.service.queueApproval({ name: proposed })).rejects.toMatchObject({ code: 'FAILED_PRECONDITION' });
     expect(await lifecycle(proposed)).toBe('Proposed');
     await gitUntouched();
@@ -68,7 +76,10 @@ describe.each(testEngines())('a broken draft on $kind', (engine) => {
     const proposed = await brokenProposal('queued');
     // Queued directly in the database, as a queue filled by an older release would be.
     const { setQueuedApproval } = await import('../../src-main/cache/lifecycle-store.ts');
-    await setQueuedApproval(wb.service.db, (await findLiveRevision(wb.service.db, 'default', proposed))!, { since: new Date().toISOString(), by: 'an older release' });
+    await setQueuedApproval(wb.service.db, (await findLiveRevision(wb.service.db, 'default', proposed))!, {
+      since: new Date().toISOString(),
+      by: 'an older release',
+    });
     expect(await wb.service.drainApprovalQueue()).toEqual({ approved: [], waiting: [proposed] });
     const [queued] = await wb.service.queuedApprovals({});
     expect(queued?.lastError).toMatch(/^FAILED_PRECONDITION: cannot approve simple\.web-queued\.queued: web\.yaml line 5/);
@@ -85,7 +96,11 @@ describe.each(testEngines())('a broken draft on $kind', (engine) => {
       const cli = async (...args: string[]) => {
         let stdout = '';
         let stderr = '';
-        const code = await runCli(args, { stdout: (s) => (stdout += s), stderr: (s) => (stderr += s), env: { ...process.env, PORCHLIGHT_HOME: wb.home, PORCHLIGHT_DB: engine.target } });
+        const code = await runCli(args, {
+          stdout: (s) => (stdout += s),
+          stderr: (s) => (stderr += s),
+          env: { ...process.env, PORCHLIGHT_HOME: wb.home, PORCHLIGHT_DB: engine.target },
+        });
         return { code, stdout, stderr };
       };
       expect((await cli('rpkg', 'pull', name, dir)).code).toBe(0);
@@ -96,7 +111,11 @@ describe.each(testEngines())('a broken draft on $kind', (engine) => {
     const kptfile = packageProblemsMessage('propose', name, checkPackageFile('Kptfile', 'apiVersion: kpt.dev/v1alpha2\nkind: Kptfile\n'));
     expect(kptfile).toContain('Kptfile line 1: apiVersion must be kpt.dev/v1, not "kpt.dev/v1alpha2"; Kptfile line 1: a Kptfile needs metadata.name');
     expect(messages.propose).toEqual({ code: 1, stdout: '', stderr: `${name} failed (${kptfile})\nError: errors:\n  ${kptfile} \n` });
-    expect(messages.approve).toMatchObject({ code: 1, stdout: '', stderr: expect.stringContaining(`${proposed} failed (cannot approve ${proposed}: web.yaml line 5: YAML does not parse`) });
+    expect(messages.approve).toMatchObject({
+      code: 1,
+      stdout: '',
+      stderr: expect.stringContaining(`${proposed} failed (cannot approve ${proposed}: web.yaml line 5: YAML does not parse`),
+    });
     expect(await lifecycle(name)).toBe('Draft');
     expect(await lifecycle(proposed)).toBe('Proposed');
     await gitUntouched();
@@ -106,12 +125,20 @@ describe.each(testEngines())('a broken draft on $kind', (engine) => {
     const dispatch = createDispatcher(wb.service);
     const rev = await wb.service.initPackage({ repository: 'simple', name: 'web-ipc', workspace: 'ipc' });
     const name = rev.metadata.name;
-    const saved = (await dispatch('revisions.save', { name, resourceVersion: rev.metadata.resourceVersion, files: [{ path: 'web.yaml', base64: Buffer.from(BROKEN).toString('base64') }] })) as Answer<unknown>;
+    const saved = (await dispatch('revisions.save', {
+      name,
+      resourceVersion: rev.metadata.resourceVersion,
+      files: [{ path: 'web.yaml', base64: Buffer.from(BROKEN).toString('base64') }],
+    })) as Answer<unknown>;
     expect(saved.ok).toBe(true);
     const refused = (await dispatch('revisions.lifecycle', { name, verb: 'propose' })) as Answer<unknown>;
     expect(refused).toEqual({
       ok: false,
-      error: { code: 'FAILED_PRECONDITION', message: packageProblemsMessage('propose', name, checkPackageFile('web.yaml', BROKEN)), data: expect.objectContaining({ name }) },
+      error: {
+        code: 'FAILED_PRECONDITION',
+        message: packageProblemsMessage('propose', name, checkPackageFile('web.yaml', BROKEN)),
+        data: expect.objectContaining({ name }),
+      },
     });
     const proposed = await brokenProposal('ipc-old');
     expect(await dispatch('revisions.lifecycle', { name: proposed, verb: 'approve' })).toMatchObject({ ok: false, error: { code: 'FAILED_PRECONDITION' } });
@@ -124,7 +151,12 @@ describe.each(testEngines())('a broken draft on $kind', (engine) => {
   it('a draft made whole again is proposed and approved', async () => {
     const name = await brokenDraft('fixed');
     const rev = await wb.service.getPackageRevision({ name });
-    await wb.service.updateResources({ name, resourceVersion: rev.metadata.resourceVersion!, mode: 'patch', files: [{ path: 'web.yaml', content: enc('apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: web\n') }] });
+    await wb.service.updateResources({
+      name,
+      resourceVersion: rev.metadata.resourceVersion!,
+      mode: 'patch',
+      files: [{ path: 'web.yaml', content: enc('apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: web\n') }],
+    });
     expect(await wb.service.changeLifecycle({ name, verb: 'propose' })).toBe('proposed');
     expect(await wb.service.changeLifecycle({ name, verb: 'approve' })).toBe('approved');
     expect((await listRefs(wb.served.simple!)).has('refs/tags/web-fixed/v1')).toBe(true);

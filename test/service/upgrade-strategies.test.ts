@@ -22,9 +22,22 @@ const deployment = (spec: string) => file('deploy.yaml', `apiVersion: apps/v1\nk
 describe('resource-merge', () => {
   it('merges a Deployment field by field: upstream wins conflicts, local-only fields stay, containers merge by name', () => {
     const pkgs: ThreePackages = {
-      original: [kptfile(), deployment('  replicas: 1\n  template:\n    spec:\n      containers:\n      - name: app\n        image: app:1\n        args: ["--a"]\n')],
-      updated: [kptfile(), deployment('  replicas: 1\n  template:\n    spec:\n      containers:\n      - name: app\n        image: app:2\n        args: ["--a", "--b"]\n      - name: side\n        image: side:1\n')],
-      local: [kptfile(), deployment('  replicas: 3\n  template:\n    spec:\n      containers:\n      - name: app\n        image: app:1-custom\n        args: ["--x"]\n        env: [{name: X, value: "1"}]\n')],
+      original: [
+        kptfile(),
+        deployment('  replicas: 1\n  template:\n    spec:\n      containers:\n      - name: app\n        image: app:1\n        args: ["--a"]\n'),
+      ],
+      updated: [
+        kptfile(),
+        deployment(
+          '  replicas: 1\n  template:\n    spec:\n      containers:\n      - name: app\n        image: app:2\n        args: ["--a", "--b"]\n      - name: side\n        image: side:1\n',
+        ),
+      ],
+      local: [
+        kptfile(),
+        deployment(
+          '  replicas: 3\n  template:\n    spec:\n      containers:\n      - name: app\n        image: app:1-custom\n        args: ["--x"]\n        env: [{name: X, value: "1"}]\n',
+        ),
+      ],
     };
     const [merged] = read(upgradeFiles('resource-merge', pkgs), 'deploy.yaml')!;
     expect(merged.spec.replicas).toBe(3);
@@ -37,7 +50,11 @@ describe('resource-merge', () => {
   it('merges a ConfigMap added on both sides, keeps comments with their values, and adds what upstream added', () => {
     const pkgs: ThreePackages = {
       original: [kptfile()],
-      updated: [kptfile(), file('setters.yaml', 'apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: setters\ndata:\n  fruit: "pear"\n'), file('cm2.yaml', 'apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: cm2\ndata:\n  fruit: "apple" # kpt-set: ${fruit}\n')],
+      updated: [
+        kptfile(),
+        file('setters.yaml', 'apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: setters\ndata:\n  fruit: "pear"\n'),
+        file('cm2.yaml', 'apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: cm2\ndata:\n  fruit: "apple" # kpt-set: ${fruit}\n'),
+      ],
       local: [kptfile(), file('setters.yaml', 'apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: setters\ndata:\n  foo: "baz"\n')],
     };
     const out = upgradeFiles('resource-merge', pkgs);
@@ -61,7 +78,12 @@ describe('resource-merge', () => {
     const pkgs: ThreePackages = {
       original: [kptfile('info:\n  description: old\n')],
       updated: [kptfile(`info:\n  description: new\n${pipeline}`)],
-      local: [file('Kptfile', `apiVersion: kpt.dev/v1\nkind: Kptfile\nmetadata:\n  name: mine\n  annotations:\n    kpt.dev/annotation: "true"\ninfo:\n  description: old\n${pipeline}`)],
+      local: [
+        file(
+          'Kptfile',
+          `apiVersion: kpt.dev/v1\nkind: Kptfile\nmetadata:\n  name: mine\n  annotations:\n    kpt.dev/annotation: "true"\ninfo:\n  description: old\n${pipeline}`,
+        ),
+      ],
     };
     const [k] = read(upgradeFiles('resource-merge', pkgs), 'Kptfile')!;
     expect(k.metadata).toEqual({ name: 'mine', annotations: { 'kpt.dev/annotation': 'true' } });
@@ -94,14 +116,26 @@ describe('the other strategies', () => {
     local: [kptfile(), file('a.yaml', 'apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: a\n'), file('b.txt', 'b'), file('mine.txt', 'm')],
   };
 
-  it('fast-forward refuses a locally modified package with kpt\'s message, and otherwise takes upstream', () => {
+  it("fast-forward refuses a locally modified package with kpt's message, and otherwise takes upstream", () => {
     expect(() => upgradeFiles('fast-forward', pkgs)).toThrow('local package files have been modified: [mine.txt].\n  use a different update --strategy.');
     const clean = { ...pkgs, local: pkgs.original };
-    expect(upgradeFiles('fast-forward', clean).map((f) => f.path).sort()).toEqual(['Kptfile', 'a.yaml', 'c.txt']);
+    expect(
+      upgradeFiles('fast-forward', clean)
+        .map((f) => f.path)
+        .sort(),
+    ).toEqual(['Kptfile', 'a.yaml', 'c.txt']);
   });
 
   it('force-delete-replace takes upstream files and drops local additions; copy-merge keeps them', () => {
-    expect(upgradeFiles('force-delete-replace', pkgs).map((f) => f.path).sort()).toEqual(['Kptfile', 'a.yaml', 'c.txt']);
-    expect(upgradeFiles('copy-merge', pkgs).map((f) => f.path).sort()).toEqual(['Kptfile', 'a.yaml', 'c.txt', 'mine.txt']);
+    expect(
+      upgradeFiles('force-delete-replace', pkgs)
+        .map((f) => f.path)
+        .sort(),
+    ).toEqual(['Kptfile', 'a.yaml', 'c.txt']);
+    expect(
+      upgradeFiles('copy-merge', pkgs)
+        .map((f) => f.path)
+        .sort(),
+    ).toEqual(['Kptfile', 'a.yaml', 'c.txt', 'mine.txt']);
   });
 });

@@ -17,7 +17,8 @@ describe('names', () => {
 
 describe('Kptfile summary', () => {
   it('extracts readiness gates, conditions, upstream lock and package metadata', () => {
-    const k = parseKptfile(Buffer.from(`apiVersion: kpt.dev/v1
+    const k = parseKptfile(
+      Buffer.from(`apiVersion: kpt.dev/v1
 kind: Kptfile
 metadata:
   name: unready
@@ -33,7 +34,8 @@ status:
   - type: nephio.org.Specializer.specialize
     status: "False"
     reason: Ready
-`));
+`),
+    );
     expect(k.readinessGates).toEqual([{ conditionType: 'nephio.org.Specializer.specialize' }]);
     expect(k.conditions).toEqual([{ type: 'nephio.org.Specializer.specialize', status: 'False', reason: 'Ready' }]);
     expect(k.upstreamLock).toEqual({ type: 'git', git: { repo: 'http://x/r.git', directory: 'basens', ref: 'basens/v1', commit: 'abc' } });
@@ -42,7 +44,14 @@ status:
 
   it('keeps a broken or hostile Kptfile as unreadable instead of failing', () => {
     expect(parseKptfile(Buffer.from('a: [unclosed')).error).toMatch(/not valid YAML/);
-    const bomb = ['a: &a [x, x, x, x, x, x, x, x, x]', ...Array.from({ length: 9 }, (_, i) => `${String.fromCharCode(98 + i)}: &${String.fromCharCode(98 + i)} [*${String.fromCharCode(97 + i)}, *${String.fromCharCode(97 + i)}, *${String.fromCharCode(97 + i)}, *${String.fromCharCode(97 + i)}, *${String.fromCharCode(97 + i)}, *${String.fromCharCode(97 + i)}, *${String.fromCharCode(97 + i)}, *${String.fromCharCode(97 + i)}, *${String.fromCharCode(97 + i)}]`)].join('\n');
+    const bomb = [
+      'a: &a [x, x, x, x, x, x, x, x, x]',
+      ...Array.from(
+        { length: 9 },
+        (_, i) =>
+          `${String.fromCharCode(98 + i)}: &${String.fromCharCode(98 + i)} [*${String.fromCharCode(97 + i)}, *${String.fromCharCode(97 + i)}, *${String.fromCharCode(97 + i)}, *${String.fromCharCode(97 + i)}, *${String.fromCharCode(97 + i)}, *${String.fromCharCode(97 + i)}, *${String.fromCharCode(97 + i)}, *${String.fromCharCode(97 + i)}, *${String.fromCharCode(97 + i)}]`,
+      ),
+    ].join('\n');
     const started = Date.now();
     expect(parseKptfile(Buffer.from(bomb)).error).toBeDefined();
     expect(Date.now() - started).toBeLessThan(2000);

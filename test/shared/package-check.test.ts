@@ -10,13 +10,15 @@ const messages = (path: string, text: string) => checkPackageFile(path, text).ma
 
 describe('checkPackageFile', () => {
   it('passes KRM, empty documents, comments, a kind: List, and files that are not KRM', () => {
-    expect(checkPackage([
-      { path: 'Kptfile', text: KPTFILE },
-      { path: 'web.yaml', text: `# a comment\n---\n${CONFIG_MAP}---\n` },
-      { path: 'list.yml', text: `apiVersion: v1\nkind: List\nitems:\n- ${CONFIG_MAP.replace(/\n(?!$)/g, '\n  ')}` },
-      { path: 'README.md', text: 'key: [not yaml' },
-      { path: 'sub/Kptfile', text: KPTFILE },
-    ])).toEqual([]);
+    expect(
+      checkPackage([
+        { path: 'Kptfile', text: KPTFILE },
+        { path: 'web.yaml', text: `# a comment\n---\n${CONFIG_MAP}---\n` },
+        { path: 'list.yml', text: `apiVersion: v1\nkind: List\nitems:\n- ${CONFIG_MAP.replace(/\n(?!$)/g, '\n  ')}` },
+        { path: 'README.md', text: 'key: [not yaml' },
+        { path: 'sub/Kptfile', text: KPTFILE },
+      ]),
+    ).toEqual([]);
   });
 
   it('names the line of YAML that does not parse, and a duplicate key', () => {
@@ -33,9 +35,16 @@ describe('checkPackageFile', () => {
   });
 
   it('wants one Kptfile object of apiVersion kpt.dev/v1, kind Kptfile, with a name', () => {
-    expect(messages('Kptfile', 'apiVersion: kpt.dev/v1alpha2\nkind: Kptfile\nmetadata:\n  name: web\n')).toEqual(['1: apiVersion must be kpt.dev/v1, not "kpt.dev/v1alpha2"']);
-    expect(messages('a/Kptfile', 'apiVersion: kpt.dev/v1\nkind: KptFile\n')).toEqual(['1: kind must be Kptfile, not "KptFile"', '1: a Kptfile needs metadata.name']);
-    expect(messages('Kptfile', `${KPTFILE}---\n${KPTFILE}`)).toEqual(['1: a Kptfile holds exactly one object (apiVersion kpt.dev/v1, kind Kptfile); this one holds 2']);
+    expect(messages('Kptfile', 'apiVersion: kpt.dev/v1alpha2\nkind: Kptfile\nmetadata:\n  name: web\n')).toEqual([
+      '1: apiVersion must be kpt.dev/v1, not "kpt.dev/v1alpha2"',
+    ]);
+    expect(messages('a/Kptfile', 'apiVersion: kpt.dev/v1\nkind: KptFile\n')).toEqual([
+      '1: kind must be Kptfile, not "KptFile"',
+      '1: a Kptfile needs metadata.name',
+    ]);
+    expect(messages('Kptfile', `${KPTFILE}---\n${KPTFILE}`)).toEqual([
+      '1: a Kptfile holds exactly one object (apiVersion kpt.dev/v1, kind Kptfile); this one holds 2',
+    ]);
     expect(messages('Kptfile', '')).toEqual(['1: a Kptfile holds exactly one object (apiVersion kpt.dev/v1, kind Kptfile); this one holds 0']);
   });
 

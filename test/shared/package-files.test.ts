@@ -64,7 +64,8 @@ describe('packageFilePathProblem', () => {
       expect(isDotGit(name), JSON.stringify(name)).toBe(false);
       expect(packageFilePathProblem(`sub/${name}/a.yaml`), JSON.stringify(name)).toBeUndefined();
     }
-    for (const p of ['Kptfile', '.KptRevisionMetadata', '.github/workflows/ci.yaml', 'a..b.yaml', 'dir.with.dots/x']) expect(packageFilePathProblem(p), p).toBeUndefined();
+    for (const p of ['Kptfile', '.KptRevisionMetadata', '.github/workflows/ci.yaml', 'a..b.yaml', 'dir.with.dots/x'])
+      expect(packageFilePathProblem(p), p).toBeUndefined();
   });
 
   it('refuses paths out of the package, and names Windows reads as "." or ".."', () => {

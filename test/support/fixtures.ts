@@ -39,9 +39,7 @@ export async function git(cwd: string, args: string[]): Promise<string> {
 /** Throws a message that says what is missing instead of a bare ENOENT. */
 export function porchDataPath(file: string): string {
   if (!existsSync(PORCH_GIT_REPOS_DIR)) {
-    throw new Error(
-      `Porch test data not found at ${PORCH_GIT_REPOS_DIR}: check out shared/ beside the project (see shared/porch/README.md)`,
-    );
+    throw new Error(`Porch test data not found at ${PORCH_GIT_REPOS_DIR}: check out shared/ beside the project (see shared/porch/README.md)`);
   }
   const p = join(PORCH_GIT_REPOS_DIR, file);
   if (!existsSync(p)) throw new Error(`Porch test data file ${p} is missing`);

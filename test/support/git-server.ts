@@ -165,7 +165,9 @@ export async function startGitServer(options: GitServerOptions): Promise<GitServ
     if (fault && typeof fault === 'object' && 'status' in fault) return reply(fault.status, fault.body ?? 'injected fault\n');
     const url = new URL(req.url ?? '/', 'http://127.0.0.1');
     const wantsPush = url.searchParams.get('service') === 'git-receive-pack' || url.pathname.endsWith('/git-receive-pack');
-    const isPublic = !wantsPush && (options.publicRead ?? []).some((name) => url.pathname.endsWith(`/${name}.git/info/refs`) || url.pathname.endsWith(`/${name}.git/git-upload-pack`));
+    const isPublic =
+      !wantsPush &&
+      (options.publicRead ?? []).some((name) => url.pathname.endsWith(`/${name}.git/info/refs`) || url.pathname.endsWith(`/${name}.git/git-upload-pack`));
     if (auth && req.headers.authorization !== auth && !isPublic) {
       return reply(401, 'authentication required\n', { 'WWW-Authenticate': 'Basic realm="porchlight-test-git"' });
     }
@@ -180,8 +182,7 @@ export async function startGitServer(options: GitServerOptions): Promise<GitServ
     const repo = m ? resolveRepo(root, m[1] ?? '', prefixes) : undefined;
     if (!m || !repo) return reply(404, 'repository not found\n');
     entry.repo = repo;
-    entry.service =
-      url.searchParams.get('service') ?? (/git-(upload|receive)-pack$/.test(pathname) ? pathname.split('/').pop() : undefined);
+    entry.service = url.searchParams.get('service') ?? (/git-(upload|receive)-pack$/.test(pathname) ? pathname.split('/').pop() : undefined);
 
     const env: NodeJS.ProcessEnv = {
       PATH: process.env.PATH,
@@ -286,10 +287,7 @@ export async function startGitServer(options: GitServerOptions): Promise<GitServ
   const origin = `http://127.0.0.1:${port}`;
   const repoUrl = (base: string, name: string, prefix?: string): string =>
     `${base}/${prefix ? `${prefix.replace(/^\/|\/$/g, '')}/` : ''}${name.replace(/\.git$/, '')}.git`;
-  const credentials =
-    options.username !== undefined
-      ? `${encodeURIComponent(options.username)}:${encodeURIComponent(options.password ?? '')}@`
-      : '';
+  const credentials = options.username !== undefined ? `${encodeURIComponent(options.username)}:${encodeURIComponent(options.password ?? '')}@` : '';
 
   return {
     origin,

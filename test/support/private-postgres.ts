@@ -46,7 +46,10 @@ export async function startPrivatePostgres(): Promise<PrivatePostgres> {
   const root = fs.mkdtempSync(path.join(os.tmpdir(), 'porchlight-pg-'));
   const asRoot = process.getuid?.() === 0;
   const run = (bin: string, args: string[]) =>
-    execFileSync(asRoot ? 'runuser' : path.join(BIN, bin), asRoot ? ['-u', 'postgres', '--', path.join(BIN, bin), ...args] : args, { stdio: 'pipe', cwd: root });
+    execFileSync(asRoot ? 'runuser' : path.join(BIN, bin), asRoot ? ['-u', 'postgres', '--', path.join(BIN, bin), ...args] : args, {
+      stdio: 'pipe',
+      cwd: root,
+    });
   if (asRoot) {
     const uid = Number(execFileSync('id', ['-u', 'postgres']).toString());
     const gid = Number(execFileSync('id', ['-g', 'postgres']).toString());

@@ -23,10 +23,7 @@ export interface Workbench {
   whileClosed<T>(fn: () => Promise<T>): Promise<T>;
 }
 
-export function useWorkbench(
-  engine: TestEngine,
-  opts: { repositories: Record<string, PorchTarRepo>; username?: string; password?: string },
-): Workbench {
+export function useWorkbench(engine: TestEngine, opts: { repositories: Record<string, PorchTarRepo>; username?: string; password?: string }): Workbench {
   const bench = { served: {} } as Workbench;
   beforeAll(async () => {
     bench.work = fs.mkdtempSync(path.join(os.tmpdir(), 'porchlight-workbench-'));

@@ -76,7 +76,14 @@ function setText(node: Scalar, text: string): void {
     node.value = text;
     return;
   }
-  const tag = node.value === null ? 'null' : typeof node.value === 'boolean' ? 'bool' : Number.isInteger(node.value) && !/[.eE]/.test(node.source ?? '') ? 'int' : 'float';
+  const tag =
+    node.value === null
+      ? 'null'
+      : typeof node.value === 'boolean'
+        ? 'bool'
+        : Number.isInteger(node.value) && !/[.eE]/.test(node.source ?? '')
+          ? 'int'
+          : 'float';
   const resolved = goResolveTag(text);
   if (resolved === tag || (tag === 'float' && resolved === 'int')) {
     node.value = goResolveValue(text);
@@ -131,9 +138,14 @@ export const applyToTargetFields: TargetApplier = (doc, value, t) => {
     try {
       targets = matchPath(root, smarterPathSplit(fp), create);
     } catch (e) {
-      throw new ReplacementError(`${create ? `unable to find or create field "${fp}" in replacement target` : `unable to find field "${fp}" in replacement target`}: ${(e as Error).message}`);
+      throw new ReplacementError(
+        `${create ? `unable to find or create field "${fp}" in replacement target` : `unable to find field "${fp}" in replacement target`}: ${(e as Error).message}`,
+      );
     }
-    if (!targets.length) throw new ReplacementError(create ? `unable to find or create field "${fp}" in replacement target` : `unable to find field "${fp}" in replacement target`);
+    if (!targets.length)
+      throw new ReplacementError(
+        create ? `unable to find or create field "${fp}" in replacement target` : `unable to find field "${fp}" in replacement target`,
+      );
     for (const target of targets) setFieldValue(target, value, t.options);
   }
 };
@@ -165,25 +177,27 @@ export function applyReplacementsTo(items: Document[], replacements: Replacement
 /** The function around a kustomize replacements implementation (the catalog's SDK wrapper). */
 export function replacementsFunction(applyTarget: TargetApplier): BuiltinFunction {
   return ({ items, functionConfig }) => {
-  const fail = (message: string): ReturnType<BuiltinFunction> => ({
-    items: sdkSort(items),
-    results: [{ message, severity: 'error' } satisfies FnResultItem],
-    exitCode: 1,
-    stderr: SDK_FAILURE_STDERR,
-  });
-  const c = configView(functionConfig);
-  if (!c) return fail('FunctionConfig is missing. Expect `ApplyReplacements`');
-  if (c.kind !== 'ApplyReplacements' || c.apiVersion !== 'fn.kpt.dev/v1alpha1') {
-    return fail(`received functionConfig of kind ${c.kind} and apiVersion ${c.apiVersion}, only functionConfig of kind ApplyReplacements and apiVersion fn.kpt.dev/v1alpha1 is supported`);
-  }
-  const replacements = (c.js().replacements ?? []) as Replacement[];
-  try {
-    applyReplacementsTo(items, replacements, applyTarget);
-  } catch (e) {
-    if (!(e instanceof ReplacementError)) throw e;
-    return fail(e.message);
-  }
-  return { items: sdkSort(items), results: [], exitCode: 0 };
+    const fail = (message: string): ReturnType<BuiltinFunction> => ({
+      items: sdkSort(items),
+      results: [{ message, severity: 'error' } satisfies FnResultItem],
+      exitCode: 1,
+      stderr: SDK_FAILURE_STDERR,
+    });
+    const c = configView(functionConfig);
+    if (!c) return fail('FunctionConfig is missing. Expect `ApplyReplacements`');
+    if (c.kind !== 'ApplyReplacements' || c.apiVersion !== 'fn.kpt.dev/v1alpha1') {
+      return fail(
+        `received functionConfig of kind ${c.kind} and apiVersion ${c.apiVersion}, only functionConfig of kind ApplyReplacements and apiVersion fn.kpt.dev/v1alpha1 is supported`,
+      );
+    }
+    const replacements = (c.js().replacements ?? []) as Replacement[];
+    try {
+      applyReplacementsTo(items, replacements, applyTarget);
+    } catch (e) {
+      if (!(e instanceof ReplacementError)) throw e;
+      return fail(e.message);
+    }
+    return { items: sdkSort(items), results: [], exitCode: 0 };
   };
 }
 

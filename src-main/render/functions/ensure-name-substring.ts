@@ -18,7 +18,13 @@ import { NAME_REFERENCES } from './name-references.ts';
 const DEPENDS_ON = 'config.kubernetes.io/depends-on';
 const NAMESPACED = /^([-.\w]*)\/namespaces\/([-.\w]*)\/([-.\w]*)\/([-.\w]*)$/;
 const CLUSTER = /^([-.\w]*)\/([-.\w]*)\/([-.\w]*)$/;
-const BUILD_ANNOTATIONS = ['internal.config.kubernetes.io/path', 'internal.config.kubernetes.io/index', 'internal.config.kubernetes.io/seqindent', 'config.kubernetes.io/path', 'config.kubernetes.io/index'];
+const BUILD_ANNOTATIONS = [
+  'internal.config.kubernetes.io/path',
+  'internal.config.kubernetes.io/index',
+  'internal.config.kubernetes.io/seqindent',
+  'config.kubernetes.io/path',
+  'config.kubernetes.io/index',
+];
 
 interface Config {
   substring: string;
@@ -30,13 +36,19 @@ class EnsureError extends Error {}
 
 function toFieldSpecs(v: unknown): FieldSpec[] | undefined {
   if (!Array.isArray(v)) return undefined;
-  return v.map((f: Record<string, unknown>) => ({ group: f?.group as string, version: f?.version as string, kind: f?.kind as string, path: String(f?.path ?? ''), create: f?.create === true }));
+  return v.map((f: Record<string, unknown>) => ({
+    group: f?.group as string,
+    version: f?.version as string,
+    kind: f?.kind as string,
+    path: String(f?.path ?? ''),
+    create: f?.create === true,
+  }));
 }
 
 export function readEnsureConfig(fc: Document | undefined): Config {
   const c = configView(fc);
   if (!c || !c.apiVersion || !c.kind || !c.name) throw new EnsureError('missing Resource metadata');
-  let substring = '';
+  let substring: string;
   let mode: Config['mode'] = 'prepend';
   let fields: FieldSpec[] = [];
   if (c.apiVersion === 'v1' && c.kind === 'ConfigMap') {
@@ -54,7 +66,9 @@ export function readEnsureConfig(fc: Document | undefined): Config {
     const additional = toFieldSpecs(js.additionalNameFields);
     fields = additional ?? legacy ?? [];
   } else {
-    throw new EnsureError(`function config must be either /v1, Kind=ConfigMap or fn.kpt.dev/v1alpha1, Kind=EnsureNameSubstring, but we got: ${c.apiVersion}, Kind=${c.kind}`);
+    throw new EnsureError(
+      `function config must be either /v1, Kind=ConfigMap or fn.kpt.dev/v1alpha1, Kind=EnsureNameSubstring, but we got: ${c.apiVersion}, Kind=${c.kind}`,
+    );
   }
   if (!substring) throw new EnsureError('substring must not be empty');
   return { substring, mode, fields: [{ path: 'metadata/name' }, ...fields] };
@@ -63,7 +77,12 @@ export function readEnsureConfig(fc: Document | undefined): Config {
 function skipped(doc: Document): boolean {
   const { apiVersion, kind } = resourceMeta(doc);
   const { group } = parseGroupVersion(apiVersion);
-  return kind === 'CustomResourceDefinition' || (group === 'apiregistration.k8s.io' && kind === 'APIService') || kind === 'Namespace' || (group === 'kpt.dev' && kind === 'Kptfile');
+  return (
+    kind === 'CustomResourceDefinition' ||
+    (group === 'apiregistration.k8s.io' && kind === 'APIService') ||
+    kind === 'Namespace' ||
+    (group === 'kpt.dev' && kind === 'Kptfile')
+  );
 }
 
 interface Rename {
@@ -76,10 +95,12 @@ interface Rename {
 
 /** The catalog's Transform: renames and field edits, depends-on annotations followed. */
 export function ensureNameSubstringIn(items: Document[], cfg: Config): Rename[] {
-  const known = new Set(items.map((d) => {
-    const m = resourceMeta(d);
-    return `${parseGroupVersion(m.apiVersion).group}/${m.kind}/${m.name}`;
-  }));
+  const known = new Set(
+    items.map((d) => {
+      const m = resourceMeta(d);
+      return `${parseGroupVersion(m.apiVersion).group}/${m.kind}/${m.name}`;
+    }),
+  );
   const edit = (v: string): string => (cfg.mode === 'prepend' ? cfg.substring + v : v + cfg.substring);
   const renames: Rename[] = [];
   for (const doc of items) {
@@ -144,7 +165,13 @@ export function fixNameReferences(items: Document[], renames: Rename[]): void {
             if (!isScalar(node)) return;
             const refKind = valueOfKind(parent);
             if (refKind && refKind !== ref.kind) return;
-            const hits = renames.filter((x) => x.kind === ref.kind && (!ref.group || x.group === ref.group) && x.from === scalarText(node) && (knownNamespaceScope(m.apiVersion, m.kind) === false || !x.namespace || x.namespace === m.namespace));
+            const hits = renames.filter(
+              (x) =>
+                x.kind === ref.kind &&
+                (!ref.group || x.group === ref.group) &&
+                x.from === scalarText(node) &&
+                (knownNamespaceScope(m.apiVersion, m.kind) === false || !x.namespace || x.namespace === m.namespace),
+            );
             if (hits.length === 1) setUntaggedText(node, hits[0]!.to);
           });
         }

@@ -24,7 +24,11 @@ function toRegex(glob: string): string {
       const close = glob.indexOf('}', i);
       if (close < 0) re += '\\{';
       else {
-        re += `(?:${glob.slice(i + 1, close).split(',').map(toRegex).join('|')})`;
+        re += `(?:${glob
+          .slice(i + 1, close)
+          .split(',')
+          .map(toRegex)
+          .join('|')})`;
         i = close;
       }
     } else if (c === '[') {

@@ -51,15 +51,37 @@ export const NAME_REFERENCES: NameReference[] = [
       { kind: 'Ingress', paths: ['spec/tls/secretName'] },
     ],
   },
-  { kind: 'ServiceAccount', referrers: [...podPaths(['serviceAccountName', 'serviceAccount']), { kind: 'RoleBinding', paths: ['subjects/name'] }, { kind: 'ClusterRoleBinding', paths: ['subjects/name'] }] },
+  {
+    kind: 'ServiceAccount',
+    referrers: [
+      ...podPaths(['serviceAccountName', 'serviceAccount']),
+      { kind: 'RoleBinding', paths: ['subjects/name'] },
+      { kind: 'ClusterRoleBinding', paths: ['subjects/name'] },
+    ],
+  },
   { kind: 'PersistentVolumeClaim', referrers: podPaths(['volumes/persistentVolumeClaim/claimName']) },
   { kind: 'Role', group: 'rbac.authorization.k8s.io', referrers: [{ kind: 'RoleBinding', paths: ['roleRef/name'] }] },
-  { kind: 'ClusterRole', group: 'rbac.authorization.k8s.io', referrers: [{ kind: 'RoleBinding', paths: ['roleRef/name'] }, { kind: 'ClusterRoleBinding', paths: ['roleRef/name'] }] },
+  {
+    kind: 'ClusterRole',
+    group: 'rbac.authorization.k8s.io',
+    referrers: [
+      { kind: 'RoleBinding', paths: ['roleRef/name'] },
+      { kind: 'ClusterRoleBinding', paths: ['roleRef/name'] },
+    ],
+  },
   {
     kind: 'Service',
     referrers: [
       { kind: 'StatefulSet', paths: ['spec/serviceName'] },
-      { kind: 'Ingress', paths: ['spec/rules/http/paths/backend/service/name', 'spec/defaultBackend/service/name', 'spec/rules/http/paths/backend/serviceName', 'spec/backend/serviceName'] },
+      {
+        kind: 'Ingress',
+        paths: [
+          'spec/rules/http/paths/backend/service/name',
+          'spec/defaultBackend/service/name',
+          'spec/rules/http/paths/backend/serviceName',
+          'spec/backend/serviceName',
+        ],
+      },
       { kind: 'APIService', paths: ['spec/service/name'] },
     ],
   },

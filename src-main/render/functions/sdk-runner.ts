@@ -21,7 +21,12 @@ export interface RunnerSpec<C> {
 /** fn.EmptyFunctionConfig: the `function-input` ConfigMap kpt builds from an empty configMap. */
 function emptyConfig(view: ConfigView | undefined): boolean {
   if (!view) return true;
-  return view.kind === 'ConfigMap' && view.name === 'function-input' && Object.keys(view.stringMap('data')).length === 0 && view.root?.items.some((p) => (p.key as { value?: unknown })?.value === 'data') === true;
+  return (
+    view.kind === 'ConfigMap' &&
+    view.name === 'function-input' &&
+    Object.keys(view.stringMap('data')).length === 0 &&
+    view.root?.items.some((p) => (p.key as { value?: unknown })?.value === 'data') === true
+  );
 }
 
 function groupOf(apiVersion: string): string {
@@ -68,12 +73,16 @@ export function stringMapField(view: ConfigView, field: string, goType: string, 
   const v = view.js()[field];
   if (v === undefined || v === null) return undefined;
   if (typeof v !== 'object' || Array.isArray(v)) {
-    throw new Error(`unable to convert object to *${goType} with error: json: cannot unmarshal ${jsonTypeName(v)} into Go struct field ${goField} of type map[string]string`);
+    throw new Error(
+      `unable to convert object to *${goType} with error: json: cannot unmarshal ${jsonTypeName(v)} into Go struct field ${goField} of type map[string]string`,
+    );
   }
   const out: Record<string, string> = {};
   for (const [k, x] of Object.entries(v as Record<string, unknown>)) {
     if (typeof x !== 'string') {
-      throw new Error(`unable to convert object to *${goType} with error: json: cannot unmarshal ${jsonTypeName(x)} into Go struct field ${goField} of type string`);
+      throw new Error(
+        `unable to convert object to *${goType} with error: json: cannot unmarshal ${jsonTypeName(x)} into Go struct field ${goField} of type string`,
+      );
     }
     out[k] = x;
   }

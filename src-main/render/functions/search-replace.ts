@@ -34,8 +34,16 @@ const goQuoteList = (xs: string[]): string => `[${xs.map((x) => JSON.stringify(x
 
 export function decodeSearchReplace(fc: Document | undefined): SearchReplaceConfig {
   const dm = configView(fc)?.stringMap('data') ?? {};
-  for (const k of Object.keys(dm)) if (!MATCHERS.includes(k)) throw new SearchReplaceError(`invalid matcher ${JSON.stringify(k)}, must be one of ${goQuoteList(MATCHERS)}`);
-  return { byPath: dm['by-path'] ?? '', byValue: dm['by-value'] ?? '', byValueRegex: dm['by-value-regex'] ?? '', putValue: dm['put-value'] ?? '', putComment: dm['put-comment'] ?? '', byFilePath: dm['by-file-path'] ?? '' };
+  for (const k of Object.keys(dm))
+    if (!MATCHERS.includes(k)) throw new SearchReplaceError(`invalid matcher ${JSON.stringify(k)}, must be one of ${goQuoteList(MATCHERS)}`);
+  return {
+    byPath: dm['by-path'] ?? '',
+    byValue: dm['by-value'] ?? '',
+    byValueRegex: dm['by-value-regex'] ?? '',
+    putValue: dm['put-value'] ?? '',
+    putComment: dm['put-comment'] ?? '',
+    byFilePath: dm['by-file-path'] ?? '',
+  };
 }
 
 function elementMatch(elem: string, pattern: string): boolean {
@@ -135,7 +143,12 @@ export const searchReplace: BuiltinFunction = ({ items, functionConfig }) => {
     outcome = searchReplaceIn(items, cfg);
   } catch (e) {
     const message = e instanceof SearchReplaceError ? e.message : (e as Error).message;
-    return { items, results: [{ message: `failed to perform search-replace operation: ${JSON.stringify(message)}`, severity: 'error' }], exitCode: 1, stderr: message };
+    return {
+      items,
+      results: [{ message: `failed to perform search-replace operation: ${JSON.stringify(message)}`, severity: 'error' }],
+      exitCode: 1,
+      stderr: message,
+    };
   }
   const mutate = !!(cfg.putComment || cfg.putValue);
   const results: FnResultItem[] = outcome.results.length

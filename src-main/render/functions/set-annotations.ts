@@ -41,7 +41,7 @@ function fieldSpecs(v: unknown): FieldSpec[] | undefined {
 
 export function readAnnotationsConfig(fc: Document | undefined): AnnotationsConfig {
   const c = configView(fc);
-  let annotations: Record<string, string> = {};
+  let annotations: Record<string, string>;
   let fields: FieldSpec[] = [];
   if (c && c.apiVersion === 'v1' && c.kind === 'ConfigMap') {
     annotations = c.stringMap('data');
@@ -68,11 +68,16 @@ export function setAnnotationsOn(doc: Document, cfg: AnnotationsConfig, onSet?: 
   for (const key of Object.keys(cfg.annotations).sort()) {
     const value = cfg.annotations[key]!;
     for (const fs of cfg.fields) {
-      applyFieldSpec(doc, fs, (node, _parent, path) => {
-        if (!isMap(node)) return;
-        setField(node as MapNode, key, new Scalar(value));
-        onSet?.(key, value, path.join('.'));
-      }, 'map');
+      applyFieldSpec(
+        doc,
+        fs,
+        (node, _parent, path) => {
+          if (!isMap(node)) return;
+          setField(node as MapNode, key, new Scalar(value));
+          onSet?.(key, value, path.join('.'));
+        },
+        'map',
+      );
     }
   }
 }
@@ -97,8 +102,18 @@ export const setAnnotations: BuiltinFunction = ({ items, functionConfig }) => {
   const results: FnResultItem[] = [];
   if (applied.size === 0) return { items, results: [{ message: 'no annotations applied' }] };
   for (const r of applied.values()) {
-    const json = JSON.stringify(Object.fromEntries(Object.keys(r.values).sort().map((k) => [k, r.values[k]])));
-    results.push({ message: `set annotations: ${json.replace(/[<>&]/g, (c) => `\\u00${c.charCodeAt(0).toString(16)}`)}`, field: { path: r.field }, file: { path: r.path, index: r.index } });
+    const json = JSON.stringify(
+      Object.fromEntries(
+        Object.keys(r.values)
+          .sort()
+          .map((k) => [k, r.values[k]]),
+      ),
+    );
+    results.push({
+      message: `set annotations: ${json.replace(/[<>&]/g, (c) => `\\u00${c.charCodeAt(0).toString(16)}`)}`,
+      field: { path: r.field },
+      file: { path: r.path, index: r.index },
+    });
   }
   return { items, results: sortFrameworkResults(results) };
 };

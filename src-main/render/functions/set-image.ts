@@ -79,7 +79,13 @@ function readConfig(fc: Document | undefined): { image: ImageSpec; fields?: Fiel
       image[k as keyof ImageSpec] = String(v);
     }
     const fields = Array.isArray(js.additionalImageFields)
-      ? (js.additionalImageFields as Record<string, unknown>[]).map((f) => ({ group: f.group as string, version: f.version as string, kind: f.kind as string, path: String(f.path ?? ''), create: f.create === true }))
+      ? (js.additionalImageFields as Record<string, unknown>[]).map((f) => ({
+          group: f.group as string,
+          version: f.version as string,
+          kind: f.kind as string,
+          path: String(f.path ?? ''),
+          create: f.create === true,
+        }))
       : undefined;
     return { image, fields };
   }
@@ -120,7 +126,8 @@ export const setImage: BuiltinFunction = ({ items, functionConfig }) => {
     const kind = resourceMeta(o).kind;
     const spec = getField(rootMap(o), 'spec');
     if (kind === 'Pod') updateContainers(spec);
-    else if (['Deployment', 'StatefulSet', 'ReplicaSet', 'DaemonSet', 'PodTemplate'].includes(kind)) updateContainers(getField(getField(spec, 'template'), 'spec'));
+    else if (['Deployment', 'StatefulSet', 'ReplicaSet', 'DaemonSet', 'PodTemplate'].includes(kind))
+      updateContainers(getField(getField(spec, 'template'), 'spec'));
   }
   if (cfg.fields) {
     for (const o of items) {

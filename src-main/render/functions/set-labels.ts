@@ -59,7 +59,8 @@ class LabelSetter {
     for (const aff of ['podAffinity', 'podAntiAffinity']) {
       if (!getMap(affinity, aff)) continue;
       // The catalog reads the terms from `affinity` itself, not from the podAffinity map.
-      for (const t of getSlice(affinity, 'preferredDuringSchedulingIgnoredDuringExecution')) this.update(getMap(t, 'podAffinityTerm'), ['labelSelector', 'matchLabels'], false);
+      for (const t of getSlice(affinity, 'preferredDuringSchedulingIgnoredDuringExecution'))
+        this.update(getMap(t, 'podAffinityTerm'), ['labelSelector', 'matchLabels'], false);
       for (const t of getSlice(affinity, 'requiredDuringSchedulingIgnoredDuringExecution')) this.update(t, ['labelSelector', 'matchLabels'], false);
     }
   }
@@ -75,7 +76,11 @@ class LabelSetter {
     if (networkPolicy) this.update(root, ['spec', 'podSelector', 'matchLabels'], false);
     const spec = getMap(root, 'spec');
     if (!spec) return;
-    const podSpec = isGVK(doc, '', 'v1', 'ReplicationController') || ['Deployment', 'ReplicaSet', 'DaemonSet'].some((k) => isGVK(doc, '', '', k)) || isGVK(doc, 'apps', '', 'StatefulSet') || isGVK(doc, 'batch', '', 'Job');
+    const podSpec =
+      isGVK(doc, '', 'v1', 'ReplicationController') ||
+      ['Deployment', 'ReplicaSet', 'DaemonSet'].some((k) => isGVK(doc, '', '', k)) ||
+      isGVK(doc, 'apps', '', 'StatefulSet') ||
+      isGVK(doc, 'batch', '', 'Job');
     if (podSpec) this.pod(getMap(spec, 'template'));
     if (isGVK(doc, 'batch', '', 'CronJob')) {
       const job = getMap(spec, 'jobTemplate');
@@ -112,7 +117,12 @@ export const setLabels: BuiltinFunction = ({ items, functionConfig }) =>
           return true;
         }
         const view = fc ? rootMap(fc) : undefined;
-        if (!view || view.items.length === 0 || (resourceMeta(fc!).kind === 'ConfigMap' && resourceMeta(fc!).name === 'function-input' && Object.keys(labels ?? {}).length === 0)) return false;
+        if (
+          !view ||
+          view.items.length === 0 ||
+          (resourceMeta(fc!).kind === 'ConfigMap' && resourceMeta(fc!).name === 'function-input' && Object.keys(labels ?? {}).length === 0)
+        )
+          return false;
         if (!labels || Object.keys(labels).length === 0) {
           results.push({ message: 'no `labels` arguments are given in FunctionConfig', severity: 'warning' });
           return true;

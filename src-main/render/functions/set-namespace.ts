@@ -6,8 +6,19 @@ import type { Document } from 'yaml';
 import type { BuiltinFunction, FnResultItem } from '../krm-function.ts';
 import { configView, configObjectResult } from './config.ts';
 import {
-  getAnnotations, hasUpstreamOrigin, isLocalConfig, isNamespaceScoped, nestedString, originId, resourceId, sdkSort, SdkPanic,
-  setNestedString, setNestedStringIn, shortString, UNKNOWN_NAMESPACE,
+  getAnnotations,
+  hasUpstreamOrigin,
+  isLocalConfig,
+  isNamespaceScoped,
+  nestedString,
+  originId,
+  resourceId,
+  sdkSort,
+  SdkPanic,
+  setNestedString,
+  setNestedStringIn,
+  shortString,
+  UNKNOWN_NAMESPACE,
 } from '../krm/sdk-object.ts';
 import { resourceMeta, rootMap } from '../krm/resource.ts';
 import { getField, type MapNode } from '../krm/fields.ts';
@@ -84,7 +95,10 @@ function replaceNamespace(objects: Document[], newNs: string, dependsOn: Set<str
     return cur;
   });
   results.push({
-    message: count === 0 ? `all matching namespaces are already ${JSON.stringify(newNs)}. no value changed` : `namespace ${sortedList(old)} updated to ${JSON.stringify(newNs)}, ${count} value(s) changed`,
+    message:
+      count === 0
+        ? `all matching namespaces are already ${JSON.stringify(newNs)}. no value changed`
+        : `namespace ${sortedList(old)} updated to ${JSON.stringify(newNs)}, ${count} value(s) changed`,
     severity: 'info',
   });
   let annCount = 0;
@@ -101,7 +115,10 @@ function replaceNamespace(objects: Document[], newNs: string, dependsOn: Set<str
     setNestedString(o, segments.join('/'), 'metadata', 'annotations', DEPENDS_ON);
   }
   results.push({
-    message: annCount === 0 ? 'all `depends-on` annotations are up-to-date. no `namespace` changed' : `\`depends-on\` annotation namespace ${sortedList(annOld)} updated to ${JSON.stringify(newNs)}, ${annCount} value(s) changed`,
+    message:
+      annCount === 0
+        ? 'all `depends-on` annotations are up-to-date. no `namespace` changed'
+        : `\`depends-on\` annotation namespace ${sortedList(annOld)} updated to ${JSON.stringify(newNs)}, ${annCount} value(s) changed`,
     severity: 'info',
   });
   return results;
@@ -124,16 +141,23 @@ function transform(items: Document[], cfg: Config): FnResultItem[] {
     const origin = originId(o);
     if (!isNamespaceScoped(o)) continue;
     if (origin.namespace === UNKNOWN_NAMESPACE) {
-      return [{ message: `${shortString(o)} is namespace-scoped, but has cluster-scoped or unknown scoepd origin ${origin.group}|${origin.kind}|${origin.namespace}|${origin.name}`, severity: 'error' }];
+      return [
+        {
+          message: `${shortString(o)} is namespace-scoped, but has cluster-scoped or unknown scoepd origin ${origin.group}|${origin.kind}|${origin.namespace}|${origin.name}`,
+          severity: 'error',
+        },
+      ];
     }
     origins.add(origin.namespace);
   }
   if (cfg.matcher) return [...results, ...replaceNamespace(objects, cfg.namespace, dependsOn, cfg.matcher)];
   if (origins.size > 1) {
-    return [{
-      message: `unable to use origin \`namespace\` to match. expect a single upstream namespace, found ${sortedList(origins)}. please switch to use \`namespaceMatcher\`to specify the namespace value you want to change`,
-      severity: 'error',
-    }];
+    return [
+      {
+        message: `unable to use origin \`namespace\` to match. expect a single upstream namespace, found ${sortedList(origins)}. please switch to use \`namespaceMatcher\`to specify the namespace value you want to change`,
+        severity: 'error',
+      },
+    ];
   }
   return [...results, ...replaceNamespace(objects, cfg.namespace, dependsOn, '')];
 }

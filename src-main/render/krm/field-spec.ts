@@ -55,7 +55,12 @@ function newNode(kind: CreateKind): Node {
  * dotted field path). Missing fields are created when `fs.create` is set and
  * `createKind` is given: the last one of `createKind`, the others as maps.
  */
-export function applyFieldSpec(doc: Document, fs: FieldSpec, set: (node: Node, parent: MapNode | undefined, fieldPath: string[]) => void, createKind?: CreateKind): void {
+export function applyFieldSpec(
+  doc: Document,
+  fs: FieldSpec,
+  set: (node: Node, parent: MapNode | undefined, fieldPath: string[]) => void,
+  createKind?: CreateKind,
+): void {
   if (!fieldSpecMatches(fs, doc)) return;
   const root = rootMap(doc);
   if (!root) return;

@@ -64,7 +64,13 @@ const STYLE_KEYS = ['type'] as const;
 
 /** kyaml FieldSetter: replaces a field's value keeping its style, or appends the field. */
 export function setField(map: MapNode, name: string, value: Node, opts: { overrideStyle?: boolean } = {}): Node {
-  if (isScalar(value) && (typeof value.value === 'string' || isUntagged(value)) && !opts.overrideStyle && hasNoStyle(value) && isYaml11NonString(scalarText(value))) {
+  if (
+    isScalar(value) &&
+    (typeof value.value === 'string' || isUntagged(value)) &&
+    !opts.overrideStyle &&
+    hasNoStyle(value) &&
+    isYaml11NonString(scalarText(value))
+  ) {
     value.type = 'QUOTE_DOUBLE';
   }
   const pair = findPair(map, name);

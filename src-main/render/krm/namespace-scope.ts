@@ -23,7 +23,7 @@ const NAMESPACED: Record<string, string> = {
   'rbac.authorization.k8s.io/v1': 'Role RoleBinding',
   'rbac.authorization.k8s.io/v1beta1': 'Role RoleBinding',
   'storage.k8s.io/v1beta1': 'CSIStorageCapacity',
-  'v1': 'ConfigMap Endpoints Event LimitRange PersistentVolumeClaim Pod PodAttachOptions PodExecOptions PodPortForwardOptions PodProxyOptions PodTemplate ReplicationController ResourceQuota Secret Service ServiceAccount ServiceProxyOptions',
+  v1: 'ConfigMap Endpoints Event LimitRange PersistentVolumeClaim Pod PodAttachOptions PodExecOptions PodPortForwardOptions PodProxyOptions PodTemplate ReplicationController ResourceQuota Secret Service ServiceAccount ServiceProxyOptions',
 };
 
 const CLUSTER_SCOPED: Record<string, string> = {
@@ -47,7 +47,7 @@ const CLUSTER_SCOPED: Record<string, string> = {
   'scheduling.k8s.io/v1beta1': 'PriorityClass',
   'storage.k8s.io/v1': 'CSIDriver CSINode StorageClass VolumeAttachment',
   'storage.k8s.io/v1beta1': 'CSIDriver CSINode StorageClass VolumeAttachment',
-  'v1': 'ComponentStatus Namespace Node NodeProxyOptions PersistentVolume',
+  v1: 'ComponentStatus Namespace Node NodeProxyOptions PersistentVolume',
 };
 
 const table = new Map<string, boolean>();

@@ -22,7 +22,11 @@ export function directSubpackages(tree: FileTree, dir: string): string[] {
   return out.sort();
 }
 
-const cleanPath = (p: string): string => p.split('/').filter((s) => s && s !== '.').join('/');
+const cleanPath = (p: string): string =>
+  p
+    .split('/')
+    .filter((s) => s && s !== '.')
+    .join('/');
 
 /** render's adjustRelPath: each path annotation becomes relative to the root package. */
 export function adjustRelPaths(resources: Document[]): void {

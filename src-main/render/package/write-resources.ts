@@ -74,7 +74,11 @@ function sortByIndex(docs: Document[]): Document[] {
 function sortedJson(value: unknown): unknown {
   if (Array.isArray(value)) return value.map(sortedJson);
   if (value && typeof value === 'object' && !(value instanceof Date)) {
-    return Object.fromEntries(Object.keys(value).sort().map((k) => [k, sortedJson((value as Record<string, unknown>)[k])]));
+    return Object.fromEntries(
+      Object.keys(value)
+        .sort()
+        .map((k) => [k, sortedJson((value as Record<string, unknown>)[k])]),
+    );
   }
   return value;
 }
@@ -95,7 +99,10 @@ export function writeResources(docs: Document[], clearKeys: string[] = []): Map<
   for (const doc of docs) {
     const path = getAnnotation(doc, ANN.path) ?? '';
     if (!path || indexOf(doc) === '') throw new PackageWriteError(`resources must be annotated with ${ANN.path} to be written to files`);
-    const clean = path.split('/').filter((s) => s && s !== '.').join('/');
+    const clean = path
+      .split('/')
+      .filter((s) => s && s !== '.')
+      .join('/');
     if (path.startsWith('/')) throw new PackageWriteError('package paths may not be absolute paths');
     if (clean.split('/').includes('..')) throw new PackageWriteError(`resource must be written under the package: ${clean}`);
     if (!byPath.has(path)) byPath.set(path, []);
@@ -111,7 +118,13 @@ export function writeResources(docs: Document[], clearKeys: string[] = []): Map<
       clearEmptyAnnotations(doc);
     }
     const text = json ? goJson(sorted[0]!) : formatDocuments(sorted.map((doc, i) => ({ doc, seqIndent: styles[i] === 'wide' ? 'wide' : 'compact' })));
-    out.set(path.split('/').filter((s) => s && s !== '.').join('/'), text);
+    out.set(
+      path
+        .split('/')
+        .filter((s) => s && s !== '.')
+        .join('/'),
+      text,
+    );
   }
   return out;
 }

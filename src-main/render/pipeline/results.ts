@@ -55,7 +55,9 @@ function orderedItem(r: FnResultItem): Record<string, unknown> {
   return {
     message: r.message || undefined,
     severity: r.severity || undefined,
-    resourceRef: ref ? { apiVersion: ref.apiVersion || undefined, kind: ref.kind || undefined, name: ref.name || undefined, namespace: ref.namespace || undefined } : undefined,
+    resourceRef: ref
+      ? { apiVersion: ref.apiVersion || undefined, kind: ref.kind || undefined, name: ref.name || undefined, namespace: ref.namespace || undefined }
+      : undefined,
     field: r.field ? { path: r.field.path || undefined, currentValue: r.field.currentValue, proposedValue: r.field.proposedValue } : undefined,
     file: r.file ? { path: r.file.path || undefined, index: r.file.index || undefined } : undefined,
     tags: r.tags && Object.keys(r.tags).length ? r.tags : undefined,

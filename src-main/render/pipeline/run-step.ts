@@ -43,12 +43,18 @@ export class StepFailure extends Error {
 export function checkKrm(docs: Document[]): string | undefined {
   for (const doc of docs) {
     const m = resourceMeta(doc);
-    const reason = !doc.contents || typeof doc.contents !== 'object' || !('items' in doc.contents) ? 'resource must have `apiVersion`, `kind`, and `name`'
-      : m.kind === 'Kustomization' ? undefined
-      : !m.apiVersion ? 'resource must have `apiVersion`'
-      : !m.kind ? 'resource must have `kind`'
-      : !m.name ? 'resource must have `metadata.name`'
-      : undefined;
+    const reason =
+      !doc.contents || typeof doc.contents !== 'object' || !('items' in doc.contents)
+        ? 'resource must have `apiVersion`, `kind`, and `name`'
+        : m.kind === 'Kustomization'
+          ? undefined
+          : !m.apiVersion
+            ? 'resource must have `apiVersion`'
+            : !m.kind
+              ? 'resource must have `kind`'
+              : !m.name
+                ? 'resource must have `metadata.name`'
+                : undefined;
     if (reason) return `${getAnnotation(doc, ANN.path) ?? getAnnotation(doc, ANN.legacyPath) ?? ''}: ${reason}`;
   }
   return undefined;
@@ -71,7 +77,11 @@ async function callFunction(spec: StepSpec, name: string, input: Document[], env
   const builtin = spec.image ? env.lookup(spec.image) : undefined;
   if (builtin) {
     try {
-      const out = await builtin({ items: input as Document.Parsed[], functionConfig: spec.functionConfig as Document.Parsed | undefined, deadline: env.deadline });
+      const out = await builtin({
+        items: input as Document.Parsed[],
+        functionConfig: spec.functionConfig as Document.Parsed | undefined,
+        deadline: env.deadline,
+      });
       const failed = out.exitCode !== undefined ? out.exitCode !== 0 : out.results.some((r) => r.severity === 'error');
       return { items: out.items, results: out.results, stderr: out.stderr ?? '', exitCode: out.exitCode ?? (failed ? 1 : 0) };
     } catch (e) {
@@ -183,7 +193,10 @@ function checkPaths(docs: Document[]): string | undefined {
     const pkg = getAnnotation(doc, ANN.packagePath) ?? '';
     const path = getAnnotation(doc, ANN.path) ?? getAnnotation(doc, ANN.legacyPath) ?? '';
     const index = getAnnotation(doc, ANN.index) ?? getAnnotation(doc, ANN.legacyIndex) ?? '';
-    const clean = path.split('/').filter((s) => s && s !== '.').join('/');
+    const clean = path
+      .split('/')
+      .filter((s) => s && s !== '.')
+      .join('/');
     if (clean.startsWith('../') || clean === '..') return `function must not modify resources outside of package: resource has path ${path}`;
     const key = `${pkg}\u0000${clean}\u0000${index}`;
     if (seen.has(key)) return `resource at path ${JSON.stringify(clean)} and index ${JSON.stringify(index)} already exists`;

@@ -14,20 +14,89 @@ export interface Binding {
   pos?: Pos;
 }
 
-export interface Ident { kind: 'Ident'; pos: Pos; name: string; binding?: Binding }
-export interface Literal { kind: 'Literal'; pos: Pos; value: Value }
-export interface ListExpr { kind: 'List'; pos: Pos; elems: Expr[] }
-export interface TupleExpr { kind: 'Tuple'; pos: Pos; elems: Expr[]; parens: boolean }
-export interface DictExpr { kind: 'Dict'; pos: Pos; entries: [Expr, Expr][] }
-export interface UnaryExpr { kind: 'Unary'; pos: Pos; op: string; x: Expr }
-export interface BinaryExpr { kind: 'Binary'; pos: Pos; op: string; x: Expr; y: Expr }
-export interface CondExpr { kind: 'Cond'; pos: Pos; cond: Expr; then: Expr; else: Expr }
-export interface DotExpr { kind: 'Dot'; pos: Pos; x: Expr; name: string }
-export interface IndexExpr { kind: 'Index'; pos: Pos; x: Expr; index: Expr }
-export interface SliceExpr { kind: 'Slice'; pos: Pos; x: Expr; lo?: Expr; hi?: Expr; step?: Expr }
-export interface Arg { kind: 'pos' | 'named' | 'star' | 'starstar'; name?: string; value: Expr }
-export interface CallExpr { kind: 'Call'; pos: Pos; fn: Expr; args: Arg[] }
-export interface LambdaExpr { kind: 'Lambda'; pos: Pos; fn: FunctionDef }
+export interface Ident {
+  kind: 'Ident';
+  pos: Pos;
+  name: string;
+  binding?: Binding;
+}
+export interface Literal {
+  kind: 'Literal';
+  pos: Pos;
+  value: Value;
+}
+export interface ListExpr {
+  kind: 'List';
+  pos: Pos;
+  elems: Expr[];
+}
+export interface TupleExpr {
+  kind: 'Tuple';
+  pos: Pos;
+  elems: Expr[];
+  parens: boolean;
+}
+export interface DictExpr {
+  kind: 'Dict';
+  pos: Pos;
+  entries: [Expr, Expr][];
+}
+export interface UnaryExpr {
+  kind: 'Unary';
+  pos: Pos;
+  op: string;
+  x: Expr;
+}
+export interface BinaryExpr {
+  kind: 'Binary';
+  pos: Pos;
+  op: string;
+  x: Expr;
+  y: Expr;
+}
+export interface CondExpr {
+  kind: 'Cond';
+  pos: Pos;
+  cond: Expr;
+  then: Expr;
+  else: Expr;
+}
+export interface DotExpr {
+  kind: 'Dot';
+  pos: Pos;
+  x: Expr;
+  name: string;
+}
+export interface IndexExpr {
+  kind: 'Index';
+  pos: Pos;
+  x: Expr;
+  index: Expr;
+}
+export interface SliceExpr {
+  kind: 'Slice';
+  pos: Pos;
+  x: Expr;
+  lo?: Expr;
+  hi?: Expr;
+  step?: Expr;
+}
+export interface Arg {
+  kind: 'pos' | 'named' | 'star' | 'starstar';
+  name?: string;
+  value: Expr;
+}
+export interface CallExpr {
+  kind: 'Call';
+  pos: Pos;
+  fn: Expr;
+  args: Arg[];
+}
+export interface LambdaExpr {
+  kind: 'Lambda';
+  pos: Pos;
+  fn: FunctionDef;
+}
 
 export type Clause = { kind: 'for'; pos: Pos; vars: Expr; iter: Expr } | { kind: 'if'; pos: Pos; cond: Expr };
 export interface ComprehensionExpr {
@@ -42,8 +111,20 @@ export interface ComprehensionExpr {
 
 /** `pure` (set by the resolver): the expression calls nothing, so it is evaluated without a generator. */
 export type Expr = (
-  | Ident | Literal | ListExpr | TupleExpr | DictExpr | UnaryExpr | BinaryExpr | CondExpr
-  | DotExpr | IndexExpr | SliceExpr | CallExpr | LambdaExpr | ComprehensionExpr
+  | Ident
+  | Literal
+  | ListExpr
+  | TupleExpr
+  | DictExpr
+  | UnaryExpr
+  | BinaryExpr
+  | CondExpr
+  | DotExpr
+  | IndexExpr
+  | SliceExpr
+  | CallExpr
+  | LambdaExpr
+  | ComprehensionExpr
 ) & { pure?: boolean };
 
 export interface Param {
@@ -70,15 +151,59 @@ export interface FunctionDef {
   freevars: Binding[];
 }
 
-export interface ExprStmt { kind: 'ExprStmt'; pos: Pos; x: Expr }
-export interface AssignStmt { kind: 'Assign'; pos: Pos; op: string; lhs: Expr; rhs: Expr }
-export interface DefStmt { kind: 'Def'; pos: Pos; name: Ident; fn: FunctionDef }
-export interface IfStmt { kind: 'If'; pos: Pos; cond: Expr; then: Stmt[]; else: Stmt[] }
-export interface ForStmt { kind: 'For'; pos: Pos; vars: Expr; iter: Expr; body: Stmt[] }
-export interface WhileStmt { kind: 'While'; pos: Pos; cond: Expr; body: Stmt[] }
-export interface ReturnStmt { kind: 'Return'; pos: Pos; result?: Expr }
-export interface BranchStmt { kind: 'break' | 'continue' | 'pass'; pos: Pos }
-export interface LoadStmt { kind: 'Load'; pos: Pos; module: string; names: { local: Ident; orig: string }[] }
+export interface ExprStmt {
+  kind: 'ExprStmt';
+  pos: Pos;
+  x: Expr;
+}
+export interface AssignStmt {
+  kind: 'Assign';
+  pos: Pos;
+  op: string;
+  lhs: Expr;
+  rhs: Expr;
+}
+export interface DefStmt {
+  kind: 'Def';
+  pos: Pos;
+  name: Ident;
+  fn: FunctionDef;
+}
+export interface IfStmt {
+  kind: 'If';
+  pos: Pos;
+  cond: Expr;
+  then: Stmt[];
+  else: Stmt[];
+}
+export interface ForStmt {
+  kind: 'For';
+  pos: Pos;
+  vars: Expr;
+  iter: Expr;
+  body: Stmt[];
+}
+export interface WhileStmt {
+  kind: 'While';
+  pos: Pos;
+  cond: Expr;
+  body: Stmt[];
+}
+export interface ReturnStmt {
+  kind: 'Return';
+  pos: Pos;
+  result?: Expr;
+}
+export interface BranchStmt {
+  kind: 'break' | 'continue' | 'pass';
+  pos: Pos;
+}
+export interface LoadStmt {
+  kind: 'Load';
+  pos: Pos;
+  module: string;
+  names: { local: Ident; orig: string }[];
+}
 
 /** `pure` (set by the resolver): a simple statement that calls nothing, run without a generator. */
 export type Stmt = (ExprStmt | AssignStmt | DefStmt | IfStmt | ForStmt | WhileStmt | ReturnStmt | BranchStmt | LoadStmt) & { pure?: boolean };

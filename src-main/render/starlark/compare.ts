@@ -41,7 +41,9 @@ export function equals(x: Value, y: Value, depth = 0): boolean {
   if (x instanceof StarStruct && y instanceof StarStruct) {
     const names = x.attrNames();
     const other = y.attrNames();
-    return x.type === y.type && names.length === other.length && names.every((n, i) => n === other[i] && equals(x.attr(n) ?? null, y.attr(n) ?? null, depth + 1));
+    return (
+      x.type === y.type && names.length === other.length && names.every((n, i) => n === other[i] && equals(x.attr(n) ?? null, y.attr(n) ?? null, depth + 1))
+    );
   }
   if (x instanceof StarRange && y instanceof StarRange) {
     if (x.length !== y.length) return false;

@@ -26,7 +26,10 @@ export function evalPure(fr: Frame, e: Expr): Value {
     case 'Tuple':
       return new StarTuple(e.elems.map((x) => evalPure(fr, x)));
     case 'Dict':
-      return makeDict(fr, e.entries.map(([k, v]) => [evalPure(fr, k), evalPure(fr, v)]));
+      return makeDict(
+        fr,
+        e.entries.map(([k, v]) => [evalPure(fr, k), evalPure(fr, v)]),
+      );
     case 'Unary': {
       const x = evalPure(fr, e.x);
       fr.pos = e.pos;

@@ -216,9 +216,21 @@ function augmentedTarget(fr: Frame, lhs: Expr, x: Value | undefined, i: Value | 
     case 'Ident':
       return [fr.lookup(lhs.binding!), (v) => fr.store(lhs.binding!, v)];
     case 'Index':
-      return [getIndex(x!, i!), (v) => { fr.pos = lhs.pos; setIndex(x!, i!, v); }];
+      return [
+        getIndex(x!, i!),
+        (v) => {
+          fr.pos = lhs.pos;
+          setIndex(x!, i!, v);
+        },
+      ];
     case 'Dot':
-      return [getAttr(x!, lhs.name), (v) => { fr.pos = lhs.pos; setField(x!, lhs.name, v); }];
+      return [
+        getAttr(x!, lhs.name),
+        (v) => {
+          fr.pos = lhs.pos;
+          setField(x!, lhs.name, v);
+        },
+      ];
     default:
       throw starError(`can't use augmented assignment with ${lhs.kind.toLowerCase()} expression`);
   }

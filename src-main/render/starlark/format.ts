@@ -49,13 +49,31 @@ export function percentFormat(format: string, x: Value): string {
     const c = format[i];
     if (c === undefined) throw starError('incomplete format');
     switch (c) {
-      case 's': out += str(arg); break;
-      case 'r': out += repr(arg); break;
-      case 'd': case 'i': out += toIntForFormat(arg, c).toString(); break;
-      case 'o': out += toIntForFormat(arg, c).toString(8); break;
-      case 'x': out += toIntForFormat(arg, c).toString(16); break;
-      case 'X': out += toIntForFormat(arg, c).toString(16).toUpperCase(); break;
-      case 'e': case 'f': case 'g': case 'E': case 'F': case 'G':
+      case 's':
+        out += str(arg);
+        break;
+      case 'r':
+        out += repr(arg);
+        break;
+      case 'd':
+      case 'i':
+        out += toIntForFormat(arg, c).toString();
+        break;
+      case 'o':
+        out += toIntForFormat(arg, c).toString(8);
+        break;
+      case 'x':
+        out += toIntForFormat(arg, c).toString(16);
+        break;
+      case 'X':
+        out += toIntForFormat(arg, c).toString(16).toUpperCase();
+        break;
+      case 'e':
+      case 'f':
+      case 'g':
+      case 'E':
+      case 'F':
+      case 'G':
         if (typeof arg !== 'number' && typeof arg !== 'bigint') throw starError(`%${c} format requires float, not ${typeName(arg)}`);
         out += formatFloat(Number(arg), c);
         break;

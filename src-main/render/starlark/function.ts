@@ -57,7 +57,9 @@ export function bindArgs(fn: StarFunction, args: Value[], kwargs: [string, Value
   if (n > positional.length) {
     if (!varargs) {
       const atMost = positional.some((p) => p.kind === 'optional') ? 'at most ' : '';
-      throw starError(`function ${fn.name} accepts ${atMost}${positional.length} positional argument${positional.length === 1 ? '' : 's'} (${args.length} given)`);
+      throw starError(
+        `function ${fn.name} accepts ${atMost}${positional.length} positional argument${positional.length === 1 ? '' : 's'} (${args.length} given)`,
+      );
     }
     n = positional.length;
   }

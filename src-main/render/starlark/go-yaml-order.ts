@@ -10,11 +10,16 @@ const isLetter = (c: string) => /\p{L}/u.test(c);
 /** Go reflect.Kind order for the key types a Starlark dict can hold. */
 function kindRank(v: Value): number {
   switch (typeof v) {
-    case 'boolean': return 1;
-    case 'bigint': return 2;
-    case 'number': return 14;
-    case 'string': return 24;
-    default: return 0;
+    case 'boolean':
+      return 1;
+    case 'bigint':
+      return 2;
+    case 'number':
+      return 14;
+    case 'string':
+      return 24;
+    default:
+      return 0;
   }
 }
 

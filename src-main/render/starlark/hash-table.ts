@@ -28,10 +28,30 @@ function keyString(v: Value): string {
       return v ? 'T' : 'F';
     default:
       if (v === null) return 'N';
-      if (v instanceof StarTuple) return 't(' + v.elems.map((e) => { const k = keyString(e); return `${k.length}:${k}`; }).join('') + ')';
+      if (v instanceof StarTuple)
+        return (
+          't(' +
+          v.elems
+            .map((e) => {
+              const k = keyString(e);
+              return `${k.length}:${k}`;
+            })
+            .join('') +
+          ')'
+        );
       if (v instanceof MutableObject) throw starError(`unhashable type: ${v.type}`);
       if (v instanceof StarStruct) {
-        return 'r(' + v.attrNames().map((n) => { const k = keyString(v.attr(n) ?? null); return `${n.length}:${n}${k.length}:${k}`; }).join('') + ')';
+        return (
+          'r(' +
+          v
+            .attrNames()
+            .map((n) => {
+              const k = keyString(v.attr(n) ?? null);
+              return `${n.length}:${n}${k.length}:${k}`;
+            })
+            .join('') +
+          ')'
+        );
       }
       if (v instanceof StarObject) return '#' + identity(v);
       throw starError(`unhashable type: ${typeName(v)}`);

@@ -110,7 +110,11 @@ export const setMethods: Record<string, Builtin> = {
   }),
   difference: method('difference', (t, args, kwargs, self) => {
     const rest = others(t, 'difference', args, kwargs).map((o) => newSet(o));
-    return newSet(set(self).elems().filter((e) => rest.every((o) => !o.has(e))));
+    return newSet(
+      set(self)
+        .elems()
+        .filter((e) => rest.every((o) => !o.has(e))),
+    );
   }),
   discard: method('discard', (_t, args, kwargs, self) => {
     const [x] = unpackArgs('discard', args, kwargs, ['x']);
@@ -119,12 +123,18 @@ export const setMethods: Record<string, Builtin> = {
   }),
   intersection: method('intersection', (t, args, kwargs, self) => {
     const rest = others(t, 'intersection', args, kwargs).map((o) => newSet(o));
-    return newSet(set(self).elems().filter((e) => rest.every((o) => o.has(e))));
+    return newSet(
+      set(self)
+        .elems()
+        .filter((e) => rest.every((o) => o.has(e))),
+    );
   }),
   issubset: method('issubset', (t, args, kwargs, self) => {
     const [x] = unpackArgs('issubset', args, kwargs, ['x']);
     const other = newSet(toArray(t, x!, 'issubset'));
-    return set(self).elems().every((e) => other.has(e));
+    return set(self)
+      .elems()
+      .every((e) => other.has(e));
   }),
   issuperset: method('issuperset', (t, args, kwargs, self) => {
     const [x] = unpackArgs('issuperset', args, kwargs, ['x']);

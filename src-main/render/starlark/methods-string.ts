@@ -47,7 +47,11 @@ function affix(name: string, atStart: boolean): BuiltinFn {
     const candidates = x instanceof StarTuple ? x.elems : [x];
     return candidates.some((c, i) => {
       if (typeof c !== 'string') {
-        throw starError(x instanceof StarTuple ? `${name}: want string, got ${typeName(c!)}, for element ${i}` : `${name}: got ${typeName(c!)}, want string or tuple of string`);
+        throw starError(
+          x instanceof StarTuple
+            ? `${name}: want string, got ${typeName(c!)}, for element ${i}`
+            : `${name}: got ${typeName(c!)}, want string or tuple of string`,
+        );
       }
       return atStart ? region.startsWith(c) : region.endsWith(c);
     });
@@ -173,8 +177,19 @@ function isTitle(s: string): boolean {
 }
 
 const methods: Record<string, BuiltinFn> = {
-  capitalize: simple('capitalize', (s) => { const [first = '', ...rest] = [...s]; return first.toUpperCase() + rest.join('').toLowerCase(); }),
-  codepoint_ords: simple('codepoint_ords', (s) => new IterableView('string.codepoints', [...s].map((c) => BigInt(c.codePointAt(0)!)), `"${s}".codepoint_ords()`)),
+  capitalize: simple('capitalize', (s) => {
+    const [first = '', ...rest] = [...s];
+    return first.toUpperCase() + rest.join('').toLowerCase();
+  }),
+  codepoint_ords: simple(
+    'codepoint_ords',
+    (s) =>
+      new IterableView(
+        'string.codepoints',
+        [...s].map((c) => BigInt(c.codePointAt(0)!)),
+        `"${s}".codepoint_ords()`,
+      ),
+  ),
   codepoints: simple('codepoints', (s) => new IterableView('string.codepoints', [...s], `"${s}".codepoints()`)),
   count: (_t, args, kwargs, self) => {
     const s = recv(self);
@@ -268,6 +283,4 @@ function replaceEmpty(s: string, rep: string, k: number): string {
   return out;
 }
 
-export const stringMethods: Record<string, Builtin> = Object.fromEntries(
-  Object.entries(methods).map(([name, fn]) => [name, new Builtin(name, fn)]),
-);
+export const stringMethods: Record<string, Builtin> = Object.fromEntries(Object.entries(methods).map(([name, fn]) => [name, new Builtin(name, fn)]));

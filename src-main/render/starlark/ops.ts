@@ -25,7 +25,8 @@ function toFloat(v: bigint | number): number {
 
 export function unary(op: string, x: Value): Value {
   switch (op) {
-    case 'not': return !truth(x);
+    case 'not':
+      return !truth(x);
     case '-':
       if (typeof x === 'bigint') return -x;
       if (typeof x === 'number') return -x;
@@ -101,7 +102,7 @@ export function binary(thread: Thread, op: string, x: Value, y: Value): Value {
         const b = toFloat(y as number);
         if (b === 0) throw starError('floating-point modulo by zero');
         const r = a % b;
-        return r !== 0 && (r < 0) !== (b < 0) ? r + b : r;
+        return r !== 0 && r < 0 !== b < 0 ? r + b : r;
       }
       if (tx === 'string') return percentFormat(x as string, y);
       break;
@@ -143,17 +144,21 @@ export function binary(thread: Thread, op: string, x: Value, y: Value): Value {
       return equals(x, y);
     case '!=':
       return !equals(x, y);
-    case '<': return compare(op, x, y) < 0;
-    case '<=': return compare(op, x, y) <= 0;
-    case '>': return compare(op, x, y) > 0;
-    case '>=': return compare(op, x, y) >= 0;
+    case '<':
+      return compare(op, x, y) < 0;
+    case '<=':
+      return compare(op, x, y) <= 0;
+    case '>':
+      return compare(op, x, y) > 0;
+    case '>=':
+      return compare(op, x, y) >= 0;
   }
   throw starError(`unknown binary op: ${typeName(x)} ${op} ${typeName(y)}`);
 }
 
 function floorDiv(a: bigint, b: bigint): bigint {
   const q = a / b;
-  return (a % b !== 0n) && ((a < 0n) !== (b < 0n)) ? q - 1n : q;
+  return a % b !== 0n && a < 0n !== b < 0n ? q - 1n : q;
 }
 
 function repeat(thread: Thread, seq: Value, n: bigint, op: string, nv: Value): Value {

@@ -11,22 +11,49 @@ const PREC_CMP = 4;
 const PREC_MAX = 10;
 
 const BINARY_PREC: Record<string, number> = {
-  or: 1, and: 2,
-  '==': 4, '!=': 4, '<': 4, '>': 4, '<=': 4, '>=': 4, in: 4, 'not in': 4,
-  '|': 5, '^': 6, '&': 7, '<<': 8, '>>': 8, '+': 9, '-': 9, '*': 10, '/': 10, '//': 10, '%': 10,
+  or: 1,
+  and: 2,
+  '==': 4,
+  '!=': 4,
+  '<': 4,
+  '>': 4,
+  '<=': 4,
+  '>=': 4,
+  in: 4,
+  'not in': 4,
+  '|': 5,
+  '^': 6,
+  '&': 7,
+  '<<': 8,
+  '>>': 8,
+  '+': 9,
+  '-': 9,
+  '*': 10,
+  '/': 10,
+  '//': 10,
+  '%': 10,
 };
 
 function describe(t: Token): string {
   switch (t.kind) {
-    case 'IDENT': return `identifier ${String(t.value)}`;
-    case 'INT': return 'int literal';
-    case 'FLOAT': return 'float literal';
-    case 'STRING': return 'string literal';
-    case 'NEWLINE': return 'newline';
-    case 'INDENT': return 'indent';
-    case 'OUTDENT': return 'outdent';
-    case 'EOF': return 'end of file';
-    default: return `'${t.kind}'`;
+    case 'IDENT':
+      return `identifier ${String(t.value)}`;
+    case 'INT':
+      return 'int literal';
+    case 'FLOAT':
+      return 'float literal';
+    case 'STRING':
+      return 'string literal';
+    case 'NEWLINE':
+      return 'newline';
+    case 'INDENT':
+      return 'indent';
+    case 'OUTDENT':
+      return 'outdent';
+    case 'EOF':
+      return 'end of file';
+    default:
+      return `'${t.kind}'`;
   }
 }
 
@@ -196,7 +223,10 @@ export class ExprParser {
         arg = { kind: 'pos', value: this.parseTest() };
       }
       if (arg.kind === 'pos' && seen !== 'pos') {
-        this.fail(seen === 'named' ? 'positional argument may not follow named' : `positional argument may not follow ${seen === 'star' ? '*args' : '**kwargs'}`, pos);
+        this.fail(
+          seen === 'named' ? 'positional argument may not follow named' : `positional argument may not follow ${seen === 'star' ? '*args' : '**kwargs'}`,
+          pos,
+        );
       }
       if (arg.kind === 'named' && seen === 'starstar') this.fail('keyword argument may not follow **kwargs', pos);
       if (arg.kind === 'star' && seen === 'star') this.fail('multiple *args not allowed', pos);

@@ -22,8 +22,10 @@ class StmtParser extends ExprParser {
 
   private parseStmt(): Stmt[] {
     switch (this.kind()) {
-      case 'def': return [this.parseDef()];
-      case 'if': return [this.parseIf()];
+      case 'def':
+        return [this.parseDef()];
+      case 'if':
+        return [this.parseIf()];
       case 'for': {
         const pos = this.next().pos;
         const vars = this.parseLoopVars();

@@ -18,10 +18,18 @@ export function repr(v: Value): string {
 
 function write(out: string[], v: Value, path: Set<object>): void {
   switch (typeof v) {
-    case 'boolean': out.push(v ? 'True' : 'False'); return;
-    case 'bigint': out.push(v.toString()); return;
-    case 'number': out.push(formatFloat(v, 'g')); return;
-    case 'string': out.push(quote(v)); return;
+    case 'boolean':
+      out.push(v ? 'True' : 'False');
+      return;
+    case 'bigint':
+      out.push(v.toString());
+      return;
+    case 'number':
+      out.push(formatFloat(v, 'g'));
+      return;
+    case 'string':
+      out.push(quote(v));
+      return;
   }
   if (v === null) {
     out.push('None');
@@ -91,15 +99,33 @@ export function quote(s: string): string {
   for (const ch of s) {
     const c = ch.codePointAt(0)!;
     switch (ch) {
-      case '"': out += '\\"'; continue;
-      case '\\': out += '\\\\'; continue;
-      case '\n': out += '\\n'; continue;
-      case '\r': out += '\\r'; continue;
-      case '\t': out += '\\t'; continue;
-      case '\x07': out += '\\a'; continue;
-      case '\b': out += '\\b'; continue;
-      case '\f': out += '\\f'; continue;
-      case '\v': out += '\\v'; continue;
+      case '"':
+        out += '\\"';
+        continue;
+      case '\\':
+        out += '\\\\';
+        continue;
+      case '\n':
+        out += '\\n';
+        continue;
+      case '\r':
+        out += '\\r';
+        continue;
+      case '\t':
+        out += '\\t';
+        continue;
+      case '\x07':
+        out += '\\a';
+        continue;
+      case '\b':
+        out += '\\b';
+        continue;
+      case '\f':
+        out += '\\f';
+        continue;
+      case '\v':
+        out += '\\v';
+        continue;
     }
     if (c < 0x20 || c === 0x7f) out += '\\x' + c.toString(16).padStart(2, '0');
     else if (c >= 0x80 && c < 0xa0) out += '\\u' + c.toString(16).padStart(4, '0');

@@ -128,18 +128,55 @@ export function resolveFile(stmts: Stmt[], file: string, env: ResolveEnv): FileA
       if (x && !expr(scope, x)) pure = false;
     };
     switch (e.kind) {
-      case 'Ident': use(scope, e); break;
-      case 'Literal': break;
-      case 'List': case 'Tuple': e.elems.forEach(sub); break;
-      case 'Dict': for (const [k, v] of e.entries) { sub(k); sub(v); } break;
-      case 'Unary': sub(e.x); break;
-      case 'Binary': sub(e.x); sub(e.y); break;
-      case 'Cond': sub(e.cond); sub(e.then); sub(e.else); break;
-      case 'Dot': sub(e.x); break;
-      case 'Index': sub(e.x); sub(e.index); break;
-      case 'Slice': sub(e.x); sub(e.lo); sub(e.hi); sub(e.step); break;
-      case 'Call': sub(e.fn); for (const a of e.args) sub(a.value); pure = false; break;
-      case 'Lambda': fnDef(scope, e.fn); pure = false; break;
+      case 'Ident':
+        use(scope, e);
+        break;
+      case 'Literal':
+        break;
+      case 'List':
+      case 'Tuple':
+        e.elems.forEach(sub);
+        break;
+      case 'Dict':
+        for (const [k, v] of e.entries) {
+          sub(k);
+          sub(v);
+        }
+        break;
+      case 'Unary':
+        sub(e.x);
+        break;
+      case 'Binary':
+        sub(e.x);
+        sub(e.y);
+        break;
+      case 'Cond':
+        sub(e.cond);
+        sub(e.then);
+        sub(e.else);
+        break;
+      case 'Dot':
+        sub(e.x);
+        break;
+      case 'Index':
+        sub(e.x);
+        sub(e.index);
+        break;
+      case 'Slice':
+        sub(e.x);
+        sub(e.lo);
+        sub(e.hi);
+        sub(e.step);
+        break;
+      case 'Call':
+        sub(e.fn);
+        for (const a of e.args) sub(a.value);
+        pure = false;
+        break;
+      case 'Lambda':
+        fnDef(scope, e.fn);
+        pure = false;
+        break;
       case 'Comprehension': {
         pure = false;
         const first = e.clauses[0];
@@ -233,9 +270,13 @@ interface NamePos {
 
 function targetNames(target: Expr): NamePos[] {
   switch (target.kind) {
-    case 'Ident': return [{ name: target.name, pos: target.pos }];
-    case 'Tuple': case 'List': return target.elems.flatMap(targetNames);
-    default: return [];
+    case 'Ident':
+      return [{ name: target.name, pos: target.pos }];
+    case 'Tuple':
+    case 'List':
+      return target.elems.flatMap(targetNames);
+    default:
+      return [];
   }
 }
 
@@ -245,13 +286,28 @@ function boundNames(body: Stmt[], toplevel: boolean): NamePos[] {
   const visit = (stmts: Stmt[]) => {
     for (const s of stmts) {
       switch (s.kind) {
-        case 'Assign': out.push(...targetNames(s.lhs)); break;
-        case 'Def': out.push({ name: s.name.name, pos: s.name.pos }); break;
-        case 'For': out.push(...targetNames(s.vars)); visit(s.body); break;
-        case 'While': visit(s.body); break;
-        case 'If': visit(s.then); visit(s.else); break;
-        case 'Load': if (toplevel) for (const n of s.names) out.push({ name: n.local.name, pos: n.local.pos }); break;
-        default: break;
+        case 'Assign':
+          out.push(...targetNames(s.lhs));
+          break;
+        case 'Def':
+          out.push({ name: s.name.name, pos: s.name.pos });
+          break;
+        case 'For':
+          out.push(...targetNames(s.vars));
+          visit(s.body);
+          break;
+        case 'While':
+          visit(s.body);
+          break;
+        case 'If':
+          visit(s.then);
+          visit(s.else);
+          break;
+        case 'Load':
+          if (toplevel) for (const n of s.names) out.push({ name: n.local.name, pos: n.local.pos });
+          break;
+        default:
+          break;
       }
     }
   };

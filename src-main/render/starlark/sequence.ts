@@ -44,7 +44,12 @@ export function iterate(x: Value): Iteration | undefined {
     const locked: MutableObject = x;
     if (!locked.frozen) locked.itercount++;
     const items = x instanceof StarList ? x.elems : x instanceof StarDict ? x.iterKeys() : x.iter();
-    return { items, done: () => { if (!locked.frozen) locked.itercount--; } };
+    return {
+      items,
+      done: () => {
+        if (!locked.frozen) locked.itercount--;
+      },
+    };
   }
   if (x instanceof StarTuple) return { items: x.elems, done: NOOP };
   if (x instanceof IterableView) return { items: x.items, done: NOOP };

@@ -29,15 +29,40 @@ export function unquoteBody(body: string, raw: boolean): string {
     switch (e) {
       case '\n':
         break;
-      case 'a': out += '\x07'; break;
-      case 'b': out += '\b'; break;
-      case 'f': out += '\f'; break;
-      case 'n': out += '\n'; break;
-      case 'r': out += '\r'; break;
-      case 't': out += '\t'; break;
-      case 'v': out += '\v'; break;
-      case '\\': case "'": case '"': out += e; break;
-      case '0': case '1': case '2': case '3': case '4': case '5': case '6': case '7': {
+      case 'a':
+        out += '\x07';
+        break;
+      case 'b':
+        out += '\b';
+        break;
+      case 'f':
+        out += '\f';
+        break;
+      case 'n':
+        out += '\n';
+        break;
+      case 'r':
+        out += '\r';
+        break;
+      case 't':
+        out += '\t';
+        break;
+      case 'v':
+        out += '\v';
+        break;
+      case '\\':
+      case "'":
+      case '"':
+        out += e;
+        break;
+      case '0':
+      case '1':
+      case '2':
+      case '3':
+      case '4':
+      case '5':
+      case '6':
+      case '7': {
         let digits = e;
         while (digits.length < 3 && /[0-7]/.test(body[i] ?? '')) digits += body[i++];
         const n = parseInt(digits, 8);
@@ -54,7 +79,8 @@ export function unquoteBody(body: string, raw: boolean): string {
         i += 2;
         break;
       }
-      case 'u': case 'U': {
+      case 'u':
+      case 'U': {
         const len = e === 'u' ? 4 : 8;
         const digits = body.slice(i, i + len);
         if (digits.length < len || !/^[0-9a-fA-F]+$/.test(digits)) throw new Error(`truncated escape sequence \\${e}${digits}`);

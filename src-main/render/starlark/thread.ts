@@ -115,7 +115,8 @@ export class Thread {
 
   /** Fails when a single operation would build a value over the size limit. */
   checkSize(n: number, what: string): void {
-    if (n > this.maxSize) throw new LimitError('size', `Starlark computation cancelled: ${what} of ${n} elements exceeds the size limit ${this.maxSize}`, this.snapshot());
+    if (n > this.maxSize)
+      throw new LimitError('size', `Starlark computation cancelled: ${what} of ${n} elements exceeds the size limit ${this.maxSize}`, this.snapshot());
   }
 
   snapshot(): CallFrame[] {

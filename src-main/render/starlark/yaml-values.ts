@@ -28,15 +28,38 @@ function goParseInt(s: string): bigint | undefined {
 /** yaml.v3's resolution of an untagged plain scalar, when decoding into interface{}. */
 export function resolveYamlV3(s: string): Value {
   switch (s) {
-    case '': case '~': case 'null': case 'Null': case 'NULL': return null;
-    case 'true': case 'True': case 'TRUE': return true;
-    case 'false': case 'False': case 'FALSE': return false;
-    case '.inf': case '.Inf': case '.INF': case '+.inf': case '+.Inf': case '+.INF': return Infinity;
-    case '-.inf': case '-.Inf': case '-.INF': return -Infinity;
-    case '.nan': case '.NaN': case '.NAN': return NaN;
+    case '':
+    case '~':
+    case 'null':
+    case 'Null':
+    case 'NULL':
+      return null;
+    case 'true':
+    case 'True':
+    case 'TRUE':
+      return true;
+    case 'false':
+    case 'False':
+    case 'FALSE':
+      return false;
+    case '.inf':
+    case '.Inf':
+    case '.INF':
+    case '+.inf':
+    case '+.Inf':
+    case '+.INF':
+      return Infinity;
+    case '-.inf':
+    case '-.Inf':
+    case '-.INF':
+      return -Infinity;
+    case '.nan':
+    case '.NaN':
+    case '.NAN':
+      return NaN;
   }
   const c = s[0]!;
-  if (c === '.' ) {
+  if (c === '.') {
     const f = FLOAT.test(s) ? Number(s) : NaN;
     return Number.isNaN(f) ? s : f;
   }
@@ -55,7 +78,10 @@ export function resolveYamlV2(s: string): Value {
   return resolveYamlV3(s);
 }
 
-function scalarValue(node: Extract<Node, { type?: unknown }> & { value: unknown; source?: string; type?: string; tag?: string }, resolve: ScalarResolver): Value {
+function scalarValue(
+  node: Extract<Node, { type?: unknown }> & { value: unknown; source?: string; type?: string; tag?: string },
+  resolve: ScalarResolver,
+): Value {
   const tag = node.tag;
   const isStrTag = tag === 'tag:yaml.org,2002:str' || tag === '!!str';
   if (typeof node.source === 'string' && node.type === 'PLAIN' && !tag) return resolve(node.source);

@@ -83,7 +83,17 @@ export function collectTokens(doc: Document, src: SourceLines): Token[] {
         const value = pair.value;
         const opensBlock = isBlockCollection(value);
         const here = [...levels, { indent, footOwner: key }];
-        if (kr) tokens.push({ kind: 'key', start: kr[0], end: kr[1], opensBlock, lineOwner: opensBlock || !value ? key : (value as object), headOwner: key, levels: here, indent });
+        if (kr)
+          tokens.push({
+            kind: 'key',
+            start: kr[0],
+            end: kr[1],
+            opensBlock,
+            lineOwner: opensBlock || !value ? key : (value as object),
+            headOwner: key,
+            levels: here,
+            indent,
+          });
         if (opensBlock) visit(value, here);
         else pushLeaf(value, 'value', here, indent);
       }

@@ -6,13 +6,30 @@ import { analyzeScalar, writeDoubleQuoted, writeFolded, writeLiteral, writePlain
 import { EmitterWriter } from './emitter-writer.ts';
 
 export type State =
-  | 'firstDocStart' | 'docStart' | 'docContent' | 'docEnd'
-  | 'flowSeqFirst' | 'flowSeqTrail' | 'flowSeqItem'
-  | 'flowMapFirstKey' | 'flowMapTrailKey' | 'flowMapKey' | 'flowMapSimpleValue' | 'flowMapValue'
-  | 'blockSeqFirst' | 'blockSeqItem' | 'blockMapFirstKey' | 'blockMapKey' | 'blockMapSimpleValue' | 'blockMapValue'
+  | 'firstDocStart'
+  | 'docStart'
+  | 'docContent'
+  | 'docEnd'
+  | 'flowSeqFirst'
+  | 'flowSeqTrail'
+  | 'flowSeqItem'
+  | 'flowMapFirstKey'
+  | 'flowMapTrailKey'
+  | 'flowMapKey'
+  | 'flowMapSimpleValue'
+  | 'flowMapValue'
+  | 'blockSeqFirst'
+  | 'blockSeqItem'
+  | 'blockMapFirstKey'
+  | 'blockMapKey'
+  | 'blockMapSimpleValue'
+  | 'blockMapValue'
   | 'end';
 
-const TAG_DIRECTIVES: [string, string][] = [['!', '!'], ['!!', 'tag:yaml.org,2002:']];
+const TAG_DIRECTIVES: [string, string][] = [
+  ['!', '!'],
+  ['!!', 'tag:yaml.org,2002:'],
+];
 const utf8Length = (s: string): number => Buffer.byteLength(s, 'utf8');
 
 export class EmitterBase {
@@ -115,11 +132,21 @@ export class EmitterBase {
     this.increaseIndent(true, false);
     const { value, style } = this.scalar!;
     switch (style) {
-      case 'plain': writePlain(w, value, this.rootContext); break;
-      case 'single': writeSingleQuoted(w, value); break;
-      case 'double': writeDoubleQuoted(w, value); break;
-      case 'literal': writeLiteral(w, value, () => this.processLineComment(true)); break;
-      case 'folded': writeFolded(w, value, () => this.processLineComment(true)); break;
+      case 'plain':
+        writePlain(w, value, this.rootContext);
+        break;
+      case 'single':
+        writeSingleQuoted(w, value);
+        break;
+      case 'double':
+        writeDoubleQuoted(w, value);
+        break;
+      case 'literal':
+        writeLiteral(w, value, () => this.processLineComment(true));
+        break;
+      case 'folded':
+        writeFolded(w, value, () => this.processLineComment(true));
+        break;
     }
     w.indent = this.indents.pop()!;
     this.state = this.pop();

@@ -11,12 +11,7 @@ export const isBlankz = (c: number | undefined): boolean => c === undefined || i
 
 /** go-yaml's is_printable, on code points: 4-byte UTF-8 characters count as not printable. */
 export function isPrintable(c: number): boolean {
-  return (
-    c === 0x0a ||
-    (c >= 0x20 && c <= 0x7e) ||
-    (c >= 0xa0 && c <= 0xd7ff) ||
-    (c >= 0xe000 && c <= 0xfffd && c !== 0xfeff)
-  );
+  return c === 0x0a || (c >= 0x20 && c <= 0x7e) || (c >= 0xa0 && c <= 0xd7ff) || (c >= 0xe000 && c <= 0xfffd && c !== 0xfeff);
 }
 
 export class EmitterWriter {

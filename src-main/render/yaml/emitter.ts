@@ -25,25 +25,44 @@ export class Emitter extends EmitterBase {
 
   private step(ev: EmitEvent): void {
     switch (this.state) {
-      case 'firstDocStart': return this.documentStart(ev, true);
-      case 'docStart': return this.documentStart(ev, false);
-      case 'docContent': return this.documentContent(ev);
-      case 'docEnd': return this.documentEnd();
-      case 'flowSeqFirst': return this.flowSequenceItem(ev, true, false);
-      case 'flowSeqTrail': return this.flowSequenceItem(ev, false, true);
-      case 'flowSeqItem': return this.flowSequenceItem(ev, false, false);
-      case 'flowMapFirstKey': return this.flowMappingKey(ev, true, false);
-      case 'flowMapTrailKey': return this.flowMappingKey(ev, false, true);
-      case 'flowMapKey': return this.flowMappingKey(ev, false, false);
-      case 'flowMapSimpleValue': return this.flowMappingValue(ev, true);
-      case 'flowMapValue': return this.flowMappingValue(ev, false);
-      case 'blockSeqFirst': return this.blockSequenceItem(ev, true);
-      case 'blockSeqItem': return this.blockSequenceItem(ev, false);
-      case 'blockMapFirstKey': return this.blockMappingKey(ev, true);
-      case 'blockMapKey': return this.blockMappingKey(ev, false);
-      case 'blockMapSimpleValue': return this.blockMappingValue(ev, true);
-      case 'blockMapValue': return this.blockMappingValue(ev, false);
-      case 'end': throw new Error('YAML emitter: expected nothing after the end of the stream');
+      case 'firstDocStart':
+        return this.documentStart(ev, true);
+      case 'docStart':
+        return this.documentStart(ev, false);
+      case 'docContent':
+        return this.documentContent(ev);
+      case 'docEnd':
+        return this.documentEnd();
+      case 'flowSeqFirst':
+        return this.flowSequenceItem(ev, true, false);
+      case 'flowSeqTrail':
+        return this.flowSequenceItem(ev, false, true);
+      case 'flowSeqItem':
+        return this.flowSequenceItem(ev, false, false);
+      case 'flowMapFirstKey':
+        return this.flowMappingKey(ev, true, false);
+      case 'flowMapTrailKey':
+        return this.flowMappingKey(ev, false, true);
+      case 'flowMapKey':
+        return this.flowMappingKey(ev, false, false);
+      case 'flowMapSimpleValue':
+        return this.flowMappingValue(ev, true);
+      case 'flowMapValue':
+        return this.flowMappingValue(ev, false);
+      case 'blockSeqFirst':
+        return this.blockSequenceItem(ev, true);
+      case 'blockSeqItem':
+        return this.blockSequenceItem(ev, false);
+      case 'blockMapFirstKey':
+        return this.blockMappingKey(ev, true);
+      case 'blockMapKey':
+        return this.blockMappingKey(ev, false);
+      case 'blockMapSimpleValue':
+        return this.blockMappingValue(ev, true);
+      case 'blockMapValue':
+        return this.blockMappingValue(ev, false);
+      case 'end':
+        throw new Error('YAML emitter: expected nothing after the end of the stream');
     }
   }
 
@@ -253,5 +272,4 @@ export class Emitter extends EmitterBase {
         throw new Error(`YAML emitter: expected a node, got ${ev.type}`);
     }
   }
-
 }

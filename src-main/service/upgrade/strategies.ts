@@ -17,7 +17,8 @@ export interface ThreePackages {
 }
 
 const byPath = (files: readonly PackageFile[]) => new Map(files.map((f) => [f.path, f]));
-const sameBytes = (a: PackageFile | undefined, b: PackageFile | undefined) => !!a && !!b && Buffer.compare(Buffer.from(a.content), Buffer.from(b.content)) === 0;
+const sameBytes = (a: PackageFile | undefined, b: PackageFile | undefined) =>
+  !!a && !!b && Buffer.compare(Buffer.from(a.content), Buffer.from(b.content)) === 0;
 const ROOT_KPTFILE = 'Kptfile';
 
 function kptfileDoc(f: PackageFile | undefined): Document {
@@ -77,7 +78,10 @@ function resources(files: readonly PackageFile[]): Map<string, Resource> {
       const group = apiVersion.includes('/') ? apiVersion.slice(0, apiVersion.lastIndexOf('/')) : '';
       const { namespace, name } = mergeIdentity(doc);
       const id = [group, String(doc.get('kind') ?? ''), namespace, name, f.path].join('|');
-      if (out.has(id)) throw failedPrecondition(`found duplicate resources in file "${f.path}" (${String(doc.get('kind'))} ${namespace}/${name}); give each resource its own name before upgrading`);
+      if (out.has(id))
+        throw failedPrecondition(
+          `found duplicate resources in file "${f.path}" (${String(doc.get('kind'))} ${namespace}/${name}); give each resource its own name before upgrading`,
+        );
       out.set(id, { doc, path: f.path, index });
     });
   }
@@ -91,15 +95,23 @@ function mergeResources(pkgs: ThreePackages): PackageFile[] {
   for (const id of new Set([...o.keys(), ...u.keys(), ...l.keys()])) {
     const [ro, ru, rl] = [o.get(id), u.get(id), l.get(id)];
     if (!ru && !rl) continue;
-    if (!ro && !ru) kept.push(rl!); // added locally
-    else if (!ro && !rl) kept.push(ru!); // added upstream
+    if (!ro && !ru)
+      kept.push(rl!); // added locally
+    else if (!ro && !rl)
+      kept.push(ru!); // added upstream
     else if (ro && !ru && rl) {
       // Deleted upstream: goes only if nobody changed it here.
       if (rl.doc.toString() !== ro.doc.toString()) kept.push(rl);
     } else if (ro && ru && !rl) {
       // Deleted here: stays deleted.
     } else {
-      const merged = mergeNode(ro?.doc.contents as Node, ru!.doc.contents as Node, rl!.doc.contents as Node, [], kubernetesMergeKeys(String(ru!.doc.get('apiVersion') ?? '')));
+      const merged = mergeNode(
+        ro?.doc.contents as Node,
+        ru!.doc.contents as Node,
+        rl!.doc.contents as Node,
+        [],
+        kubernetesMergeKeys(String(ru!.doc.get('apiVersion') ?? '')),
+      );
       if (merged) {
         rl!.doc.contents = merged as YAMLMap;
         kept.push(rl!);
@@ -139,7 +151,12 @@ function localChanges(pkgs: ThreePackages): string[] {
     try {
       const docs = parseDocs(f).map((d) => d.toJS() as Record<string, unknown>);
       if (isKptfile(f.path) && docs[0]) {
-        const k = docs[0] as { upstream?: unknown; upstreamLock?: unknown; metadata?: { name?: string }; status?: { conditions?: { type?: string }[]; renderStatus?: unknown } };
+        const k = docs[0] as {
+          upstream?: unknown;
+          upstreamLock?: unknown;
+          metadata?: { name?: string };
+          status?: { conditions?: { type?: string }[]; renderStatus?: unknown };
+        };
         delete k.upstream;
         delete k.upstreamLock;
         if (k.status) {
@@ -169,7 +186,8 @@ export function upgradeFiles(strategy: Strategy, pkgs: ThreePackages): PackageFi
       return [mergeKptfile(pkgs, true), ...mergeResources(pkgs), ...mergeOtherFiles(pkgs)];
     case 'fast-forward': {
       const changed = localChanges(pkgs);
-      if (changed.length) throw failedPrecondition(`local package files have been modified: [${changed.join(' ')}].\n  use a different update --strategy.`, { changed });
+      if (changed.length)
+        throw failedPrecondition(`local package files have been modified: [${changed.join(' ')}].\n  use a different update --strategy.`, { changed });
       return upgradeFiles('force-delete-replace', pkgs);
     }
     case 'force-delete-replace':
@@ -183,5 +201,3 @@ export function upgradeFiles(strategy: Strategy, pkgs: ThreePackages): PackageFi
     }
   }
 }
-
-

@@ -27,18 +27,31 @@ export function BackgroundMigrations() {
   return (
     <>
       <h3>Background migrations</h3>
-      <p className="help">Data changes an upgrade makes in small batches while the app is idle; everything works meanwhile. <code>porchlight db migrations --run</code> finishes them at once.</p>
+      <p className="help">
+        Data changes an upgrade makes in small batches while the app is idle; everything works meanwhile. <code>porchlight db migrations --run</code> finishes
+        them at once.
+      </p>
       <table aria-label="Background migrations">
         <thead>
-          <tr><th>Name</th><th>What</th><th>Status</th><th>Progress</th></tr>
+          <tr>
+            <th>Name</th>
+            <th>What</th>
+            <th>Status</th>
+            <th>Progress</th>
+          </tr>
         </thead>
         <tbody>
           {migrations.map((m) => (
             <tr key={m.name}>
               <td>{m.name}</td>
               <td>{m.description}</td>
-              <td className={m.status === 'failed' ? 'bad' : undefined} title={m.error}>{m.status === 'failed' ? `failed: ${m.error ?? ''}` : m.status}</td>
-              <td><progress max={100} value={m.percent} /> {m.percent}% ({m.rowsDone}{m.rowsTotal !== undefined ? ` of ~${m.rowsTotal}` : ''} rows)</td>
+              <td className={m.status === 'failed' ? 'bad' : undefined} title={m.error}>
+                {m.status === 'failed' ? `failed: ${m.error ?? ''}` : m.status}
+              </td>
+              <td>
+                <progress max={100} value={m.percent} /> {m.percent}% ({m.rowsDone}
+                {m.rowsTotal !== undefined ? ` of ~${m.rowsTotal}` : ''} rows)
+              </td>
             </tr>
           ))}
         </tbody>

@@ -27,15 +27,24 @@ export function CatalogsPanel() {
   };
   const create = async (e: FormEvent) => {
     e.preventDefault();
-    if (await attempt(() => call('catalogs.create', { namespace, name: form.name, repositories: names(form.repositories) }), `catalog ${form.name} created`)) setForm({ name: '', repositories: '' });
+    if (await attempt(() => call('catalogs.create', { namespace, name: form.name, repositories: names(form.repositories) }), `catalog ${form.name} created`))
+      setForm({ name: '', repositories: '' });
   };
   const [reordering, setReordering] = useState<Catalog>();
   return (
     <>
       <h3>Catalogs</h3>
-      <p className="help">A catalog is an ordered list of repositories: a package path comes from the first one that has it. Clone from a catalog in the package list.</p>
+      <p className="help">
+        A catalog is an ordered list of repositories: a package path comes from the first one that has it. Clone from a catalog in the package list.
+      </p>
       <table className="catalogs">
-        <thead><tr><th>Name</th><th>Repositories, highest priority first</th><th /></tr></thead>
+        <thead>
+          <tr>
+            <th>Name</th>
+            <th>Repositories, highest priority first</th>
+            <th />
+          </tr>
+        </thead>
         <tbody>
           {catalogs.map((c) => (
             <tr key={c.metadata.name}>
@@ -43,15 +52,35 @@ export function CatalogsPanel() {
               <td>{c.spec.repositories.join(' → ')}</td>
               <td className="row-actions">
                 <button onClick={() => setReordering(c)}>Change order…</button>
-                <button onClick={() => window.confirm(`Delete catalog ${c.metadata.name}? Its repositories stay registered.`) && void attempt(() => call('catalogs.delete', { namespace, name: c.metadata.name }), `catalog ${c.metadata.name} deleted`)}>Delete</button>
+                <button
+                  onClick={() =>
+                    window.confirm(`Delete catalog ${c.metadata.name}? Its repositories stay registered.`) &&
+                    void attempt(() => call('catalogs.delete', { namespace, name: c.metadata.name }), `catalog ${c.metadata.name} deleted`)
+                  }
+                >
+                  Delete
+                </button>
               </td>
             </tr>
           ))}
         </tbody>
       </table>
       <form className="register" onSubmit={(e) => void create(e)} aria-label="New catalog">
-        <label>Catalog name <input required value={form.name} onChange={(e) => setForm({ ...form, name: e.target.value })} /></label>
-        <label>Repositories, highest priority first <input required value={form.repositories} placeholder={repositories.map((r) => r.metadata.name).slice(0, 3).join(', ')} onChange={(e) => setForm({ ...form, repositories: e.target.value })} /></label>
+        <label>
+          Catalog name <input required value={form.name} onChange={(e) => setForm({ ...form, name: e.target.value })} />
+        </label>
+        <label>
+          Repositories, highest priority first{' '}
+          <input
+            required
+            value={form.repositories}
+            placeholder={repositories
+              .map((r) => r.metadata.name)
+              .slice(0, 3)
+              .join(', ')}
+            onChange={(e) => setForm({ ...form, repositories: e.target.value })}
+          />
+        </label>
         <button type="submit">Create catalog</button>
       </form>
       {reordering && (
@@ -59,7 +88,12 @@ export function CatalogsPanel() {
           title={`Repositories of ${reordering.metadata.name}`}
           submit="Save"
           fields={[{ name: 'repositories', label: 'Highest priority first', initial: reordering.spec.repositories.join(', '), required: true }]}
-          onSubmit={(v) => attempt(() => call('catalogs.setRepositories', { namespace, name: reordering.metadata.name, repositories: names(String(v.repositories)) }), `catalog ${reordering.metadata.name} updated`)}
+          onSubmit={(v) =>
+            attempt(
+              () => call('catalogs.setRepositories', { namespace, name: reordering.metadata.name, repositories: names(String(v.repositories)) }),
+              `catalog ${reordering.metadata.name} updated`,
+            )
+          }
           onClose={() => setReordering(undefined)}
         />
       )}

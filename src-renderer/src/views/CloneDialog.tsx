@@ -13,7 +13,11 @@ export function CloneDialog(props: { onClose: () => void; from?: { name: string;
   const targets = repositories.map((r) => ({ value: r.metadata.name, label: `${r.metadata.name}${r.spec.deployment ? ' (deployment)' : ''}` }));
   const [catalogs, setCatalogs] = useState<string[]>([]);
   useEffect(() => {
-    if (!props.from) void call('catalogs.list', { namespace }).then((c) => setCatalogs(c.map((x) => x.metadata.name)), () => {});
+    if (!props.from)
+      void call('catalogs.list', { namespace }).then(
+        (c) => setCatalogs(c.map((x) => x.metadata.name)),
+        () => {},
+      );
   }, [props.from, namespace]);
   const git = (v: Values) => v.source !== 'catalog';
   const fromCatalog = (v: Values) => v.source === 'catalog';
@@ -27,10 +31,22 @@ export function CloneDialog(props: { onClose: () => void; from?: { name: string;
           options: [{ value: 'git', label: 'a Git repository' }, ...(catalogs.length ? [{ value: 'catalog', label: 'a catalog' }] : [])],
         },
         { name: 'catalog', label: 'Catalog', type: 'select', options: catalogs.map((c) => ({ value: c, label: c })), when: fromCatalog },
-        { name: 'packagePath', label: 'Package path', placeholder: 'basens or team/web', when: fromCatalog, help: 'Comes from the first repository of the catalog that has it published.' },
+        {
+          name: 'packagePath',
+          label: 'Package path',
+          placeholder: 'basens or team/web',
+          when: fromCatalog,
+          help: 'Comes from the first repository of the catalog that has it published.',
+        },
         { name: 'catalogRevision', label: 'Revision (empty: the latest)', type: 'number', when: fromCatalog },
         { name: 'url', label: 'Upstream Git URL', placeholder: 'https://git.example.com/blueprints.git', when: git },
-        { name: 'ref', label: 'Ref (tag or branch)', placeholder: 'basens/v1 or main', help: 'A tag like <package>/v1 is looked for under the directory first, as kpt does.', when: git },
+        {
+          name: 'ref',
+          label: 'Ref (tag or branch)',
+          placeholder: 'basens/v1 or main',
+          help: 'A tag like <package>/v1 is looked for under the directory first, as kpt does.',
+          when: git,
+        },
         { name: 'directory', label: 'Directory of the package', initial: '/', placeholder: '/basens', when: git },
         { name: 'username', label: 'Username (if the repository needs one)', when: git },
         { name: 'password', label: 'Password or token', type: 'password', when: git },
@@ -54,14 +70,19 @@ export function CloneDialog(props: { onClose: () => void; from?: { name: string;
           source: props.from
             ? { kind: 'revision', name: props.from.name }
             : v.source === 'catalog'
-              ? { kind: 'catalog', catalog: String(v.catalog || catalogs[0]), packagePath: String(v.packagePath), ...(v.catalogRevision ? { revision: Number(v.catalogRevision) } : {}) }
+              ? {
+                  kind: 'catalog',
+                  catalog: String(v.catalog || catalogs[0]),
+                  packagePath: String(v.packagePath),
+                  ...(v.catalogRevision ? { revision: Number(v.catalogRevision) } : {}),
+                }
               : {
-                kind: 'git',
-                repo: String(v.url),
-                ref: String(v.ref),
-                directory: String(v.directory || '/'),
-                ...(v.username ? { username: String(v.username), password: String(v.password) } : {}),
-              },
+                  kind: 'git',
+                  repo: String(v.url),
+                  ref: String(v.ref),
+                  directory: String(v.directory || '/'),
+                  ...(v.username ? { username: String(v.username), password: String(v.password) } : {}),
+                },
         })
       }
       onClose={props.onClose}

@@ -39,16 +39,21 @@ export function CommandPalette() {
   // Built only while the palette is open: with 100,000 revisions loaded, building an action per
   // revision on every change of the store cost each page of the list ~30 ms of the main thread.
   const actions = useMemo<Action[]>(
-    () => !open ? [] : [
-      { label: 'Go to Repositories', run: () => show('repositories') },
-      { label: 'Go to Packages', run: () => show('packages') },
-      { label: 'Go to Settings', run: () => show('settings') },
-      { label: 'Retry queued approvals', run: () => void retryQueue() },
-      // The open revision's lifecycle moves, by name.
-      ...(revision ? lifecycleVerbs(revision.spec.lifecycle).map((verb) => ({ label: `${verb} ${revision.metadata.name}`, run: () => void lifecycleAction(verb) })) : []),
-      ...repositories.map((r) => ({ label: `Sync ${r.metadata.name}`, run: () => void sync(r.metadata.name) })),
-      ...revisions.map((r) => ({ label: `Open ${r.name}`, run: () => void openRevision(r.name) })),
-    ],
+    () =>
+      !open
+        ? []
+        : [
+            { label: 'Go to Repositories', run: () => show('repositories') },
+            { label: 'Go to Packages', run: () => show('packages') },
+            { label: 'Go to Settings', run: () => show('settings') },
+            { label: 'Retry queued approvals', run: () => void retryQueue() },
+            // The open revision's lifecycle moves, by name.
+            ...(revision
+              ? lifecycleVerbs(revision.spec.lifecycle).map((verb) => ({ label: `${verb} ${revision.metadata.name}`, run: () => void lifecycleAction(verb) }))
+              : []),
+            ...repositories.map((r) => ({ label: `Sync ${r.metadata.name}`, run: () => void sync(r.metadata.name) })),
+            ...revisions.map((r) => ({ label: `Open ${r.name}`, run: () => void openRevision(r.name) })),
+          ],
     [open, repositories, revisions, show, sync, openRevision, retryQueue, revision, lifecycleAction],
   );
   const words = text.toLowerCase().split(/\s+/).filter(Boolean);

@@ -8,7 +8,9 @@ export function DemoButton() {
   const busy = running[runningKey('sync', 'demo')];
   return (
     <div className="demo">
-      <button className="primary" onClick={() => void tryDemo()} disabled={Boolean(busy)}>Try the demo</button>{' '}
+      <button className="primary" onClick={() => void tryDemo()} disabled={Boolean(busy)}>
+        Try the demo
+      </button>{' '}
       <span>A blueprint catalog and a deployment repository, made on this machine (no network), with a draft and a proposal to try.</span>
       {busy && <ProgressBar running={busy} />}
     </div>

@@ -26,7 +26,15 @@ export function changedPaths(base: readonly OpenFile[], current: readonly OpenFi
 }
 
 export function filePatch(path: string, before: string | undefined, after: string | undefined): string {
-  return createTwoFilesPatch(before === undefined ? '/dev/null' : `a/${path}`, after === undefined ? '/dev/null' : `b/${path}`, before ?? '', after ?? '', '', '', { context: 3 });
+  return createTwoFilesPatch(
+    before === undefined ? '/dev/null' : `a/${path}`,
+    after === undefined ? '/dev/null' : `b/${path}`,
+    before ?? '',
+    after ?? '',
+    '',
+    '',
+    { context: 3 },
+  );
 }
 
 export function DiffView(props: { base: OpenFile[]; baseName: string; current: OpenFile[]; activeFile?: string; loading?: boolean; error?: string }) {
@@ -36,7 +44,11 @@ export function DiffView(props: { base: OpenFile[]; baseName: string; current: O
   const paths = scope === 'file' ? (props.activeFile ? [props.activeFile] : []) : changed;
   const text = (files: readonly OpenFile[], p: string) => files.find((f) => f.path === p)?.text;
   const patch = useMemo(
-    () => paths.map((p) => (text(props.base, p) === text(props.current, p) ? '' : filePatch(p, text(props.base, p), text(props.current, p)))).filter(Boolean).join('\n'),
+    () =>
+      paths
+        .map((p) => (text(props.base, p) === text(props.current, p) ? '' : filePatch(p, text(props.base, p), text(props.current, p))))
+        .filter(Boolean)
+        .join('\n'),
     [paths, props.base, props.current],
   );
   return (
@@ -46,28 +58,45 @@ export function DiffView(props: { base: OpenFile[]; baseName: string; current: O
           Against <strong>{props.baseName}</strong>: {changed.length} file{changed.length === 1 ? '' : 's'} changed
         </span>
         <span className="toggle" role="group" aria-label="Scope">
-          <button className={scope === 'package' ? 'active' : ''} onClick={() => setScope('package')}>Whole package</button>
-          <button className={scope === 'file' ? 'active' : ''} onClick={() => setScope('file')} disabled={!props.activeFile}>This file</button>
+          <button className={scope === 'package' ? 'active' : ''} onClick={() => setScope('package')}>
+            Whole package
+          </button>
+          <button className={scope === 'file' ? 'active' : ''} onClick={() => setScope('file')} disabled={!props.activeFile}>
+            This file
+          </button>
         </span>
         <span className="toggle" role="group" aria-label="Layout">
-          <button className={mode === 'unified' ? 'active' : ''} onClick={() => setMode('unified')}>Unified</button>
-          <button className={mode === 'side' ? 'active' : ''} onClick={() => setMode('side')}>Side by side</button>
+          <button className={mode === 'unified' ? 'active' : ''} onClick={() => setMode('unified')}>
+            Unified
+          </button>
+          <button className={mode === 'side' ? 'active' : ''} onClick={() => setMode('side')}>
+            Side by side
+          </button>
         </span>
       </div>
       {props.error ? (
-        <p className="bad" role="alert">{props.error}</p>
+        <p className="bad" role="alert">
+          {props.error}
+        </p>
       ) : props.loading ? (
         <p>Reading {props.baseName}…</p>
       ) : mode === 'unified' ? (
-        <pre className="patch" data-testid="patch">{patch || 'No differences.'}</pre>
+        <pre className="patch" data-testid="patch">
+          {patch || 'No differences.'}
+        </pre>
       ) : (
         <div data-testid="side-by-side">
-          {paths.filter((p) => text(props.base, p) !== text(props.current, p)).map((p) => (
-            <div key={p} className="merge-file">
-              <h4>{p}{text(props.base, p) === undefined ? ' (added)' : text(props.current, p) === undefined ? ' (removed)' : ''}</h4>
-              <SideBySide before={text(props.base, p) ?? ''} after={text(props.current, p) ?? ''} />
-            </div>
-          ))}
+          {paths
+            .filter((p) => text(props.base, p) !== text(props.current, p))
+            .map((p) => (
+              <div key={p} className="merge-file">
+                <h4>
+                  {p}
+                  {text(props.base, p) === undefined ? ' (added)' : text(props.current, p) === undefined ? ' (removed)' : ''}
+                </h4>
+                <SideBySide before={text(props.base, p) ?? ''} after={text(props.current, p) ?? ''} />
+              </div>
+            ))}
           {!paths.some((p) => text(props.base, p) !== text(props.current, p)) && <p>No differences.</p>}
         </div>
       )}

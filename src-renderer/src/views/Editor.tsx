@@ -78,8 +78,12 @@ export function Editor(props: { revision: string; path: string; text: string; ed
     <div className="editor-frame">
       {props.editable && (
         <div className="editor-toolbar">
-          <button onClick={() => run(undo)} disabled={!depth.undo} title="Undo (Ctrl+Z)">Undo</button>
-          <button onClick={() => run(redo)} disabled={!depth.redo} title="Redo (Ctrl+Shift+Z or Ctrl+Y)">Redo</button>
+          <button onClick={() => run(undo)} disabled={!depth.undo} title="Undo (Ctrl+Z)">
+            Undo
+          </button>
+          <button onClick={() => run(redo)} disabled={!depth.redo} title="Redo (Ctrl+Shift+Z or Ctrl+Y)">
+            Redo
+          </button>
         </div>
       )}
       <div className="editor" ref={host} data-testid="editor" />

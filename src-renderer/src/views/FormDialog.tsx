@@ -20,8 +20,16 @@ export interface Field {
 
 export type Values = Record<string, string | boolean>;
 
-export function FormDialog(props: { title: string; fields: readonly Field[]; submit: string; onSubmit: (values: Values) => Promise<boolean | string>; onClose: () => void }) {
-  const [values, setValues] = useState<Values>(() => Object.fromEntries(props.fields.map((f) => [f.name, f.initial ?? (f.type === 'checkbox' ? false : (f.options?.[0]?.value ?? ''))])));
+export function FormDialog(props: {
+  title: string;
+  fields: readonly Field[];
+  submit: string;
+  onSubmit: (values: Values) => Promise<boolean | string>;
+  onClose: () => void;
+}) {
+  const [values, setValues] = useState<Values>(() =>
+    Object.fromEntries(props.fields.map((f) => [f.name, f.initial ?? (f.type === 'checkbox' ? false : (f.options?.[0]?.value ?? ''))])),
+  );
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<string>();
   useEffect(() => {
@@ -54,7 +62,11 @@ export function FormDialog(props: { title: string; fields: readonly Field[]; sub
             {f.label}
             {f.type === 'select' ? (
               <select aria-label={f.label} value={String(values[f.name])} onChange={(e) => setValues({ ...values, [f.name]: e.target.value })}>
-                {f.options?.map((o) => <option key={o.value} value={o.value}>{o.label}</option>)}
+                {f.options?.map((o) => (
+                  <option key={o.value} value={o.value}>
+                    {o.label}
+                  </option>
+                ))}
               </select>
             ) : f.type === 'checkbox' ? null : (
               <input
@@ -70,10 +82,18 @@ export function FormDialog(props: { title: string; fields: readonly Field[]; sub
             {f.help && <small>{f.help}</small>}
           </label>
         ))}
-        {error && <p className="bad" role="alert">{error}</p>}
+        {error && (
+          <p className="bad" role="alert">
+            {error}
+          </p>
+        )}
         <div className="dialog-buttons">
-          <button type="button" onClick={props.onClose}>Cancel</button>
-          <button type="submit" disabled={busy}>{busy ? 'Working…' : props.submit}</button>
+          <button type="button" onClick={props.onClose}>
+            Cancel
+          </button>
+          <button type="submit" disabled={busy}>
+            {busy ? 'Working…' : props.submit}
+          </button>
         </div>
       </form>
     </div>

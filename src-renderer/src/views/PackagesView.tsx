@@ -15,7 +15,23 @@ const ROW_PX = 30;
 const PREFETCH_ROWS = 40;
 
 export function PackagesView() {
-  const { revisions, next, loadMore, loadingMore, listStale, loadRevisions, search, searchIn, setSearch, lifecycle, latestOnly, repository, setFilter, open, repositories } = useStore();
+  const {
+    revisions,
+    next,
+    loadMore,
+    loadingMore,
+    listStale,
+    loadRevisions,
+    search,
+    searchIn,
+    setSearch,
+    lifecycle,
+    latestOnly,
+    repository,
+    setFilter,
+    open,
+    repositories,
+  } = useStore();
   const [cursor, setCursor] = useState(0);
   const [dialog, setDialog] = useState<'clone' | 'init'>();
   const scroller = useRef<HTMLDivElement>(null);
@@ -47,7 +63,14 @@ export function PackagesView() {
   };
   const perPage = Math.max(1, Math.floor((scroller.current?.clientHeight ?? 600) / ROW_PX) - 1);
   const onKeyDown = (e: KeyboardEvent) => {
-    const moves: Record<string, number> = { ArrowDown: cursor + 1, ArrowUp: cursor - 1, PageDown: cursor + perPage, PageUp: cursor - perPage, Home: 0, End: revisions.length - 1 };
+    const moves: Record<string, number> = {
+      ArrowDown: cursor + 1,
+      ArrowUp: cursor - 1,
+      PageDown: cursor + perPage,
+      PageUp: cursor - perPage,
+      Home: 0,
+      End: revisions.length - 1,
+    };
     if (e.key in moves) {
       e.preventDefault();
       move(moves[e.key]!);
@@ -63,8 +86,12 @@ export function PackagesView() {
     <section className="packages">
       <div className="section-header">
         <h2>Package revisions</h2>
-        <button onClick={() => setDialog('init')} disabled={!repositories.length}>New package</button>
-        <button onClick={() => setDialog('clone')} disabled={!repositories.length}>Clone from Git…</button>
+        <button onClick={() => setDialog('init')} disabled={!repositories.length}>
+          New package
+        </button>
+        <button onClick={() => setDialog('clone')} disabled={!repositories.length}>
+          Clone from Git…
+        </button>
       </div>
       <div className="filters">
         <input
@@ -82,13 +109,21 @@ export function PackagesView() {
         </select>
         <select aria-label="Repository" value={repository} onChange={(e) => setFilter({ repository: e.target.value })}>
           <option value="">All repositories</option>
-          {repositories.map((r) => <option key={r.metadata.name} value={r.metadata.name}>{r.metadata.name}</option>)}
+          {repositories.map((r) => (
+            <option key={r.metadata.name} value={r.metadata.name}>
+              {r.metadata.name}
+            </option>
+          ))}
         </select>
         <select aria-label="Lifecycle" value={lifecycle} onChange={(e) => setFilter({ lifecycle: e.target.value })}>
           <option value="">Any lifecycle</option>
-          {['Draft', 'Proposed', 'Published', 'DeletionProposed'].map((l) => <option key={l}>{l}</option>)}
+          {['Draft', 'Proposed', 'Published', 'DeletionProposed'].map((l) => (
+            <option key={l}>{l}</option>
+          ))}
         </select>
-        <label className="check"><input type="checkbox" checked={latestOnly} onChange={(e) => setFilter({ latestOnly: e.target.checked })} /> Latest only</label>
+        <label className="check">
+          <input type="checkbox" checked={latestOnly} onChange={(e) => setFilter({ latestOnly: e.target.checked })} /> Latest only
+        </label>
         {listStale && <button onClick={() => void loadRevisions()}>Changed: refresh</button>}
       </div>
       <div
@@ -105,7 +140,15 @@ export function PackagesView() {
       >
         <table className="revisions">
           <thead>
-            <tr><th>Name</th><th>Package</th><th>Workspace</th><th>Revision</th><th>Latest</th><th>Lifecycle</th><th>Repository</th></tr>
+            <tr>
+              <th>Name</th>
+              <th>Package</th>
+              <th>Workspace</th>
+              <th>Revision</th>
+              <th>Latest</th>
+              <th>Lifecycle</th>
+              <th>Repository</th>
+            </tr>
           </thead>
           <tbody>
             {top > 0 && <tr style={{ height: top }} aria-hidden="true" />}
@@ -129,7 +172,9 @@ export function PackagesView() {
                   <td>{r.workspaceName}</td>
                   <td>{r.revision}</td>
                   <td>{r.latest ? 'true' : 'false'}</td>
-                  <td><span className={`lifecycle ${r.lifecycle}`}>{r.lifecycle}</span></td>
+                  <td>
+                    <span className={`lifecycle ${r.lifecycle}`}>{r.lifecycle}</span>
+                  </td>
                   <td>{r.repository}</td>
                 </tr>
               );
@@ -137,7 +182,11 @@ export function PackagesView() {
             {bottom > 0 && <tr style={{ height: bottom }} aria-hidden="true" />}
           </tbody>
         </table>
-        {!revisions.length && <p className="empty">{search || lifecycle || repository ? 'No package revision matches.' : 'No package revisions yet: register a repository, or try the demo.'}</p>}
+        {!revisions.length && (
+          <p className="empty">
+            {search || lifecycle || repository ? 'No package revision matches.' : 'No package revisions yet: register a repository, or try the demo.'}
+          </p>
+        )}
         {!revisions.length && !search && !lifecycle && !repository && !repositories.length && <DemoButton />}
       </div>
       <p className="count">
@@ -161,7 +210,11 @@ function InitDialog(props: { onClose: () => void }) {
         { name: 'workspace', label: 'Workspace', initial: 'v1', required: true },
         { name: 'description', label: 'Description' },
       ]}
-      onSubmit={async (v) => useStore.getState().init({ repository: String(v.repository), name: String(v.name), workspace: String(v.workspace), description: String(v.description) || undefined })}
+      onSubmit={async (v) =>
+        useStore
+          .getState()
+          .init({ repository: String(v.repository), name: String(v.name), workspace: String(v.workspace), description: String(v.description) || undefined })
+      }
       onClose={props.onClose}
     />
   );

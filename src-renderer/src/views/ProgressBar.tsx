@@ -8,7 +8,10 @@ export function ProgressBar(props: { running: Running }) {
   return (
     <span className="progressbar" role="progressbar" aria-label={`${props.running.operation} ${subject}`} aria-valuetext={label}>
       {total ? <progress value={loaded} max={total} /> : <progress />}
-      <span>{phase}{total ? ` ${Math.round((100 * loaded) / total)}%` : '…'}</span>
+      <span>
+        {phase}
+        {total ? ` ${Math.round((100 * loaded) / total)}%` : '…'}
+      </span>
     </span>
   );
 }

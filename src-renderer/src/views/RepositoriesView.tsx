@@ -11,7 +11,18 @@ import { FormDialog } from './FormDialog.tsx';
 import { CatalogsPanel } from './CatalogsPanel.tsx';
 import { DemoButton } from './DemoButton.tsx';
 
-const EMPTY = { url: '', name: '', nameEdited: false, namespace: '', branch: 'main', directory: '/', username: '', password: '', deployment: false, syncMinutes: '10' };
+const EMPTY = {
+  url: '',
+  name: '',
+  nameEdited: false,
+  namespace: '',
+  branch: 'main',
+  directory: '/',
+  username: '',
+  password: '',
+  deployment: false,
+  syncMinutes: '10',
+};
 
 export function RepositoriesView() {
   const { repositories, register, sync, unregister, running, namespace } = useStore();
@@ -36,7 +47,8 @@ export function RepositoriesView() {
   };
   const remove = async (name: string) => {
     const drafts = await unregister(name, false);
-    if (drafts && window.confirm(`${name} has ${drafts} draft or proposed revision(s) that exist only here and would be destroyed. Unregister anyway?`)) await unregister(name, true);
+    if (drafts && window.confirm(`${name} has ${drafts} draft or proposed revision(s) that exist only here and would be destroyed. Unregister anyway?`))
+      await unregister(name, true);
   };
   const registering = running[runningKey('sync', form.name)];
   return (
@@ -44,7 +56,17 @@ export function RepositoriesView() {
       <h2>Repositories</h2>
       <table className="repositories">
         <thead>
-          <tr><th>Name</th><th>Address</th><th>Branch</th><th>Directory</th><th>Status</th><th>Last sync</th><th>Package revisions</th><th>Sync</th><th /></tr>
+          <tr>
+            <th>Name</th>
+            <th>Address</th>
+            <th>Branch</th>
+            <th>Directory</th>
+            <th>Status</th>
+            <th>Last sync</th>
+            <th>Package revisions</th>
+            <th>Sync</th>
+            <th />
+          </tr>
         </thead>
         <tbody>
           {repositories.map((r) => {
@@ -53,22 +75,37 @@ export function RepositoriesView() {
             const stats = r.status.syncStats;
             return (
               <tr key={r.metadata.name}>
-                <td>{r.metadata.name}{r.spec.deployment ? <span className="tag">deployment</span> : null}</td>
+                <td>
+                  {r.metadata.name}
+                  {r.spec.deployment ? <span className="tag">deployment</span> : null}
+                </td>
                 <td>{r.spec.git.repo}</td>
                 <td>{r.spec.git.branch}</td>
                 <td>{r.spec.git.directory}</td>
                 {syncing ? (
-                  <td className="syncing">Syncing <ProgressBar running={syncing} /></td>
+                  <td className="syncing">
+                    Syncing <ProgressBar running={syncing} />
+                  </td>
                 ) : (
-                  <td className={ready?.status === 'True' ? 'ok' : 'bad'} title={ready?.message}>{ready?.status === 'True' ? 'Ready' : `Error: ${ready?.message ?? 'not synced yet'}`}</td>
+                  <td className={ready?.status === 'True' ? 'ok' : 'bad'} title={ready?.message}>
+                    {ready?.status === 'True' ? 'Ready' : `Error: ${ready?.message ?? 'not synced yet'}`}
+                  </td>
                 )}
                 <td>{r.status.lastFullSyncTime ? new Date(r.status.lastFullSyncTime).toLocaleString() : 'never'}</td>
-                <td title={stats ? `last sync: ${stats.externalOnly} new, ${stats.cachedOnly} removed, ${stats.both} unchanged, ${stats.durationMs} ms${stats.remoteUnchanged ? ' (remote unchanged)' : ''}` : undefined}>
+                <td
+                  title={
+                    stats
+                      ? `last sync: ${stats.externalOnly} new, ${stats.cachedOnly} removed, ${stats.both} unchanged, ${stats.durationMs} ms${stats.remoteUnchanged ? ' (remote unchanged)' : ''}`
+                      : undefined
+                  }
+                >
                   {stats ? `${stats.both + stats.externalOnly} (+${stats.externalOnly} −${stats.cachedOnly}, ${(stats.durationMs / 1000).toFixed(1)} s)` : ''}
                 </td>
                 <td>{describeSchedule(r)}</td>
                 <td className="row-actions">
-                  <button onClick={() => void sync(r.metadata.name)} disabled={Boolean(syncing)}>Sync now</button>
+                  <button onClick={() => void sync(r.metadata.name)} disabled={Boolean(syncing)}>
+                    Sync now
+                  </button>
                   <button onClick={() => setScheduling(r)}>Schedule…</button>
                   <button onClick={() => void remove(r.metadata.name)}>Unregister</button>
                 </td>
@@ -77,24 +114,55 @@ export function RepositoriesView() {
           })}
         </tbody>
       </table>
-      {!repositories.length && <p className="empty">No repositories yet. Register one below: its published package revisions are read from Git; drafts stay here until approved.</p>}
+      {!repositories.length && (
+        <p className="empty">No repositories yet. Register one below: its published package revisions are read from Git; drafts stay here until approved.</p>
+      )}
       {!repositories.length && <DemoButton />}
       <h3>Register a repository</h3>
       <form onSubmit={(e) => void submit(e)} className="register">
         <label>
           Git URL or local path{' '}
-          <input required value={form.url} onChange={(e) => setAddress(e.target.value)} placeholder="https://git.example.com/blueprints.git or /home/me/src/blueprints" />
+          <input
+            required
+            value={form.url}
+            onChange={(e) => setAddress(e.target.value)}
+            placeholder="https://git.example.com/blueprints.git or /home/me/src/blueprints"
+          />
         </label>
-        {pickFolder && <button type="button" onClick={() => void pickFolder!().then((p) => p && setAddress(p))}>Choose folder…</button>}
-        <label>Name <input required value={form.name} onChange={(e) => setForm({ ...form, name: e.target.value, nameEdited: true })} /></label>
-        <label>Namespace <input value={form.namespace} placeholder={namespace} onChange={(e) => setForm({ ...form, namespace: e.target.value })} /></label>
-        <label>Branch <input value={form.branch} onChange={(e) => setForm({ ...form, branch: e.target.value })} /></label>
-        <label>Directory <input value={form.directory} onChange={(e) => setForm({ ...form, directory: e.target.value })} /></label>
-        <label>Username <input value={form.username} onChange={(e) => setForm({ ...form, username: e.target.value })} autoComplete="username" /></label>
-        <label>Password <input type="password" value={form.password} onChange={(e) => setForm({ ...form, password: e.target.value })} autoComplete="current-password" /></label>
-        <label>Sync every (minutes, 0 for never) <input type="number" min={0} value={form.syncMinutes} onChange={(e) => setForm({ ...form, syncMinutes: e.target.value })} /></label>
-        <label className="check"><input type="checkbox" checked={form.deployment} onChange={(e) => setForm({ ...form, deployment: e.target.checked })} /> Deployment repository</label>
-        <button type="submit" disabled={Boolean(registering)}>Register</button>
+        {pickFolder && (
+          <button type="button" onClick={() => void pickFolder!().then((p) => p && setAddress(p))}>
+            Choose folder…
+          </button>
+        )}
+        <label>
+          Name <input required value={form.name} onChange={(e) => setForm({ ...form, name: e.target.value, nameEdited: true })} />
+        </label>
+        <label>
+          Namespace <input value={form.namespace} placeholder={namespace} onChange={(e) => setForm({ ...form, namespace: e.target.value })} />
+        </label>
+        <label>
+          Branch <input value={form.branch} onChange={(e) => setForm({ ...form, branch: e.target.value })} />
+        </label>
+        <label>
+          Directory <input value={form.directory} onChange={(e) => setForm({ ...form, directory: e.target.value })} />
+        </label>
+        <label>
+          Username <input value={form.username} onChange={(e) => setForm({ ...form, username: e.target.value })} autoComplete="username" />
+        </label>
+        <label>
+          Password{' '}
+          <input type="password" value={form.password} onChange={(e) => setForm({ ...form, password: e.target.value })} autoComplete="current-password" />
+        </label>
+        <label>
+          Sync every (minutes, 0 for never){' '}
+          <input type="number" min={0} value={form.syncMinutes} onChange={(e) => setForm({ ...form, syncMinutes: e.target.value })} />
+        </label>
+        <label className="check">
+          <input type="checkbox" checked={form.deployment} onChange={(e) => setForm({ ...form, deployment: e.target.checked })} /> Deployment repository
+        </label>
+        <button type="submit" disabled={Boolean(registering)}>
+          Register
+        </button>
         {registering && <ProgressBar running={registering} />}
       </form>
       {scheduling && <ScheduleDialog repository={scheduling} onClose={() => setScheduling(undefined)} />}
@@ -105,8 +173,17 @@ export function RepositoriesView() {
 
 /** "https://host/team/blueprints.git" or "/home/me/src/Blueprints" -> "blueprints". */
 export function suggestName(address: string): string {
-  const last = address.replace(/[\\/]+$/, '').split(/[\\/]/).pop() ?? '';
-  return last.replace(/\.git$/, '').toLowerCase().replace(/[^a-z0-9-]+/g, '-').replace(/^-+|-+$/g, '').slice(0, 63);
+  const last =
+    address
+      .replace(/[\\/]+$/, '')
+      .split(/[\\/]/)
+      .pop() ?? '';
+  return last
+    .replace(/\.git$/, '')
+    .toLowerCase()
+    .replace(/[^a-z0-9-]+/g, '-')
+    .replace(/^-+|-+$/g, '')
+    .slice(0, 63);
 }
 
 export function describeSchedule(r: Repository): string {
@@ -128,7 +205,9 @@ export function ScheduleDialog(props: { repository: Repository; onClose: () => v
         { name: 'cron', label: 'Or a cron schedule (wins over the interval)', initial: r.spec.sync?.schedule ?? '', placeholder: '*/15 * * * *' },
       ]}
       onSubmit={(v) =>
-        useStore.getState().updateSync({ name: r.metadata.name, syncIntervalSeconds: Math.round(Number(v.minutes || 0) * 60), syncSchedule: String(v.cron).trim() || null })
+        useStore
+          .getState()
+          .updateSync({ name: r.metadata.name, syncIntervalSeconds: Math.round(Number(v.minutes || 0) * 60), syncSchedule: String(v.cron).trim() || null })
       }
       onClose={props.onClose}
     />

@@ -18,10 +18,20 @@ import { ProgressBar } from './ProgressBar.tsx';
 type Verb = RequestOf<'revisions.lifecycle'>['verb'];
 
 const ACTIONS: Record<string, { verb: Verb; label: string; confirm?: string }[]> = {
-  Draft: [{ verb: 'propose', label: 'Propose' }, { verb: 'delete', label: 'Delete', confirm: 'Delete this draft? It exists only here.' }],
-  Proposed: [{ verb: 'approve', label: 'Approve' }, { verb: 'reject', label: 'Reject' }, { verb: 'delete', label: 'Delete', confirm: 'Delete this proposal? It exists only here.' }],
+  Draft: [
+    { verb: 'propose', label: 'Propose' },
+    { verb: 'delete', label: 'Delete', confirm: 'Delete this draft? It exists only here.' },
+  ],
+  Proposed: [
+    { verb: 'approve', label: 'Approve' },
+    { verb: 'reject', label: 'Reject' },
+    { verb: 'delete', label: 'Delete', confirm: 'Delete this proposal? It exists only here.' },
+  ],
   Published: [{ verb: 'propose-delete', label: 'Propose deletion' }],
-  DeletionProposed: [{ verb: 'reject', label: 'Reject deletion' }, { verb: 'delete', label: 'Delete', confirm: 'Delete this published revision? Its tag is removed from Git.' }],
+  DeletionProposed: [
+    { verb: 'reject', label: 'Reject deletion' },
+    { verb: 'delete', label: 'Delete', confirm: 'Delete this published revision? Its tag is removed from Git.' },
+  ],
 };
 
 const UPSTREAM = '\u0000upstream';
@@ -41,7 +51,24 @@ const hasUpstream = (r: PackageRevision) => Boolean((r.status.upstreamLock as { 
 type Dialog = 'new-revision' | 'clone' | 'upgrade' | 'add-file' | { rename: string };
 
 export function RevisionView() {
-  const { revision, files, activeFile, select, save, saving, lifecycleAction, copy, upgrade, addFile, removeFile, renameFile, siblings, namespace, open, running } = useStore();
+  const {
+    revision,
+    files,
+    activeFile,
+    select,
+    save,
+    saving,
+    lifecycleAction,
+    copy,
+    upgrade,
+    addFile,
+    removeFile,
+    renameFile,
+    siblings,
+    namespace,
+    open,
+    running,
+  } = useStore();
   const [tab, setTab] = useState<'edit' | 'diff'>('edit');
   const [baseName, setBaseName] = useState('');
   const [base, setBase] = useState<{ files: OpenFile[]; label: string; loading: boolean; error?: string }>({ files: [], label: '', loading: false });
@@ -59,7 +86,10 @@ export function RevisionView() {
     if (!baseName || !name) return setBase({ files: [], label: '', loading: false });
     let live = true;
     setBase({ files: [], label: baseName === UPSTREAM ? 'the upstream' : baseName, loading: true });
-    const read = baseName === UPSTREAM ? call('revisions.upstreamResources', { namespace, name }).then((o) => ({ label: `upstream ${o.source}`, files: o.files })) : call('revisions.resources', { namespace, name: baseName }).then((o) => ({ label: baseName, files: o.files }));
+    const read =
+      baseName === UPSTREAM
+        ? call('revisions.upstreamResources', { namespace, name }).then((o) => ({ label: `upstream ${o.source}`, files: o.files }))
+        : call('revisions.resources', { namespace, name: baseName }).then((o) => ({ label: baseName, files: o.files }));
     read.then(
       (o) => live && setBase({ label: o.label, loading: false, files: o.files.map((f) => ({ path: f.path, text: decode(f.base64) })) }),
       (e: Error) => live && setBase({ files: [], label: baseName, loading: false, error: e.message }),
@@ -104,32 +134,101 @@ export function RevisionView() {
       </div>
       {draft && problems.length > 0 && <p className="bad">Saved, but it cannot be proposed until the problems marked in {problems.join(', ')} are fixed.</p>}
       <dl className="summary">
-        <dt>Package</dt><dd>{revision.spec.packageName} in {revision.spec.repository}</dd>
-        {upstream?.git && (<><dt>Upstream</dt><dd>{upstream.git.repo} {upstream.git.directory}@{upstream.git.ref}{upstream.updateStrategy ? `, ${upstream.updateStrategy}` : ''}</dd></>)}
-        {lock && (<><dt>Upstream lock</dt><dd>{lock.repo} {lock.directory}@{lock.ref} ({lock.commit.slice(0, 12)})</dd></>)}
-        {revision.spec.readinessGates?.length ? (<><dt>Readiness gates</dt><dd>{revision.spec.readinessGates.map((g) => g.conditionType).join(', ')}</dd></>) : null}
-        {revision.status.conditions?.length ? (
-          <><dt>Conditions</dt><dd>{revision.status.conditions.map((c) => <span key={c.type} className={`condition ${c.status}`} title={c.message}>{c.type}={c.status}</span>)}</dd></>
+        <dt>Package</dt>
+        <dd>
+          {revision.spec.packageName} in {revision.spec.repository}
+        </dd>
+        {upstream?.git && (
+          <>
+            <dt>Upstream</dt>
+            <dd>
+              {upstream.git.repo} {upstream.git.directory}@{upstream.git.ref}
+              {upstream.updateStrategy ? `, ${upstream.updateStrategy}` : ''}
+            </dd>
+          </>
+        )}
+        {lock && (
+          <>
+            <dt>Upstream lock</dt>
+            <dd>
+              {lock.repo} {lock.directory}@{lock.ref} ({lock.commit.slice(0, 12)})
+            </dd>
+          </>
+        )}
+        {revision.spec.readinessGates?.length ? (
+          <>
+            <dt>Readiness gates</dt>
+            <dd>{revision.spec.readinessGates.map((g) => g.conditionType).join(', ')}</dd>
+          </>
         ) : null}
-        {revision.status.publishedBy ? (<><dt>Published</dt><dd>by {revision.status.publishedBy}{revision.status.publishTimestamp ? ` at ${new Date(revision.status.publishTimestamp).toLocaleString()}` : ''}</dd></>) : null}
+        {revision.status.conditions?.length ? (
+          <>
+            <dt>Conditions</dt>
+            <dd>
+              {revision.status.conditions.map((c) => (
+                <span key={c.type} className={`condition ${c.status}`} title={c.message}>
+                  {c.type}={c.status}
+                </span>
+              ))}
+            </dd>
+          </>
+        ) : null}
+        {revision.status.publishedBy ? (
+          <>
+            <dt>Published</dt>
+            <dd>
+              by {revision.status.publishedBy}
+              {revision.status.publishTimestamp ? ` at ${new Date(revision.status.publishTimestamp).toLocaleString()}` : ''}
+            </dd>
+          </>
+        ) : null}
       </dl>
       <details className="history">
-        <summary>Tasks ({revision.spec.tasks?.length ?? 0}) and other revisions of the package ({siblings.length})</summary>
+        <summary>
+          Tasks ({revision.spec.tasks?.length ?? 0}) and other revisions of the package ({siblings.length})
+        </summary>
         <div className="history-grid">
           <table aria-label="Tasks">
-            <thead><tr><th>#</th><th>Task</th><th>Details</th></tr></thead>
+            <thead>
+              <tr>
+                <th>#</th>
+                <th>Task</th>
+                <th>Details</th>
+              </tr>
+            </thead>
             <tbody>
               {(revision.spec.tasks ?? []).map((t, i) => (
-                <tr key={i}><td>{i + 1}</td><td>{t.type}</td><td><code>{describeTask(t)}</code></td></tr>
+                <tr key={i}>
+                  <td>{i + 1}</td>
+                  <td>{t.type}</td>
+                  <td>
+                    <code>{describeTask(t)}</code>
+                  </td>
+                </tr>
               ))}
             </tbody>
           </table>
           <table aria-label="Revisions of the package">
-            <thead><tr><th>Revision</th><th>Workspace</th><th>Lifecycle</th></tr></thead>
+            <thead>
+              <tr>
+                <th>Revision</th>
+                <th>Workspace</th>
+                <th>Lifecycle</th>
+              </tr>
+            </thead>
             <tbody>
               {siblings.map((s) => (
-                <tr key={s.metadata.name} onClick={() => void open(s.metadata.name)} tabIndex={0} onKeyDown={(e) => e.key === 'Enter' && void open(s.metadata.name)}>
-                  <td>{s.spec.revision ?? 0}</td><td>{s.spec.workspaceName}</td><td><span className={`lifecycle ${s.spec.lifecycle}`}>{s.spec.lifecycle}</span></td>
+                <tr
+                  key={s.metadata.name}
+                  onClick={() => void open(s.metadata.name)}
+                  tabIndex={0}
+                  onKeyDown={(e) => e.key === 'Enter' && void open(s.metadata.name)}
+                >
+                  <td>{s.spec.revision ?? 0}</td>
+                  <td>{s.spec.workspaceName}</td>
+                  <td>
+                    <span className={`lifecycle ${s.spec.lifecycle}`}>{s.spec.lifecycle}</span>
+                  </td>
                 </tr>
               ))}
             </tbody>
@@ -137,12 +236,25 @@ export function RevisionView() {
         </div>
       </details>
       <div className="tabs">
-        <button className={tab === 'edit' ? 'active' : ''} onClick={() => setTab('edit')}>Files</button>
-        <button className={tab === 'diff' ? 'active' : ''} onClick={() => setTab('diff')} disabled={!siblings.length && !lock}>Diff</button>
+        <button className={tab === 'edit' ? 'active' : ''} onClick={() => setTab('edit')}>
+          Files
+        </button>
+        <button className={tab === 'diff' ? 'active' : ''} onClick={() => setTab('diff')} disabled={!siblings.length && !lock}>
+          Diff
+        </button>
         {tab === 'diff' && (
           <select aria-label="Compare with" value={baseName} onChange={(e) => setBaseName(e.target.value)}>
-            {lock && <option value={UPSTREAM}>upstream ({lock.directory}@{lock.ref})</option>}
-            {siblings.map((s) => <option key={s.metadata.name} value={s.metadata.name}>{s.metadata.name} ({s.spec.lifecycle}{s.spec.revision ? ` v${s.spec.revision}` : ''})</option>)}
+            {lock && (
+              <option value={UPSTREAM}>
+                upstream ({lock.directory}@{lock.ref})
+              </option>
+            )}
+            {siblings.map((s) => (
+              <option key={s.metadata.name} value={s.metadata.name}>
+                {s.metadata.name} ({s.spec.lifecycle}
+                {s.spec.revision ? ` v${s.spec.revision}` : ''})
+              </option>
+            ))}
           </select>
         )}
       </div>
@@ -150,23 +262,46 @@ export function RevisionView() {
         <ul className="files" aria-label="Files">
           {fileTree(files).map(({ file: f, dirs, depth }) => (
             <li key={f.path} className={f.path === activeFile ? 'active' : ''} style={{ paddingLeft: `${depth}rem` }}>
-              {dirs.map((d) => <span key={d.path} className="dir" style={{ marginLeft: `${d.depth - depth}rem` }}>{d.name}/</span>)}
-              <button onClick={() => select(f.path)} title={f.path}>{f.path.split('/').pop()}</button>
+              {dirs.map((d) => (
+                <span key={d.path} className="dir" style={{ marginLeft: `${d.depth - depth}rem` }}>
+                  {d.name}/
+                </span>
+              ))}
+              <button onClick={() => select(f.path)} title={f.path}>
+                {f.path.split('/').pop()}
+              </button>
               {draft && f.path !== 'Kptfile' && (
                 <>
-                  <button aria-label={`Rename ${f.path}`} className="small" onClick={() => setDialog({ rename: f.path })}>rename</button>
-                  <button aria-label={`Delete ${f.path}`} className="small" onClick={() => window.confirm(`Delete ${f.path}?`) && void removeFile(f.path)}>delete</button>
+                  <button aria-label={`Rename ${f.path}`} className="small" onClick={() => setDialog({ rename: f.path })}>
+                    rename
+                  </button>
+                  <button aria-label={`Delete ${f.path}`} className="small" onClick={() => window.confirm(`Delete ${f.path}?`) && void removeFile(f.path)}>
+                    delete
+                  </button>
                 </>
               )}
             </li>
           ))}
-          {draft && <li><button onClick={() => setDialog('add-file')}>+ Add file</button></li>}
+          {draft && (
+            <li>
+              <button onClick={() => setDialog('add-file')}>+ Add file</button>
+            </li>
+          )}
         </ul>
         <div className="pane">
           {tab === 'edit' && current && (
-            <Editor key={`${revision.metadata.name}/${current.path}/${draft}`} revision={revision.metadata.name} path={current.path} text={current.text} editable={draft} onSave={(text) => save(current.path, text)} />
+            <Editor
+              key={`${revision.metadata.name}/${current.path}/${draft}`}
+              revision={revision.metadata.name}
+              path={current.path}
+              text={current.text}
+              editable={draft}
+              onSave={(text) => save(current.path, text)}
+            />
           )}
-          {tab === 'diff' && <DiffView base={base.files} baseName={base.label} current={files} activeFile={activeFile} loading={base.loading} error={base.error} />}
+          {tab === 'diff' && (
+            <DiffView base={base.files} baseName={base.label} current={files} activeFile={activeFile} loading={base.loading} error={base.error} />
+          )}
         </div>
       </div>
       {dialog === 'new-revision' && (
@@ -181,7 +316,12 @@ export function RevisionView() {
           onClose={() => setDialog(undefined)}
         />
       )}
-      {dialog === 'clone' && <CloneDialog from={{ name: revision.metadata.name, packageName: revision.spec.packageName, repository: revision.spec.repository }} onClose={() => setDialog(undefined)} />}
+      {dialog === 'clone' && (
+        <CloneDialog
+          from={{ name: revision.metadata.name, packageName: revision.spec.packageName, repository: revision.spec.repository }}
+          onClose={() => setDialog(undefined)}
+        />
+      )}
       {dialog === 'upgrade' && (
         <FormDialog
           title={`Upgrade ${revision.metadata.name}`}
@@ -207,7 +347,15 @@ export function RevisionView() {
         <FormDialog
           title="Add a file"
           submit="Add"
-          fields={[{ name: 'path', label: 'File name', initial: 'resource.yaml', required: true, help: 'A path inside the package, such as deployment.yaml or config/settings.yaml.' }]}
+          fields={[
+            {
+              name: 'path',
+              label: 'File name',
+              initial: 'resource.yaml',
+              required: true,
+              help: 'A path inside the package, such as deployment.yaml or config/settings.yaml.',
+            },
+          ]}
           onSubmit={async (v) => {
             await addFile(String(v.path));
             return useStore.getState().files.some((f) => f.path === v.path);
@@ -254,9 +402,7 @@ export function fileTree(files: readonly OpenFile[]): TreeRow[] {
     .sort((a, b) => (a.path === 'Kptfile' ? -1 : b.path === 'Kptfile' ? 1 : a.path.localeCompare(b.path)))
     .map((file) => {
       const parts = file.path.split('/').slice(0, -1);
-      const dirs = parts
-        .map((name, i) => ({ path: parts.slice(0, i + 1).join('/'), name, depth: i }))
-        .filter((d) => !seen.has(d.path));
+      const dirs = parts.map((name, i) => ({ path: parts.slice(0, i + 1).join('/'), name, depth: i })).filter((d) => !seen.has(d.path));
       for (const d of dirs) seen.add(d.path);
       return { file, depth: parts.length, dirs };
     });

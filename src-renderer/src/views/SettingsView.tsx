@@ -35,13 +35,19 @@ export function SettingsView() {
   const choose = async (choice: { kind: 'pglite' } | { kind: 'postgres'; url: string }) => {
     try {
       setInfo(await call('settings.setDatabase', choice));
-      setResult({ ok: true, text: choice.kind === 'postgres' ? 'Saved: Porchlight opens this PostgreSQL the next time it starts.' : 'Saved: Porchlight opens its embedded database the next time it starts.' });
+      setResult({
+        ok: true,
+        text:
+          choice.kind === 'postgres'
+            ? 'Saved: Porchlight opens this PostgreSQL the next time it starts.'
+            : 'Saved: Porchlight opens its embedded database the next time it starts.',
+      });
       if (choice.kind === 'postgres') setUrl('');
     } catch (err) {
       setResult({ ok: false, text: (err as Error).message });
     }
   };
-  const useIt = async (e: FormEvent) => {
+  const saveDatabase = async (e: FormEvent) => {
     e.preventDefault();
     if (await test()) await choose({ kind: 'postgres', url });
   };
@@ -54,33 +60,65 @@ export function SettingsView() {
         <dd>{info?.dataHome}</dd>
         <dt>Database</dt>
         <dd>{info ? where(info.database) : ''}</dd>
-        {info?.next && (<><dt>At the next start</dt><dd className="pending">{where(info.next)} (restart Porchlight to switch)</dd></>)}
-        {info?.overriddenBy && (<><dt>Chosen by</dt><dd>{info.overriddenBy}, which wins over the saved choice</dd></>)}
+        {info?.next && (
+          <>
+            <dt>At the next start</dt>
+            <dd className="pending">{where(info.next)} (restart Porchlight to switch)</dd>
+          </>
+        )}
+        {info?.overriddenBy && (
+          <>
+            <dt>Chosen by</dt>
+            <dd>{info.overriddenBy}, which wins over the saved choice</dd>
+          </>
+        )}
       </dl>
       <h3>Use a shared PostgreSQL</h3>
-      <form onSubmit={(e) => void useIt(e)} className="register">
+      <form onSubmit={(e) => void saveDatabase(e)} className="register">
         <label>
-          PostgreSQL URL <input aria-label="PostgreSQL URL" value={url} onChange={(e) => setUrl(e.target.value)} placeholder="postgres://user:password@db.example:5432/porchlight" />
+          PostgreSQL URL{' '}
+          <input
+            aria-label="PostgreSQL URL"
+            value={url}
+            onChange={(e) => setUrl(e.target.value)}
+            placeholder="postgres://user:password@db.example:5432/porchlight"
+          />
         </label>
-        <button type="button" onClick={() => void test()} disabled={!url}>Test connection</button>
-        <button type="submit" disabled={!url || Boolean(info?.overriddenBy)}>Use this database</button>
+        <button type="button" onClick={() => void test()} disabled={!url}>
+          Test connection
+        </button>
+        <button type="submit" disabled={!url || Boolean(info?.overriddenBy)}>
+          Use this database
+        </button>
         {info?.database.kind === 'postgres' || info?.next?.kind === 'postgres' ? (
-          <button type="button" onClick={() => void choose({ kind: 'pglite' })} disabled={Boolean(info?.overriddenBy)}>Use the embedded database</button>
+          <button type="button" onClick={() => void choose({ kind: 'pglite' })} disabled={Boolean(info?.overriddenBy)}>
+            Use the embedded database
+          </button>
         ) : null}
       </form>
-      {result && <p className={result.ok ? 'ok' : 'bad'} role="status">{result.text}</p>}
+      {result && (
+        <p className={result.ok ? 'ok' : 'bad'} role="status">
+          {result.text}
+        </p>
+      )}
       <p className="help">Drafts live in the database they were made in: switching does not move them. Approve or copy what you need first.</p>
       <h3>Sync</h3>
       <table>
         <thead>
-          <tr><th>Repository</th><th>Sync</th><th /></tr>
+          <tr>
+            <th>Repository</th>
+            <th>Sync</th>
+            <th />
+          </tr>
         </thead>
         <tbody>
           {repositories.map((r) => (
             <tr key={r.metadata.name}>
               <td>{r.metadata.name}</td>
               <td>{describeSchedule(r)}</td>
-              <td><button onClick={() => setScheduling(r)}>Change…</button></td>
+              <td>
+                <button onClick={() => setScheduling(r)}>Change…</button>
+              </td>
             </tr>
           ))}
         </tbody>

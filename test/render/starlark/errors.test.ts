@@ -6,10 +6,7 @@ describe('error messages', () => {
     const e = evalError('def check(r):\n  if r > 1:\n    fail("too big:", r)\nfor x in [1, 2]:\n  check(x)\n');
     expect(e.msg).toBe('fail: too big: 2');
     expect(e.backtrace()).toBe(
-      'Traceback (most recent call last):\n' +
-        '  test.star:5:8: in <toplevel>\n' +
-        '  test.star:3:9: in check\n' +
-        'Error in fail: fail: too big: 2',
+      'Traceback (most recent call last):\n' + '  test.star:5:8: in <toplevel>\n' + '  test.star:3:9: in check\n' + 'Error in fail: fail: too big: 2',
     );
   });
 

@@ -41,7 +41,7 @@ export function run(src: string, opts: ExecOptions = {}): string[] {
       predeclared: { assert_eq: assertEq, assert_fails: assertFails, ...opts.predeclared },
     });
   } catch (e) {
-    if (e instanceof EvalError) throw new Error(e.backtrace());
+    if (e instanceof EvalError) throw new Error(e.backtrace(), { cause: e });
     throw e;
   }
   return printed;

@@ -3,7 +3,10 @@ import { StarlarkSyntaxError } from '../../../src-main/render/starlark/errors.ts
 import { tokenize } from '../../../src-main/render/starlark/lexer.ts';
 
 const kinds = (src: string) => tokenize(src, 'f.star').map((t) => t.kind);
-const values = (src: string) => tokenize(src, 'f.star').filter((t) => t.value !== undefined).map((t) => t.value);
+const values = (src: string) =>
+  tokenize(src, 'f.star')
+    .filter((t) => t.value !== undefined)
+    .map((t) => t.value);
 
 function scanError(src: string): StarlarkSyntaxError {
   try {
@@ -18,7 +21,19 @@ function scanError(src: string): StarlarkSyntaxError {
 describe('lexer', () => {
   it('turns indentation into INDENT and OUTDENT, skipping blank and comment lines', () => {
     expect(kinds('if x:\n    y\n\n    # note\n    z\nw\n')).toEqual([
-      'if', 'IDENT', ':', 'NEWLINE', 'INDENT', 'IDENT', 'NEWLINE', 'IDENT', 'NEWLINE', 'OUTDENT', 'IDENT', 'NEWLINE', 'EOF',
+      'if',
+      'IDENT',
+      ':',
+      'NEWLINE',
+      'INDENT',
+      'IDENT',
+      'NEWLINE',
+      'IDENT',
+      'NEWLINE',
+      'OUTDENT',
+      'IDENT',
+      'NEWLINE',
+      'EOF',
     ]);
   });
 
@@ -28,19 +43,43 @@ describe('lexer', () => {
 
   it('ignores newlines inside brackets and after a backslash', () => {
     expect(kinds('x = [1,\n  2]\ny = 1 + \\\n 2\n')).toEqual([
-      'IDENT', '=', '[', 'INT', ',', 'INT', ']', 'NEWLINE', 'IDENT', '=', 'INT', '+', 'INT', 'NEWLINE', 'EOF',
+      'IDENT',
+      '=',
+      '[',
+      'INT',
+      ',',
+      'INT',
+      ']',
+      'NEWLINE',
+      'IDENT',
+      '=',
+      'INT',
+      '+',
+      'INT',
+      'NEWLINE',
+      'EOF',
     ]);
   });
 
   it('reads int literals in every base, floats, and big ints exactly', () => {
     expect(values('0x1F 0o17 0b101 123 1.5 .5 1e3 2. 123456789012345678901234567890')).toEqual([
-      31n, 15n, 5n, 123n, 1.5, 0.5, 1000, 2, 123456789012345678901234567890n,
+      31n,
+      15n,
+      5n,
+      123n,
+      1.5,
+      0.5,
+      1000,
+      2,
+      123456789012345678901234567890n,
     ]);
   });
 
   it('decodes string escapes and keeps backslashes in raw strings', () => {
-    expect(values(String.raw`"a\tb\n" 'it\'s' r"\d+\." "\x41\101\u00e9\U0001F600" """multi
-line"""`)).toEqual(['a\tb\n', "it's", '\\d+\\.', 'AAé😀', 'multi\nline']);
+    expect(
+      values(String.raw`"a\tb\n" 'it\'s' r"\d+\." "\x41\101\u00e9\U0001F600" """multi
+line"""`),
+    ).toEqual(['a\tb\n', "it's", '\\d+\\.', 'AAé😀', 'multi\nline']);
   });
 
   it('reports the position of scan errors', () => {

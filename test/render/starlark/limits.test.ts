@@ -5,7 +5,8 @@ import { LimitError, StarlarkSyntaxError } from '../../../src-main/render/starla
 import { execFile, execFileSync } from '../../../src-main/render/starlark/exec.ts';
 import { loadModule } from '../../../src-main/render/starlark/modules/index.ts';
 
-const CANCELLED = /^Starlark computation cancelled: (timeout \(time limit \d+ ms\)|too many steps \(step limit \d+\)|call stack too deep \(depth limit \d+\)|.* exceeds the size limit \d+)$/;
+const CANCELLED =
+  /^Starlark computation cancelled: (timeout \(time limit \d+ ms\)|too many steps \(step limit \d+\)|call stack too deep \(depth limit \d+\)|.* exceeds the size limit \d+)$/;
 
 async function limitError(src: string, opts = {}): Promise<{ error: LimitError; ms: number }> {
   const start = Date.now();

@@ -7,7 +7,9 @@ import { nodeToValue, resolveYamlV3, valueToNode } from '../../../src-main/rende
 
 describe('YAML scalars as kyaml (yaml.v3) resolves them', () => {
   it('reads plain scalars by Go rules, quoted ones as strings', () => {
-    const doc = parseDocument('a: 0777\nb: 1_000\nc: 0x1F\nd: yes\ne: "5"\nf: 1.0\ng: ~\nh: 2001-12-14\ni: .5\nj: 99999999999999999999\nk: !!str 12\nl: True\nm: 08\n');
+    const doc = parseDocument(
+      'a: 0777\nb: 1_000\nc: 0x1F\nd: yes\ne: "5"\nf: 1.0\ng: ~\nh: 2001-12-14\ni: .5\nj: 99999999999999999999\nk: !!str 12\nl: True\nm: 08\n',
+    );
     expect(repr(nodeToValue(doc.contents, doc, resolveYamlV3))).toBe(
       '{"a": 511, "b": 1000, "c": 31, "d": "yes", "e": "5", "f": 1.0, "g": None, "h": "2001-12-14", "i": 0.5, "j": 1e+20, "k": "12", "l": True, "m": 8.0}',
     );

@@ -7,8 +7,30 @@ import { StarList, type Value } from '../values.ts';
 
 /** group → [package in the definition name, version, kinds]. */
 const KINDS: [string, string, string, string[]][] = [
-  ['', 'io.k8s.api.core', 'v1', ['Binding', 'ComponentStatus', 'ConfigMap', 'Endpoints', 'Event', 'LimitRange', 'Namespace', 'Node',
-    'PersistentVolume', 'PersistentVolumeClaim', 'Pod', 'PodTemplate', 'ReplicationController', 'ResourceQuota', 'Secret', 'Service', 'ServiceAccount']],
+  [
+    '',
+    'io.k8s.api.core',
+    'v1',
+    [
+      'Binding',
+      'ComponentStatus',
+      'ConfigMap',
+      'Endpoints',
+      'Event',
+      'LimitRange',
+      'Namespace',
+      'Node',
+      'PersistentVolume',
+      'PersistentVolumeClaim',
+      'Pod',
+      'PodTemplate',
+      'ReplicationController',
+      'ResourceQuota',
+      'Secret',
+      'Service',
+      'ServiceAccount',
+    ],
+  ],
   ['apps', 'io.k8s.api.apps', 'v1', ['ControllerRevision', 'DaemonSet', 'Deployment', 'ReplicaSet', 'StatefulSet']],
   ['batch', 'io.k8s.api.batch', 'v1', ['CronJob', 'Job']],
   ['autoscaling', 'io.k8s.api.autoscaling', 'v1', ['HorizontalPodAutoscaler']],
@@ -38,16 +60,29 @@ export function openApiDocument(): StarDict {
   const definitions = new StarDict();
   for (const [group, pkg, version, kinds] of KINDS) {
     for (const kind of kinds) {
-      const gvk = dict([['group', group], ['kind', kind], ['version', version]]);
-      definitions.set(`${pkg}.${version}.${kind}`, dict([
-        ['type', 'object'],
-        ['x-kubernetes-group-version-kind', new StarList([gvk])],
-      ]));
+      const gvk = dict([
+        ['group', group],
+        ['kind', kind],
+        ['version', version],
+      ]);
+      definitions.set(
+        `${pkg}.${version}.${kind}`,
+        dict([
+          ['type', 'object'],
+          ['x-kubernetes-group-version-kind', new StarList([gvk])],
+        ]),
+      );
     }
   }
   return dict([
     ['swagger', '2.0'],
-    ['info', dict([['title', 'Kubernetes'], ['version', 'v1.21.2']])],
+    [
+      'info',
+      dict([
+        ['title', 'Kubernetes'],
+        ['version', 'v1.21.2'],
+      ]),
+    ],
     ['definitions', definitions],
   ]);
 }

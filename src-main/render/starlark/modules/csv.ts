@@ -102,7 +102,13 @@ function needsQuotes(field: string, comma: string): boolean {
 
 const readAll: BuiltinFn = (t, args, kwargs) => {
   const [source, comma, comment, lazy, trim, fpr, skip] = unpackArgs('csv.read_all', args, kwargs, [
-    'source', 'comma?', 'comment?', 'lazy_quotes?', 'trim_leading_space?', 'fields_per_record?', 'skip?',
+    'source',
+    'comma?',
+    'comment?',
+    'lazy_quotes?',
+    'trim_leading_space?',
+    'fields_per_record?',
+    'skip?',
   ]);
   const text = stringArg('csv.read_all', 0, source);
   t.tick(text.length);

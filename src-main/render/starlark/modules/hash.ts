@@ -6,7 +6,9 @@ import type { BuiltinFn } from '../values.ts';
 function digest(algorithm: 'md5' | 'sha1' | 'sha256'): BuiltinFn {
   return (_t, args, kwargs) => {
     const [s] = positionalArgs(`hash.${algorithm}`, args, kwargs, 1);
-    return createHash(algorithm).update(stringArg(`hash.${algorithm}`, 0, s), 'utf8').digest('hex');
+    return createHash(algorithm)
+      .update(stringArg(`hash.${algorithm}`, 0, s), 'utf8')
+      .digest('hex');
   };
 }
 

@@ -108,7 +108,11 @@ export function jsonDecode(s: string): Value {
         return fail((e as Error).message);
       }
     }
-    for (const [word, v] of [['null', null], ['true', true], ['false', false]] as const) {
+    for (const [word, v] of [
+      ['null', null],
+      ['true', true],
+      ['false', false],
+    ] as const) {
       if (s.startsWith(word, i)) {
         i += word.length;
         return v;
@@ -229,7 +233,11 @@ export const jsonModule = makeModule('json', {
   encode_indent: (_t, args, kwargs) => {
     const [x, prefix, indent] = unpackArgs('json.encode_indent', args, kwargs, ['x', 'prefix?', 'indent?']);
     try {
-      return jsonIndent(jsonEncode(x!), prefix === undefined ? '' : stringArg('json.encode_indent', 1, prefix), indent === undefined ? '\t' : stringArg('json.encode_indent', 2, indent));
+      return jsonIndent(
+        jsonEncode(x!),
+        prefix === undefined ? '' : stringArg('json.encode_indent', 1, prefix),
+        indent === undefined ? '\t' : stringArg('json.encode_indent', 2, indent),
+      );
     } catch (e) {
       throw starError(`json.encode_indent: ${(e as Error).message}`);
     }

@@ -42,8 +42,10 @@ function gamma(x: number): number {
   if (Number.isInteger(x) && x <= 0) return NaN;
   if (x < 0.5) return Math.PI / (Math.sin(Math.PI * x) * gamma(1 - x));
   const g = 7;
-  const c = [0.99999999999980993, 676.5203681218851, -1259.1392167224028, 771.32342877765313, -176.61502916214059,
-    12.507343278686905, -0.13857109526572012, 9.9843695780195716e-6, 1.5056327351493116e-7];
+  const c = [
+    0.99999999999980993, 676.5203681218851, -1259.1392167224028, 771.32342877765313, -176.61502916214059, 12.507343278686905, -0.13857109526572012,
+    9.9843695780195716e-6, 1.5056327351493116e-7,
+  ];
   const z = x - 1;
   let a = c[0]!;
   const t = z + g + 0.5;
@@ -51,38 +53,42 @@ function gamma(x: number): number {
   return Math.sqrt(2 * Math.PI) * Math.pow(t, z + 0.5) * Math.exp(-t) * a;
 }
 
-export const mathModule = makeModule('math', {
-  ceil: rounding('ceil', Math.ceil),
-  copysign: binary('copysign', (x, y) => (y < 0 || Object.is(y, -0) ? -Math.abs(x) : Math.abs(x))),
-  fabs: unary('fabs', Math.abs),
-  floor: rounding('floor', Math.floor),
-  mod: binary('mod', (x, y) => x % y),
-  pow: binary('pow', Math.pow),
-  remainder: binary('remainder', remainder),
-  round: unary('round', (x) => Math.sign(x) * Math.round(Math.abs(x))),
-  exp: unary('exp', Math.exp),
-  sqrt: unary('sqrt', Math.sqrt),
-  acos: unary('acos', Math.acos),
-  asin: unary('asin', Math.asin),
-  atan: unary('atan', Math.atan),
-  atan2: binary('atan2', Math.atan2),
-  cos: unary('cos', Math.cos),
-  hypot: binary('hypot', Math.hypot),
-  sin: unary('sin', Math.sin),
-  tan: unary('tan', Math.tan),
-  degrees: unary('degrees', (x) => (360 * x) / (2 * Math.PI)),
-  radians: unary('radians', (x) => (2 * Math.PI * x) / 360),
-  acosh: unary('acosh', Math.acosh),
-  asinh: unary('asinh', Math.asinh),
-  atanh: unary('atanh', Math.atanh),
-  cosh: unary('cosh', Math.cosh),
-  sinh: unary('sinh', Math.sinh),
-  tanh: unary('tanh', Math.tanh),
-  log: (_t, args, kwargs) => {
-    const [x, base] = positionalArgs('math.log', args, kwargs, 1, 2);
-    const b = base === undefined ? Math.E : floatArg('math.log', 1, base);
-    if (b === 1) throw starError('math.log: division by zero');
-    return Math.log(floatArg('math.log', 0, x)) / Math.log(b);
+export const mathModule = makeModule(
+  'math',
+  {
+    ceil: rounding('ceil', Math.ceil),
+    copysign: binary('copysign', (x, y) => (y < 0 || Object.is(y, -0) ? -Math.abs(x) : Math.abs(x))),
+    fabs: unary('fabs', Math.abs),
+    floor: rounding('floor', Math.floor),
+    mod: binary('mod', (x, y) => x % y),
+    pow: binary('pow', Math.pow),
+    remainder: binary('remainder', remainder),
+    round: unary('round', (x) => Math.sign(x) * Math.round(Math.abs(x))),
+    exp: unary('exp', Math.exp),
+    sqrt: unary('sqrt', Math.sqrt),
+    acos: unary('acos', Math.acos),
+    asin: unary('asin', Math.asin),
+    atan: unary('atan', Math.atan),
+    atan2: binary('atan2', Math.atan2),
+    cos: unary('cos', Math.cos),
+    hypot: binary('hypot', Math.hypot),
+    sin: unary('sin', Math.sin),
+    tan: unary('tan', Math.tan),
+    degrees: unary('degrees', (x) => (360 * x) / (2 * Math.PI)),
+    radians: unary('radians', (x) => (2 * Math.PI * x) / 360),
+    acosh: unary('acosh', Math.acosh),
+    asinh: unary('asinh', Math.asinh),
+    atanh: unary('atanh', Math.atanh),
+    cosh: unary('cosh', Math.cosh),
+    sinh: unary('sinh', Math.sinh),
+    tanh: unary('tanh', Math.tanh),
+    log: (_t, args, kwargs) => {
+      const [x, base] = positionalArgs('math.log', args, kwargs, 1, 2);
+      const b = base === undefined ? Math.E : floatArg('math.log', 1, base);
+      if (b === 1) throw starError('math.log: division by zero');
+      return Math.log(floatArg('math.log', 0, x)) / Math.log(b);
+    },
+    gamma: unary('gamma', gamma),
   },
-  gamma: unary('gamma', gamma),
-}, { e: Math.E, pi: Math.PI });
+  { e: Math.E, pi: Math.PI },
+);

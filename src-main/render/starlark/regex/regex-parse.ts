@@ -43,7 +43,7 @@ const POSIX: Record<string, CharTest> = {
   graph: (c) => c > 32 && c < 127,
   lower: (c) => c >= 97 && c <= 122,
   print: (c) => c >= 32 && c < 127,
-  punct: (c) => c > 32 && c < 127 && !isWord(c) || c === 95,
+  punct: (c) => (c > 32 && c < 127 && !isWord(c)) || c === 95,
   space: isSpace,
   upper: (c) => c >= 65 && c <= 90,
   word: isWord,
@@ -89,19 +89,32 @@ export function parseRegex(pattern: string): ParsedRegex {
     const c = src[i++];
     if (c === undefined) return fail('trailing backslash at end of expression');
     switch (c) {
-      case 'd': return isDigit;
-      case 'D': return (x) => !isDigit(x);
-      case 's': return isSpace;
-      case 'S': return (x) => !isSpace(x);
-      case 'w': return isWord;
-      case 'W': return (x) => !isWord(x);
-      case 'n': return (x) => x === 10;
-      case 't': return (x) => x === 9;
-      case 'r': return (x) => x === 13;
-      case 'f': return (x) => x === 12;
-      case 'v': return (x) => x === 11;
-      case 'a': return (x) => x === 7;
-      case 'p': case 'P': {
+      case 'd':
+        return isDigit;
+      case 'D':
+        return (x) => !isDigit(x);
+      case 's':
+        return isSpace;
+      case 'S':
+        return (x) => !isSpace(x);
+      case 'w':
+        return isWord;
+      case 'W':
+        return (x) => !isWord(x);
+      case 'n':
+        return (x) => x === 10;
+      case 't':
+        return (x) => x === 9;
+      case 'r':
+        return (x) => x === 13;
+      case 'f':
+        return (x) => x === 12;
+      case 'v':
+        return (x) => x === 11;
+      case 'a':
+        return (x) => x === 7;
+      case 'p':
+      case 'P': {
         let name = src[i++] ?? '';
         if (name === '{') {
           name = '';
@@ -121,17 +134,32 @@ export function parseRegex(pattern: string): ParsedRegex {
         const code = parseInt(hex, 16);
         return (x) => x === code;
       }
-      case '0': case '1': case '2': case '3': case '4': case '5': case '6': case '7': {
+      case '0':
+      case '1':
+      case '2':
+      case '3':
+      case '4':
+      case '5':
+      case '6':
+      case '7': {
         let oct = c;
         while (oct.length < 3 && /[0-7]/.test(src[i] ?? '')) oct += src[i++];
         if (oct !== '0' && c !== '0' && oct.length === 1) fail(`invalid escape sequence: \`\\${c}\``);
         const code = parseInt(oct, 8);
         return (x) => x === code;
       }
-      case 'b': if (!inClass) return 'wordb'; break;
-      case 'B': if (!inClass) return 'nwordb'; break;
-      case 'A': if (!inClass) return 'bot'; break;
-      case 'z': if (!inClass) return 'eot'; break;
+      case 'b':
+        if (!inClass) return 'wordb';
+        break;
+      case 'B':
+        if (!inClass) return 'nwordb';
+        break;
+      case 'A':
+        if (!inClass) return 'bot';
+        break;
+      case 'z':
+        if (!inClass) return 'eot';
+        break;
       default:
         if (/[\p{P}\p{S}]/u.test(c)) {
           const code = c.codePointAt(0)!;
@@ -247,11 +275,16 @@ export function parseRegex(pattern: string): ParsedRegex {
   const parseAtom = (flags: Flags, depth: number): Re => {
     const c = src[i++]!;
     switch (c) {
-      case '(': return parseGroup(flags, depth);
-      case '[': return { t: 'char', test: parseClass(flags) };
-      case '.': return { t: 'char', test: flags.s ? () => true : (x) => x !== 10 };
-      case '^': return { t: 'assert', kind: flags.m ? 'bol' : 'bot' };
-      case '$': return { t: 'assert', kind: flags.m ? 'eol' : 'eot' };
+      case '(':
+        return parseGroup(flags, depth);
+      case '[':
+        return { t: 'char', test: parseClass(flags) };
+      case '.':
+        return { t: 'char', test: flags.s ? () => true : (x) => x !== 10 };
+      case '^':
+        return { t: 'assert', kind: flags.m ? 'bol' : 'bot' };
+      case '$':
+        return { t: 'assert', kind: flags.m ? 'eol' : 'eot' };
       case '\\': {
         if (src[i] === 'Q') {
           i++;

@@ -23,10 +23,17 @@ function compile(re: Re): Inst[] {
   };
   const gen = (r: Re): void => {
     switch (r.t) {
-      case 'char': emit({ op: 'char', test: r.test }); return;
-      case 'assert': emit({ op: 'assert', kind: r.kind }); return;
-      case 'empty': return;
-      case 'cat': r.xs.forEach(gen); return;
+      case 'char':
+        emit({ op: 'char', test: r.test });
+        return;
+      case 'assert':
+        emit({ op: 'assert', kind: r.kind });
+        return;
+      case 'empty':
+        return;
+      case 'cat':
+        r.xs.forEach(gen);
+        return;
       case 'group':
         if (r.index === null) return gen(r.x);
         emit({ op: 'save', n: 2 * r.index });
@@ -82,12 +89,18 @@ const isWord = (c: number | undefined) => c !== undefined && ((c >= 48 && c <= 5
 
 function holds(kind: AssertKind, input: number[], pos: number): boolean {
   switch (kind) {
-    case 'bot': return pos === 0;
-    case 'eot': return pos === input.length;
-    case 'bol': return pos === 0 || input[pos - 1] === 10;
-    case 'eol': return pos === input.length || input[pos] === 10;
-    case 'wordb': return isWord(input[pos - 1]) !== isWord(input[pos]);
-    case 'nwordb': return isWord(input[pos - 1]) === isWord(input[pos]);
+    case 'bot':
+      return pos === 0;
+    case 'eot':
+      return pos === input.length;
+    case 'bol':
+      return pos === 0 || input[pos - 1] === 10;
+    case 'eol':
+      return pos === input.length || input[pos] === 10;
+    case 'wordb':
+      return isWord(input[pos - 1]) !== isWord(input[pos]);
+    case 'nwordb':
+      return isWord(input[pos - 1]) === isWord(input[pos]);
   }
 }
 
@@ -127,16 +140,23 @@ export class Regex {
         mark[pc] = pos;
         const inst = prog[pc]!;
         switch (inst.op) {
-          case 'jmp': stack.push([inst.x, caps]); break;
-          case 'split': stack.push([inst.y, caps], [inst.x, caps]); break;
+          case 'jmp':
+            stack.push([inst.x, caps]);
+            break;
+          case 'split':
+            stack.push([inst.y, caps], [inst.x, caps]);
+            break;
           case 'save': {
             const next = caps.slice();
             next[inst.n] = pos;
             stack.push([pc + 1, next]);
             break;
           }
-          case 'assert': if (holds(inst.kind, input, pos)) stack.push([pc + 1, caps]); break;
-          default: list.push({ pc, caps });
+          case 'assert':
+            if (holds(inst.kind, input, pos)) stack.push([pc + 1, caps]);
+            break;
+          default:
+            list.push({ pc, caps });
         }
       }
     };
@@ -167,7 +187,7 @@ export class Regex {
   findAll(input: number[], limit: number, tick: (n: number) => void): number[][] {
     const out: number[][] = [];
     let prevEnd = -1;
-    for (let pos = 0; (limit < 0 || out.length < limit) && pos <= input.length; ) {
+    for (let pos = 0; (limit < 0 || out.length < limit) && pos <= input.length;) {
       const m = this.exec(input, pos, tick);
       if (!m) break;
       let accept = true;

@@ -8,7 +8,9 @@ const doc = (s: string) => parseDocument(s) as Document.Parsed;
 describe('syncOrder and copyComments (what kpt does to function output)', () => {
   it('puts keys the input had back in its order, new keys after, and copies comments', () => {
     const input = doc('# top\nkind: A # the kind\nmetadata:\n  name: x\n  labels: {a: b}\nlist:\n  - name: c1 # first\n    image: i\n');
-    const output = doc('labels: 1\nlist:\n  - image: j\n    name: c1\n  - image: k\n    name: c2\nmetadata:\n  labels: {a: b}\n  name: x\n  namespace: n\nkind: A\n');
+    const output = doc(
+      'labels: 1\nlist:\n  - image: j\n    name: c1\n  - image: k\n    name: c2\nmetadata:\n  labels: {a: b}\n  name: x\n  namespace: n\nkind: A\n',
+    );
     syncOrder(input.contents, output.contents);
     copyComments(input.contents, output.contents);
     expect(output.toString()).toBe(
@@ -21,8 +23,14 @@ describe('readRunConfig', () => {
   const cfg = (s: string) => () => readRunConfig(doc(s));
 
   it('reads StarlarkRun and ConfigMap configs', () => {
-    expect(readRunConfig(doc('apiVersion: fn.kpt.dev/v1alpha1\nkind: StarlarkRun\nmetadata: {name: r}\nsource: "x = 1"\n'))).toEqual({ name: 'r', source: 'x = 1' });
-    expect(readRunConfig(doc('apiVersion: v1\nkind: ConfigMap\ndata: {source: "y = 2", replicas: "3"}\n'))).toEqual({ name: 'starlark-function-run', source: 'y = 2' });
+    expect(readRunConfig(doc('apiVersion: fn.kpt.dev/v1alpha1\nkind: StarlarkRun\nmetadata: {name: r}\nsource: "x = 1"\n'))).toEqual({
+      name: 'r',
+      source: 'x = 1',
+    });
+    expect(readRunConfig(doc('apiVersion: v1\nkind: ConfigMap\ndata: {source: "y = 2", replicas: "3"}\n'))).toEqual({
+      name: 'starlark-function-run',
+      source: 'y = 2',
+    });
   });
 
   it('explains what is wrong with a config, in the catalog function words', () => {

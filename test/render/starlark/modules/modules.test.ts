@@ -5,7 +5,14 @@ import { evalError, run } from '../helpers.ts';
 describe('load()', () => {
   it('offers the catalog runner modules that need no files or network', () => {
     expect(AVAILABLE_MODULES).toEqual([
-      'krmfn.star', 'encoding/json.star', 'encoding/yaml.star', 'encoding/base64.star', 'encoding/csv.star', 'hash.star', 'math.star', 're.star',
+      'krmfn.star',
+      'encoding/json.star',
+      'encoding/yaml.star',
+      'encoding/base64.star',
+      'encoding/csv.star',
+      'hash.star',
+      'math.star',
+      're.star',
     ]);
   });
 
