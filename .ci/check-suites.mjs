@@ -47,6 +47,12 @@ const required = [
   { what: 'pull and push refuse .git paths', match: (t) => t.file.endsWith('/test/cli/rpkg-draft.test.ts') },
   { what: 'passwords from stdin and the environment', match: (t) => t.file.endsWith('/test/cli/repo-password.test.ts') },
   { what: 'safe.directory for local repositories', match: (t) => t.file.endsWith('local-repository.test.ts') && /safe\.directory/.test(t.name) },
+  // One service behind every door (issue 16).
+  { what: 'the local socket, fuzzed and carrying the real service', match: (t) => t.file.endsWith('/test/host/socket-server.test.ts') },
+  // The Kubernetes API door (issue 18): the real kubectl, and a seeded fuzz.
+  { what: 'the Kubernetes door under a seeded fuzz', match: (t) => t.file.endsWith('/test/host/kube/kube-fuzz.test.ts') },
+  { what: 'the Kubernetes door over HTTPS', match: (t) => t.file.endsWith('/test/host/kube/server.test.ts') },
+  { what: 'porchlight kubeconfig with the real kubectl', match: (t) => t.file.endsWith('/test/host/kube/kubeconfig-command.test.ts') },
 ];
 // The cache at scale: each on both engines.
 for (const [file, what] of [
@@ -69,18 +75,24 @@ for (const [file, what] of [
   ['private-files.test.ts', 'a private data home'],
   ['hostile-repository.test.ts', 'a package that plants .git'],
   ['test-postgres.test.ts', 'the database test refusing unpicked files'],
+  ['/test/cli/service-client.test.ts', "the README's walkthrough beside a running service, and the service killed mid-command"],
+  ['/test/cli/in-process-client.test.ts', 'the CLI in process without background workers'],
+  ['/test/host/kube/kubectl.test.ts', 'kubectl against the door'],
 ]) {
   for (const engine of ['pglite', 'postgres']) {
     required.push({ what: `${what} on ${engine}`, match: (t) => t.file.endsWith(file) && t.name.includes(engine) });
   }
 }
-// Every write-side porchctl script must pass on both engines, not just some.
+// Every write-side porchctl script must pass on both engines, in process and
+// through a running service, not just some.
 for (const script of ['rpkg-init', 'rpkg-lifecycle', 'rpkg-clone', 'rpkg-upgrade', 'rpkg-push']) {
   for (const engine of ['pglite', 'postgres']) {
-    required.push({
-      what: `porchctl ${script} on ${engine}`,
-      match: (t) => t.file.endsWith('cli-e2e.test.ts') && t.name.includes(engine) && t.name.endsWith(` ${script}`),
-    });
+    for (const way of ['in process', 'through a running service']) {
+      required.push({
+        what: `porchctl ${script} ${way} on ${engine}`,
+        match: (t) => t.file.endsWith('cli-e2e.test.ts') && t.name.includes(`'${way}' on '${engine}'`) && t.name.endsWith(` ${script}`),
+      });
+    }
   }
 }
 let ok = true;

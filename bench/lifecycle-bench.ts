@@ -15,9 +15,9 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs, promisify } from 'node:util';
 import { openDatabase } from '../src-main/db/open-database.ts';
-import { PorchlightService } from '../src-main/service/porchlight-service.ts';
+import { openService } from '../src-main/service/service.ts';
 import { startGitServer, type GitServer } from '../test/support/git-server.ts';
-import { generateRepo } from './generate-repo.ts';
+import { generateRepo } from '../test/support/generate-repo.ts';
 import { benchAdminUrl, PgDatabases } from './pg-databases.ts';
 import { machineInfo, median, renderTable, round1, timed, writeJson, type ResultRow, benchLogger } from './measure.ts';
 
@@ -56,7 +56,7 @@ async function measureSize(
   const pgdb = engine === 'postgres' ? await pgdbs!.create() : undefined;
   const db = await openDatabase({ db: pgdb?.url ?? join(home, 'db'), env: {}, dataHome: home });
   const serverMs: number[] = [];
-  const service = new PorchlightService({
+  const service = openService({
     db,
     dataHome: home,
     log: (message, fields) => {
@@ -64,20 +64,24 @@ async function measureSize(
     },
   });
   try {
-    const sync = await timed(() => service.registerRepository({ url: server.baseUrl(repoName), name: 'bench', username: USER, password: PASSWORD }));
-    if (sync.value.sync instanceof Error) throw sync.value.sync;
-    const revisions = (await service.listPackageRevisions({})).length;
+    const sync = await timed(() => service.call('repositories.register', { url: server.baseUrl(repoName), name: 'bench', username: USER, password: PASSWORD }));
+    if ('code' in sync.value.sync) throw new Error(`first sync failed: ${sync.value.sync.message}`);
+    const revisions = (await service.call('revisions.list', {})).length;
     log(`${engine} ${repoName}: ${revisions} revisions cached in ${Math.round(sync.ms)} ms`);
 
     // Autosave: one edited resource written into a draft, again and again.
-    const draft = await service.initPackage({ repository: 'bench', name: 'bench-edit', workspace: 'w1' });
+    const draft = await service.call('revisions.init', { repository: 'bench', name: 'bench-edit', workspace: 'w1' });
     let rv = draft.metadata.resourceVersion!;
     const saveMs: number[] = [];
     for (let i = 0; i < counts.saves; i++) {
       const t = await timed(() =>
-        service.updateResources({ name: draft.metadata.name, resourceVersion: rv, mode: 'patch', files: [{ path: 'edited.yaml', content: configMap(i) }] }),
+        service.call('revisions.save', {
+          name: draft.metadata.name,
+          resourceVersion: rv,
+          files: [{ path: 'edited.yaml', base64: configMap(i).toString('base64') }],
+        }),
       );
-      rv = t.value.revision.metadata.resourceVersion!;
+      rv = t.value.metadata.resourceVersion!;
       saveMs.push(t.ms);
     }
 
@@ -85,11 +89,11 @@ async function measureSize(
     const approveMs: number[] = [];
     serverMs.length = 0;
     for (let i = 0; i < Math.max(counts.proposals, counts.approvals); i++) {
-      const d = await service.initPackage({ repository: 'bench', name: `bench-new-${i}`, workspace: 'w1' });
-      const p = await timed(() => service.changeLifecycle({ name: d.metadata.name, verb: 'propose' }));
+      const d = await service.call('revisions.init', { repository: 'bench', name: `bench-new-${i}`, workspace: 'w1' });
+      const p = await timed(() => service.call('revisions.lifecycle', { name: d.metadata.name, verb: 'propose' }));
       if (i < counts.proposals) proposeMs.push(p.ms);
       if (i < counts.approvals) {
-        const a = await timed(() => service.changeLifecycle({ name: d.metadata.name, verb: 'approve' }));
+        const a = await timed(() => service.call('revisions.lifecycle', { name: d.metadata.name, verb: 'approve' }));
         approveMs.push(a.ms);
       }
     }

@@ -14,7 +14,7 @@ import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { startServiceHost } from '../src-main/host/service-host.ts';
 import { startGitServer } from '../test/support/git-server.ts';
-import { generateRepo } from './generate-repo.ts';
+import { generateRepo } from '../test/support/generate-repo.ts';
 import { machineInfo, renderTable, writeJson, type ResultRow } from './measure.ts';
 
 const HERE = path.dirname(fileURLToPath(import.meta.url));

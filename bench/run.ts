@@ -41,6 +41,15 @@ export const BENCHMARKS: Record<string, Benchmark> = {
     description: 'where one first sync, unchanged re-sync and new-tag re-sync spend their time (timeline of SQL, Git reads, JS); --engine pglite|postgres',
     run: async (args) => (await import('./sync-profile.ts')).runSyncProfile(args),
   },
+  cli: {
+    description:
+      "the porchlight command as whole processes: --help, rpkg get at 10,000 revisions and propose with and without a running service, Porch's porchctl scripts today vs now, repo register of 1,000 x 3 against the native floor; PGlite and PostgreSQL (PORCHLIGHT_BENCH_PG_URL)",
+    run: async (args) => (await import('./cli-bench.ts')).runCliBench(args),
+  },
+  kube: {
+    description: 'kubectl get packagerevisions -A at 10,000 revisions; watch latency',
+    run: async (a) => (await import('./kube-bench.ts')).runKubeBench(a),
+  },
 };
 
 function usage(): string {

@@ -4,7 +4,7 @@
 // published v1.., a few drafts, proposals and deletion proposals), 15
 // resources each (a Kptfile and 14 ConfigMaps): 100,000 revisions and
 // 1,500,000 resource rows, seeded straight into the database by
-// bench/seed-revisions.ts in three calls so a catalog has something to
+// test/support/seed-revisions.ts in three calls so a catalog has something to
 // resolve: 497 repositories `synthetic-NNNN` of 200, two `catalog-a-NNNN` of
 // 100 (25 packages) and one `catalog-e-0001` of 400 (100 packages); package
 // paths are `pkg-NNNNN` in every repository, so a path beyond a small member's
@@ -15,7 +15,7 @@
 // it): the table says which existed. Seeded once per engine; every figure
 // reads that one database.
 //
-// Figures (targets from the issue), all through PorchlightService, timed per call:
+// Figures (targets from the issue), all through the service's calls (the dispatcher every door uses), timed per call:
 //   - keyset page of one repository, first page and the next one (`after`),
 //     100 rows, random repositories: the window's call (revisions.page ->
 //     pageRevisionSummaries) and pagePackageRevisions; p50 < 2 ms
@@ -66,11 +66,12 @@ import vm from 'node:vm';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { Database, Queryable } from '../src-main/db/database.ts';
 import { openDatabase } from '../src-main/db/open-database.ts';
-import { PorchlightService } from '../src-main/service/porchlight-service.ts';
+import { cleanupNow } from '../src-main/service/cleanup.ts';
+import { openService } from '../src-main/service/service.ts';
 import { machineInfo, MB, renderTable, round1, writeJson, type ResultRow, benchLogger, errorText, percentile } from './measure.ts';
 import { benchAdminUrl, benchEngines, type EngineKind, PgDatabases } from './pg-databases.ts';
 import { filePathSearchTerms, nameSearchTerms, pick, rng, type ChildRequest, type ChildResult, type SearchTerm, type WorkloadOptions } from './scale-child.ts';
-import { seedRevisions, verifySeeded, type SeedOptions, type SeedResult } from './seed-revisions.ts';
+import { seedRevisions, verifySeeded, type SeedOptions, type SeedResult } from '../test/support/seed-revisions.ts';
 
 const HERE = path.dirname(fileURLToPath(import.meta.url));
 const NAMESPACE = 'default';
@@ -374,7 +375,7 @@ async function seedMain(kind: EngineKind, t: Target, opts: Options): Promise<{ s
     const all = addSeeds([a, main, e]);
     log(`${kind}: seeded ${all.revisions} revisions, ${all.resources} resources in ${all.repositories} repositories, ${(all.ms / 1000).toFixed(1)} s`);
 
-    const service = new PorchlightService({ db, dataHome: t.dataHome });
+    const service = openService({ db, dataHome: t.dataHome });
     const members = [
       a.repositories[0]!.name,
       a.repositories[1]!.name,
@@ -382,10 +383,10 @@ async function seedMain(kind: EngineKind, t: Target, opts: Options): Promise<{ s
       main.repositories[Math.floor((3 * main.repositories.length) / 5)]!.name,
       e.repositories[0]!.name,
     ];
-    await service.createCatalog({ namespace: NAMESPACE, name: CATALOG, repositories: members, description: 'scale benchmark: small members first' });
+    await service.call('catalogs.create', { namespace: NAMESPACE, name: CATALOG, repositories: members, description: 'scale benchmark: small members first' });
     // The cleanup figure runs the service as the window does; the seeded
     // revisions are dated 2025 and a policy run would evict their files.
-    await service.setCleanupPolicy({ namespace: NAMESPACE, enabled: false });
+    await service.call('cache.setPolicy', { namespace: NAMESPACE, enabled: false });
     return { seed: all, members, sizeMB: await databaseMB(db, t) };
   } finally {
     await db.close();
@@ -424,18 +425,18 @@ async function measureInProcess(kind: EngineKind, t: Target, opts: Options, memb
   // memory) is collected now, not in the middle of a figure.
   collectGarbage();
   const db = await openDatabase({ db: t.db, dataHome: t.dataHome, env: {} });
-  const service = new PorchlightService({ db, dataHome: t.dataHome });
+  const service = openService({ db, dataHome: t.dataHome });
   try {
     r.stats.atMeasure = await plannerStats(db);
     log(`${kind}: planner statistics: ${describeStats(r.stats.atMeasure)}`);
-    const repos = (await service.listRepositories({ namespace: NAMESPACE })).map((x) => x.metadata.name);
+    const repos = (await service.call('repositories.list', { namespace: NAMESPACE })).map((x) => x.metadata.name);
     const n = opts.samples;
 
     // Keyset pages of one repository: the first, and the next with `after`.
     // Cursors come from one untimed first page per repository.
     const cursors = new Map<string, string | undefined>();
     const cursorOf = async (repository: string) => {
-      if (!cursors.has(repository)) cursors.set(repository, (await service.pageRevisionSummaries({ namespace: NAMESPACE, repository, limit: 100 })).next);
+      if (!cursors.has(repository)) cursors.set(repository, (await service.call('revisions.page', { namespace: NAMESPACE, repository, limit: 100 })).next);
       return cursors.get(repository);
     };
     const pageRepos = Array.from({ length: n + 10 }, () => pick(random, repos));
@@ -444,10 +445,16 @@ async function measureInProcess(kind: EngineKind, t: Target, opts: Options, memb
     // The four page calls take turns on each repository, so a slow moment
     // (a GC, the machine) falls on all four figures alike.
     const pageCalls: [string, (repository: string) => Promise<unknown>][] = [
-      ['windowFirst', (repository) => service.pageRevisionSummaries({ namespace: NAMESPACE, repository, limit: 100 })],
-      ['windowLater', async (repository) => service.pageRevisionSummaries({ namespace: NAMESPACE, repository, limit: 100, after: await cursorOf(repository) })],
-      ['fullFirst', (repository) => service.pagePackageRevisions({ namespace: NAMESPACE, repository, limit: 100 })],
-      ['fullLater', async (repository) => service.pagePackageRevisions({ namespace: NAMESPACE, repository, limit: 100, after: await cursorOf(repository) })],
+      ['windowFirst', (repository) => service.call('revisions.page', { namespace: NAMESPACE, repository, limit: 100 })],
+      [
+        'windowLater',
+        async (repository) => service.call('revisions.page', { namespace: NAMESPACE, repository, limit: 100, after: await cursorOf(repository) }),
+      ],
+      ['fullFirst', (repository) => service.call('revisions.pageFull', { namespace: NAMESPACE, repository, limit: 100 })],
+      [
+        'fullLater',
+        async (repository) => service.call('revisions.pageFull', { namespace: NAMESPACE, repository, limit: 100, after: await cursorOf(repository) }),
+      ],
     ];
     for (const [key] of pageCalls) r.samples[key] = [];
     for (let i = -5; i < n; i++) {
@@ -461,7 +468,7 @@ async function measureInProcess(kind: EngineKind, t: Target, opts: Options, memb
     // For context: the window's "All repositories" page at a random cursor.
     const nsCursors = Array.from({ length: 60 }, () => `${pick(random, repos)}.`);
     r.samples.windowNamespace = await timeCalls(50, 20_000, (i) =>
-      service.pageRevisionSummaries({ namespace: NAMESPACE, limit: 100, after: nsCursors.at(i)! }),
+      service.call('revisions.page', { namespace: NAMESPACE, limit: 100, after: nsCursors.at(i)! }),
     );
 
     // readResources of random published revisions.
@@ -473,8 +480,8 @@ async function measureInProcess(kind: EngineKind, t: Target, opts: Options, memb
     const names = published.rows.map((x) => x.name);
     let files = 0;
     r.samples.get = await timeCalls(n, 30_000, async (i) => {
-      const got = await service.readResources({ namespace: NAMESPACE, name: names.at(i)! });
-      if (i >= 0) files += got.resources.length;
+      const got = await service.call('revisions.resources', { namespace: NAMESPACE, name: names.at(i)! });
+      if (i >= 0) files += got.files.length;
     });
     if (files !== r.samples.get.length * opts.resourcesPerRevision)
       throw new Error(`readResources returned ${files} files for ${r.samples.get.length} revisions`);
@@ -494,10 +501,10 @@ async function measureInProcess(kind: EngineKind, t: Target, opts: Options, memb
       });
       r.searchKinds[key] = kinds;
     };
-    await search('searchFull', nameTerms, (x) => service.pagePackageRevisions({ namespace: NAMESPACE, limit: 100, search: x.text }));
-    await search('searchWindow', nameTerms, (x) => service.pageRevisionSummaries({ namespace: NAMESPACE, limit: 100, search: x.text }));
-    await search('fileFull', fileTerms, (x) => service.pagePackageRevisions({ namespace: NAMESPACE, limit: 100, filePath: x.text }));
-    await search('fileWindow', fileTerms, (x) => service.pageRevisionSummaries({ namespace: NAMESPACE, limit: 100, filePath: x.text }));
+    await search('searchFull', nameTerms, (x) => service.call('revisions.pageFull', { namespace: NAMESPACE, limit: 100, search: x.text }));
+    await search('searchWindow', nameTerms, (x) => service.call('revisions.page', { namespace: NAMESPACE, limit: 100, search: x.text }));
+    await search('fileFull', fileTerms, (x) => service.call('revisions.pageFull', { namespace: NAMESPACE, limit: 100, filePath: x.text }));
+    await search('fileWindow', fileTerms, (x) => service.call('revisions.page', { namespace: NAMESPACE, limit: 100, filePath: x.text }));
 
     // Catalog resolves.
     log(`${kind}: catalog resolves`);
@@ -506,7 +513,7 @@ async function measureInProcess(kind: EngineKind, t: Target, opts: Options, memb
     for (const c of cases) {
       // Each answer checked once: the right member, or NOT_FOUND naming all five.
       for (const p of new Set(c.paths)) {
-        const outcome = await service.resolveInCatalog({ namespace: NAMESPACE, catalog: CATALOG, packagePath: p }).then(
+        const outcome = await service.call('catalogs.resolve', { namespace: NAMESPACE, catalog: CATALOG, packagePath: p }).then(
           (x) => x.repository,
           (e: unknown) => (e as { code?: string }).code ?? errorText(e),
         );
@@ -514,7 +521,7 @@ async function measureInProcess(kind: EngineKind, t: Target, opts: Options, memb
         if (outcome !== expected) throw new Error(`resolveInCatalog(${p}) answered ${outcome}, expected ${expected}`);
       }
       r.samples[`catalog ${c.label}`] = await timeCalls(Math.round(n / 2), 20_000, (i) =>
-        service.resolveInCatalog({ namespace: NAMESPACE, catalog: CATALOG, packagePath: c.paths.at(i % c.paths.length)! }).catch((e: unknown) => {
+        service.call('catalogs.resolve', { namespace: NAMESPACE, catalog: CATALOG, packagePath: c.paths.at(i % c.paths.length)! }).catch((e: unknown) => {
           if ((e as { code?: string }).code !== 'NOT_FOUND') throw e;
         }),
       );
@@ -633,7 +640,7 @@ async function cleanupFigure(kind: EngineKind, db: Database, t: Target, opts: Op
   );
   const workerErrors: string[] = [];
   const upkeepRuns: string[] = [];
-  const service = new PorchlightService({
+  const service = openService({
     db: workerDb,
     dataHome: t.dataHome,
     // Failures are errors of the run; the upkeep's runs are what happened after.
@@ -644,8 +651,7 @@ async function cleanupFigure(kind: EngineKind, db: Database, t: Target, opts: Op
   // syncs this also schedules are stopped at once, before any timer can fire:
   // the seeded remotes do not exist. The namespace's cleanup policy was
   // disabled at seeding: the seeded revisions are dated 2025.
-  await service.startBackgroundSync();
-  service.syncManager.stop();
+  (await service.startBackground()).syncManager.stop();
   // The app has been open and idle before the user unregisters: its PGlite
   // upkeep has analyzed what the seeding wrote. Done here to the end, so the
   // figure measures the cleanup, not a reader arriving during an ANALYZE.
@@ -658,7 +664,7 @@ async function cleanupFigure(kind: EngineKind, db: Database, t: Target, opts: Op
   // request arriving from a window waits the same way.
   // (A service of their own over the plain database: the worker's statement
   // counts stay the worker's.)
-  const window = new PorchlightService({ db, dataHome: t.dataHome });
+  const window = openService({ db, dataHome: t.dataHome });
   const cursors = new Map<string, string | undefined>();
   const timed: { atMs: number; ms: number; queryMs: number }[] = [];
   let stop = false;
@@ -675,7 +681,7 @@ async function cleanupFigure(kind: EngineKind, db: Database, t: Target, opts: Op
       const repository = pick(random, repos);
       const later = i % 2 === 1 && cursors.get(repository);
       const issued = performance.now();
-      const page = await window.pageRevisionSummaries({ namespace: NAMESPACE, repository, limit: 100, ...(later ? { after: later } : {}) });
+      const page = await window.call('revisions.page', { namespace: NAMESPACE, repository, limit: 100, ...(later ? { after: later } : {}) });
       const answered = performance.now();
       timed.push({ atMs: due - t0, ms: answered - due, queryMs: answered - issued });
       if (!later) cursors.set(repository, page.next);
@@ -693,7 +699,7 @@ async function cleanupFigure(kind: EngineKind, db: Database, t: Target, opts: Op
   const t0 = performance.now();
   const reading = reader(t0);
   try {
-    await service.unregisterRepository({ namespace: NAMESPACE, name: victim.name, force: true });
+    await service.call('repositories.unregister', { namespace: NAMESPACE, name: victim.name, force: true });
     unregisterMs = performance.now() - t0;
     while (deletedAt === undefined && workerErrors.length === 0) {
       if (performance.now() - t0 > budgetMs) {
@@ -705,7 +711,7 @@ async function cleanupFigure(kind: EngineKind, db: Database, t: Target, opts: Op
     // runCleanup waits for the worker's run in progress (on PGlite its
     // closing VACUUM ANALYZE), then finds nothing left: the worker is idle.
     if (!timedOut) {
-      await service.cleanup();
+      await cleanupNow(service.ctx);
       idleAt = performance.now();
     }
   } finally {

@@ -1,8 +1,8 @@
 // The scale benchmark's child processes (bench/scale-bench.ts), and the
 // workload both sides share.
 //
-// A child opens a seeded database as the app does (openDatabase, then a
-// PorchlightService), so what it reports is a fresh process's, untouched by
+// A child opens a seeded database as the app does (openDatabase, then
+// the service), so what it reports is a fresh process's, untouched by
 // the parent's seeding:
 //   - mode 'cold-open': openDatabase + service + the window's first page
 //     (revisions.page: pageRevisionSummaries, namespace-wide, 100 rows), timed
@@ -20,7 +20,7 @@
 import { pathToFileURL } from 'node:url';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { openDatabase } from '../src-main/db/open-database.ts';
-import { PorchlightService } from '../src-main/service/porchlight-service.ts';
+import { openService, type Service } from '../src-main/service/service.ts';
 import { memory } from './measure.ts';
 
 export interface ChildRequest {
@@ -113,7 +113,7 @@ export function nameSearchTerms(random: () => number, repositoryNames: readonly 
         text = `pkg-${pad(Math.floor(random() * 50), 5)}`;
         break;
       case 'path': {
-        // g % 8 == 3 lives under apps/, g % 8 == 7 under infra/network/ (bench/seed-revisions.ts).
+        // g % 8 == 3 lives under apps/, g % 8 == 7 under infra/network/ (test/support/seed-revisions.ts).
         const g = 8 * Math.floor(random() * 6) + (random() < 0.5 ? 3 : 7);
         text = `${g % 8 === 3 ? 'apps' : 'network'}/pkg-${pad(g, 5)}`;
         break;
@@ -175,37 +175,37 @@ export interface WorkloadSummary {
 }
 
 /** The reads of the scale figures, without timing each: the memory child's workload. */
-export async function runWorkload(service: PorchlightService, namespace: string, w: WorkloadOptions): Promise<WorkloadSummary> {
+export async function runWorkload(service: Service, namespace: string, w: WorkloadOptions): Promise<WorkloadSummary> {
   const started = performance.now();
   const random = rng(w.seed);
-  const repos = (await service.listRepositories({ namespace })).map((r) => r.metadata.name);
+  const repos = (await service.call('repositories.list', { namespace })).map((r) => r.metadata.name);
   let calls = 1;
   let rowsRead = 0;
   let resourcesRead = 0;
   const published: string[] = [];
   for (let i = 0; i < w.repositoryPages; i++) {
     const repository = pick(random, repos);
-    const a = await service.pageRevisionSummaries({ namespace, repository, limit: 100 });
-    const b = a.next ? await service.pageRevisionSummaries({ namespace, repository, limit: 100, after: a.next }) : { items: [] };
-    const c = await service.pagePackageRevisions({ namespace, repository, limit: 100 });
-    const d = c.next ? await service.pagePackageRevisions({ namespace, repository, limit: 100, after: c.next }) : { items: [] };
+    const a = await service.call('revisions.page', { namespace, repository, limit: 100 });
+    const b = a.next ? await service.call('revisions.page', { namespace, repository, limit: 100, after: a.next }) : { items: [] };
+    const c = await service.call('revisions.pageFull', { namespace, repository, limit: 100 });
+    const d = c.next ? await service.call('revisions.pageFull', { namespace, repository, limit: 100, after: c.next }) : { items: [] };
     calls += 2 + (a.next ? 1 : 0) + (c.next ? 1 : 0);
     rowsRead += a.items.length + b.items.length + c.items.length + d.items.length;
     for (const item of [...a.items, ...b.items]) if (item.lifecycle === 'Published' && item.revision > 0) published.push(item.name);
   }
   for (let i = 0; i < w.gets && published.length; i++) {
-    const r = await service.readResources({ namespace, name: pick(random, published) });
+    const r = await service.call('revisions.resources', { namespace, name: pick(random, published) });
     calls++;
-    resourcesRead += r.resources.length;
+    resourcesRead += r.files.length;
   }
   const names = nameSearchTerms(random, repos, w.searches);
   const files = filePathSearchTerms(random, w.searches);
   for (let i = 0; i < w.searches; i++) {
     for (const page of [
-      await service.pageRevisionSummaries({ namespace, limit: 100, search: names[i]!.text }),
-      await service.pagePackageRevisions({ namespace, limit: 100, search: names[i]!.text }),
-      await service.pageRevisionSummaries({ namespace, limit: 100, filePath: files[i]!.text }),
-      await service.pagePackageRevisions({ namespace, limit: 100, filePath: files[i]!.text }),
+      await service.call('revisions.page', { namespace, limit: 100, search: names[i]!.text }),
+      await service.call('revisions.pageFull', { namespace, limit: 100, search: names[i]!.text }),
+      await service.call('revisions.page', { namespace, limit: 100, filePath: files[i]!.text }),
+      await service.call('revisions.pageFull', { namespace, limit: 100, filePath: files[i]!.text }),
     ]) {
       calls++;
       rowsRead += page.items.length;
@@ -213,7 +213,7 @@ export async function runWorkload(service: PorchlightService, namespace: string,
   }
   let after: string | undefined;
   for (let i = 0; i < w.namespacePages; i++) {
-    const page = await service.pageRevisionSummaries({ namespace, limit: 100, ...(after ? { after } : {}) });
+    const page = await service.call('revisions.page', { namespace, limit: 100, ...(after ? { after } : {}) });
     calls++;
     rowsRead += page.items.length;
     if (!page.next) break;
@@ -240,11 +240,11 @@ async function child(req: ChildRequest): Promise<ChildResult> {
   const db = await openDatabase({ db: req.db, dataHome: req.dataHome, env: {} });
   const t1 = performance.now();
   const rssAfterOpen = memory().rss;
-  const service = new PorchlightService({ db, dataHome: req.dataHome });
+  const service = openService({ db, dataHome: req.dataHome });
   const t2 = performance.now();
   try {
     if (req.mode === 'cold-open') {
-      const page = await service.pageRevisionSummaries({ namespace: req.namespace, limit: 100 });
+      const page = await service.call('revisions.page', { namespace: req.namespace, limit: 100 });
       const t3 = performance.now();
       if (page.items.length === 0) throw new Error('the first page is empty');
       return {

@@ -1,6 +1,6 @@
 // `npm run bench -- scroll`: does the package table scroll through 100,000
 // revisions without slowing? (issue 5). Seeds 100,000 package revisions
-// straight into a fresh database (bench/seed-revisions.ts), starts the real
+// straight into a fresh database (test/support/seed-revisions.ts), starts the real
 // service on its worker thread and the browser-mode server (as
 // test/browser/browser-mode.test.ts does), opens the renderer in Debian's
 // Chromium (Playwright, headless) and scrolls the Packages view's table to
@@ -49,7 +49,7 @@ import { startServiceHost, type ServiceHost } from '../src-main/host/service-hos
 import { ensureRendererBuilt, RENDERER_DIR } from '../src-main/cli/serve-command.ts';
 import { machineInfo, MB, median, renderTable, round1, writeJson, type ResultRow, benchLogger, errorText, percentile } from './measure.ts';
 import { benchAdminUrl, benchEngines, type EngineKind, PgDatabases } from './pg-databases.ts';
-import { seedRevisions, verifySeeded, type SeedOptions, type SeedResult } from './seed-revisions.ts';
+import { seedRevisions, verifySeeded, type SeedOptions, type SeedResult } from '../test/support/seed-revisions.ts';
 
 const HERE = path.dirname(fileURLToPath(import.meta.url));
 const CHROMIUM = process.env.PORCHLIGHT_CHROMIUM ?? '/usr/bin/chromium';

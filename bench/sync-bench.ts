@@ -17,11 +17,12 @@ import { fileURLToPath } from 'node:url';
 import { parseArgs, promisify } from 'node:util';
 import type { Database } from '../src-main/db/database.ts';
 import { openDatabase } from '../src-main/db/open-database.ts';
-import { PorchlightService } from '../src-main/service/porchlight-service.ts';
+import { openService, type Service } from '../src-main/service/service.ts';
 import type { SyncStats } from '../src-shared/domain.ts';
+import type { ErrorShape } from '../src-shared/errors.ts';
 import { startGitServer, type GitServer } from '../test/support/git-server.ts';
 import { lsRemote, measureFloor, mirrorFetch, type FloorTimes } from './floor.ts';
-import { addOneTag, generateRepo } from './generate-repo.ts';
+import { addOneTag, generateRepo } from '../test/support/generate-repo.ts';
 import { benchAdminUrl, PgDatabases } from './pg-databases.ts';
 import { machineInfo, MB, median, memory, renderTable, round1, timed, writeJson, type MachineInfo, type ResultRow, benchLogger, errorText } from './measure.ts';
 import type { ChildRequest, ChildResult } from './sync-child.ts';
@@ -68,8 +69,8 @@ interface EngineResult {
 
 const log = benchLogger('sync');
 
-function isStats(s: SyncStats | Error): s is SyncStats {
-  return !(s instanceof Error);
+function isStats(s: SyncStats | ErrorShape): s is SyncStats {
+  return !('code' in s);
 }
 
 async function runChild(req: ChildRequest): Promise<ChildResult> {
@@ -117,7 +118,7 @@ async function runEngine(kind: EngineKind, setup: Setup, pgdbs: PgDatabases | un
 
   let dropName: string | undefined;
   let db: Database | undefined;
-  let service: PorchlightService | undefined;
+  let service: Service | undefined;
   try {
     const t = await openTarget(kind, dir, pgdbs);
     dropName = t.dropName;
@@ -133,7 +134,7 @@ async function runEngine(kind: EngineKind, setup: Setup, pgdbs: PgDatabases | un
     );
 
     const phases: Record<string, unknown>[] = (result.syncPhases = []);
-    service = new PorchlightService({
+    service = openService({
       db,
       dataHome,
       log: (message, fields) => {
@@ -142,12 +143,12 @@ async function runEngine(kind: EngineKind, setup: Setup, pgdbs: PgDatabases | un
     });
     const svc = service;
     log(`${kind}: first sync ...`);
-    const first = await timed(() => svc.registerRepository({ url, name: REPO_NAME, namespace: NAMESPACE, username: USER, password: PASSWORD }));
+    const first = await timed(() => svc.call('repositories.register', { url, name: REPO_NAME, namespace: NAMESPACE, username: USER, password: PASSWORD }));
     if (!isStats(first.value.sync)) throw new Error(`first sync failed: ${first.value.sync.message}`);
     result.firstSyncMs = first.ms;
     result.firstSyncStats = first.value.sync;
     result.rssAfterFirstSyncMB = memory().rss / MB;
-    result.revisionsAfterFirstSync = (await svc.listPackageRevisions({ namespace: NAMESPACE })).length;
+    result.revisionsAfterFirstSync = (await svc.call('revisions.list', { namespace: NAMESPACE })).length;
     log(`${kind}: first sync ${Math.round(first.ms)} ms, ${result.revisionsAfterFirstSync} revisions`);
 
     result.lsRemoteMs = [];
@@ -156,7 +157,7 @@ async function runEngine(kind: EngineKind, setup: Setup, pgdbs: PgDatabases | un
     result.unchangedMs = [];
     result.unchangedStats = [];
     for (let i = 0; i < UNCHANGED_RUNS; i++) {
-      const r = await timed(() => svc.syncRepository({ namespace: NAMESPACE, name: REPO_NAME }));
+      const r = await timed(() => svc.call('repositories.sync', { namespace: NAMESPACE, name: REPO_NAME }));
       result.unchangedMs.push(r.ms);
       result.unchangedStats.push(r.value);
     }
@@ -169,11 +170,11 @@ async function runEngine(kind: EngineKind, setup: Setup, pgdbs: PgDatabases | un
       const pkg = setup.packages[Math.floor(((i + 0.5) * setup.packages.length) / NEW_TAG_RUNS)]!;
       await addOneTag(repoDir, pkg, setup.files);
       result.fetchNewTagMs = [...(result.fetchNewTagMs ?? []), await mirrorFetch(join(dir, 'floor.git'))];
-      const r = await timed(() => svc.syncRepository({ namespace: NAMESPACE, name: REPO_NAME }));
+      const r = await timed(() => svc.call('repositories.sync', { namespace: NAMESPACE, name: REPO_NAME }));
       result.newTagMs.push(r.ms);
       result.newTagStats.push(r.value);
     }
-    result.revisionsAfterNewTags = (await svc.listPackageRevisions({ namespace: NAMESPACE })).length;
+    result.revisionsAfterNewTags = (await svc.call('revisions.list', { namespace: NAMESPACE })).length;
     log(`${kind}: one new tag re-sync ${result.newTagMs.map((m) => Math.round(m)).join(', ')} ms`);
   } catch (e) {
     result.error = errorText(e);

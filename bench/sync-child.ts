@@ -2,7 +2,7 @@
 // runs this once per repository size, so neither run inflates the other's RSS.
 // Input: one JSON argument (ChildRequest). Output: one line `RESULT <json>`.
 import { openDatabase } from '../src-main/db/open-database.ts';
-import { PorchlightService } from '../src-main/service/porchlight-service.ts';
+import { openService } from '../src-main/service/service.ts';
 import { memory } from './measure.ts';
 
 export interface ChildRequest {
@@ -32,11 +32,11 @@ async function main(): Promise<void> {
   const rssStart = memory().rss;
   const db = await openDatabase({ db: req.db, dataHome: req.dataHome });
   const rssAfterOpen = memory().rss;
-  const service = new PorchlightService({ db, dataHome: req.dataHome });
+  const service = openService({ db, dataHome: req.dataHome });
   let result: ChildResult;
   try {
     const started = performance.now();
-    const { sync } = await service.registerRepository({
+    const { sync } = await service.call('repositories.register', {
       url: req.url,
       name: 'bench',
       namespace: 'default',
@@ -45,17 +45,17 @@ async function main(): Promise<void> {
     });
     const syncMs = performance.now() - started;
     const m = memory();
-    const ok = !(sync instanceof Error);
+    const ok = !('code' in sync);
     result = {
       ok,
-      ...(ok ? {} : { error: (sync as Error).message }),
+      ...('code' in sync ? { error: sync.message } : {}),
       rssStart,
       rssAfterOpen,
       rssAfterSync: m.rss,
       peakRss: m.peakRss,
       heapUsed: m.heapUsed,
       syncMs,
-      revisions: ok ? (await service.listPackageRevisions({ namespace: 'default' })).length : 0,
+      revisions: ok ? (await service.call('revisions.list', { namespace: 'default' })).length : 0,
     };
   } finally {
     await service.close();

@@ -14,9 +14,9 @@ import git from 'isomorphic-git';
 import type { Database, QueryResult, Queryable } from '../src-main/db/database.ts';
 import { openDatabase } from '../src-main/db/open-database.ts';
 import { ObjectReader } from '../src-main/git/object-reader.ts';
-import { PorchlightService } from '../src-main/service/porchlight-service.ts';
+import { openService } from '../src-main/service/service.ts';
 import { startGitServer } from '../test/support/git-server.ts';
-import { addOneTag, generateRepo } from './generate-repo.ts';
+import { addOneTag, generateRepo } from '../test/support/generate-repo.ts';
 import { benchAdminUrl, PgDatabases } from './pg-databases.ts';
 
 interface Span {
@@ -265,7 +265,7 @@ export async function runSyncProfile(argv: string[]): Promise<number> {
       target = created.url;
     }
     const db = await openDatabase({ db: target, dataHome: join(work, 'home') });
-    const service = new PorchlightService({
+    const service = openService({
       db: wrapDatabase(db, rec),
       dataHome: join(work, 'home'),
       // The sync reports its own phase times (when it does) through the log.
@@ -279,20 +279,20 @@ export async function runSyncProfile(argv: string[]): Promise<number> {
     try {
       rec.reset();
       let t0 = performance.now();
-      const r = await service.registerRepository({ url: server.baseUrl('p'), name: 'p', namespace: 'default', username: 'u', password: 'p' });
+      const r = await service.call('repositories.register', { url: server.baseUrl('p'), name: 'p', namespace: 'default', username: 'u', password: 'p' });
       report(`first sync (${values.engine}, ${values.packages} x ${values.revisions}) ${JSON.stringify(r.sync)}`, rec, t0, performance.now());
       printPhases();
 
       rec.reset();
       t0 = performance.now();
-      await service.syncRepository({ namespace: 'default', name: 'p' });
+      await service.call('repositories.sync', { namespace: 'default', name: 'p' });
       report('unchanged re-sync', rec, t0, performance.now());
       printPhases();
 
       await addOneTag(repoDir, gen.packages[Math.floor(gen.packages.length / 2)]!);
       rec.reset();
       t0 = performance.now();
-      const s = await service.syncRepository({ namespace: 'default', name: 'p' });
+      const s = await service.call('repositories.sync', { namespace: 'default', name: 'p' });
       report(`one new tag ${JSON.stringify(s)}`, rec, t0, performance.now());
       printPhases();
     } finally {

@@ -3,7 +3,7 @@
 // requests every front door validates, and the shapes they answer with.
 import { z } from 'zod';
 import { isDns1123Label } from './names.ts';
-import { dnsLabel, namespaceSchema } from './requests.ts';
+import { dnsLabel, namespaceField } from './requests.ts';
 
 export const catalogNameSchema = dnsLabel('catalog name');
 
@@ -27,7 +27,7 @@ export const catalogRepositoriesSchema = z
   });
 
 export const createCatalogSchema = z.object({
-  namespace: namespaceSchema.default('default'),
+  namespace: namespaceField,
   name: catalogNameSchema,
   repositories: catalogRepositoriesSchema,
   description: z.string().max(1024, 'description must be at most 1024 characters').optional(),
@@ -35,13 +35,13 @@ export const createCatalogSchema = z.object({
 export type CreateCatalogRequest = z.input<typeof createCatalogSchema>;
 
 export const catalogRefSchema = z.object({
-  namespace: namespaceSchema.default('default'),
+  namespace: namespaceField,
   name: catalogNameSchema,
 });
 export type CatalogRefRequest = z.input<typeof catalogRefSchema>;
 
 export const listCatalogsSchema = z.object({
-  namespace: namespaceSchema.default('default'),
+  namespace: namespaceField,
   allNamespaces: z.boolean().default(false),
 });
 export type ListCatalogsRequest = z.input<typeof listCatalogsSchema>;
@@ -52,7 +52,7 @@ export const setCatalogRepositoriesSchema = catalogRefSchema.extend({
 export type SetCatalogRepositoriesRequest = z.input<typeof setCatalogRepositoriesSchema>;
 
 export const resolveInCatalogSchema = z.object({
-  namespace: namespaceSchema.default('default'),
+  namespace: namespaceField,
   catalog: catalogNameSchema,
   /** A package path as Porch names packages: DNS-1123 labels separated by '/'. */
   packagePath: z.string().refine((p) => p.split('/').every(isDns1123Label), {

@@ -27,3 +27,6 @@ export function packageRevisionName(repository: string, packagePath: string, wor
 export function packageName(repository: string, packagePath: string): string {
   return [repository, ...packagePath.split('/').filter(Boolean)].join('.');
 }
+
+/** The namespace of a request that leaves it out: decided here, and used by the request schemas (requests.ts). */
+export const DEFAULT_NAMESPACE = 'default';

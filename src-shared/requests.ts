@@ -1,16 +1,25 @@
 // Requests the service accepts, as zod schemas: every front door (CLI, IPC,
 // browser mode) validates with these before anything reaches the service.
 import { z } from 'zod';
-import { isDns1123Label } from './names.ts';
+import { DEFAULT_NAMESPACE, isDns1123Label } from './names.ts';
 import { MAX_PACKAGE_FILE_BYTES, packageFilePathProblem } from './package-files.ts';
 import { formatBytes } from './format-bytes.ts';
 
-export const dnsLabel = (what: string) =>
-  z.string().refine(isDns1123Label, {
-    message: `${what} must be a lowercase RFC 1123 label: lower case alphanumeric characters or '-', starting and ending with an alphanumeric character, at most 63 characters`,
-  });
+/** The rule a DNS-1123 label breaks, as every door words it. */
+export const dnsLabelRule = (what: string) =>
+  `${what} must be a lowercase RFC 1123 label: lower case alphanumeric characters or '-', starting and ending with an alphanumeric character, at most 63 characters`;
+
+export const dnsLabel = (what: string) => z.string().refine(isDns1123Label, { message: dnsLabelRule(what) });
 
 export const namespaceSchema = dnsLabel('namespace');
+
+export { DEFAULT_NAMESPACE };
+
+/** The namespace a request acts in. */
+export const namespaceField = namespaceSchema.default(DEFAULT_NAMESPACE);
+
+/** The namespace a listing filters by: any name lists what it finds there (nothing, for one that cannot exist), as porchctl does. */
+export const namespaceFilterField = z.string().min(1, `namespace must not be empty; leave it out for "${DEFAULT_NAMESPACE}"`).default(DEFAULT_NAMESPACE);
 
 /** POSIX `/...` or Windows `C:\...`: a local repository's path must not depend on where the caller stands. */
 export function isAbsolutePath(p: string): boolean {
@@ -30,7 +39,7 @@ export const registerRepositorySchema = z.object({
       'repository must be an http:// or https:// URL of a Git server, or the absolute path (or file:/// URL) of a local Git repository',
     ),
   name: dnsLabel('repository name'),
-  namespace: namespaceSchema.default('default'),
+  namespace: namespaceField,
   // Porch's rule: no '//', and with the slashes taken out, a DNS-1123 label.
   branch: z
     .string()
@@ -56,7 +65,7 @@ export const registerRepositorySchema = z.object({
 export type RegisterRepositoryRequest = z.input<typeof registerRepositorySchema>;
 
 export const repositoryRefSchema = z.object({
-  namespace: namespaceSchema.default('default'),
+  namespace: namespaceField,
   name: z.string().min(1),
 });
 
@@ -78,7 +87,7 @@ export const unregisterRepositorySchema = repositoryRefSchema.extend({
 });
 
 export const listRevisionsSchema = z.object({
-  namespace: z.string().optional(),
+  namespace: namespaceFilterField,
   allNamespaces: z.boolean().default(false),
   name: z.string().optional(),
   packageName: z.string().optional(),
@@ -94,7 +103,7 @@ const packagePathSchema = z.string().refine((p) => p.split('/').every(isDns1123L
 });
 
 export const initPackageSchema = z.object({
-  namespace: namespaceSchema.default('default'),
+  namespace: namespaceField,
   repository: z.string().min(1, 'a repository is required: --repository=<name>'),
   name: packagePathSchema,
   workspace: dnsLabel('workspace name'),
@@ -110,32 +119,49 @@ const packageFilePathSchema = z.string().superRefine((p, ctx) => {
   if (problem) ctx.addIssue({ code: 'custom', message: `file "${p}": ${problem}` });
 });
 
-const packageFileSchema = z
+/** Bytes in a base64 string without decoding it (padding excluded). */
+export function base64Bytes(base64: string): number {
+  const padding = base64.endsWith('==') ? 2 : base64.endsWith('=') ? 1 : 0;
+  return Math.floor((base64.length * 3) / 4) - padding;
+}
+
+/** A package file as it crosses a boundary: its contents as base64 (JSON and structured clone both carry strings safely). */
+export const wireFileSchema = z
   .object({
     path: packageFilePathSchema,
-    content: z.custom<Uint8Array>((v) => v instanceof Uint8Array, 'file content must be bytes (Uint8Array)'),
+    base64: z.string(),
   })
   .superRefine((f, ctx) => {
-    if (f.content.length > MAX_PACKAGE_FILE_BYTES) {
+    const bytes = base64Bytes(f.base64);
+    if (bytes > MAX_PACKAGE_FILE_BYTES) {
       ctx.addIssue({
         code: 'custom',
         path: ['content'],
-        message: `file "${f.path}" is ${formatBytes(f.content.length)}: package files are limited to ${formatBytes(MAX_PACKAGE_FILE_BYTES)}; keep large data outside the package`,
+        message: `file "${f.path}" is ${formatBytes(bytes)}: package files are limited to ${formatBytes(MAX_PACKAGE_FILE_BYTES)}; keep large data outside the package`,
       });
     }
   });
+export type WireFile = z.infer<typeof wireFileSchema>;
 
-export const updateResourcesSchema = z.object({
-  namespace: namespaceSchema.default('default'),
+const resourcesUpdate = {
+  namespace: namespaceField,
   name: z.string().min(1),
   /** The revision's metadata.resourceVersion as last read; a stale one is refused. */
   resourceVersion: z.string().min(1, 'resourceVersion must be specified for an update'),
-  /** replace: `files` are the whole package; patch: `files` are written and `remove` deleted, the rest kept. */
-  mode: z.enum(['replace', 'patch']).default('replace'),
-  files: z.array(packageFileSchema),
+};
+
+/** An edit of a draft's files: `files` written, `remove` deleted, the rest kept (Porch's PackageRevisionResources update, as an editor saves). */
+export const saveResourcesSchema = z.object({
+  ...resourcesUpdate,
+  files: z.array(wireFileSchema).default([]),
   remove: z.array(packageFilePathSchema).default([]),
 });
-export type UpdateResourcesRequest = z.input<typeof updateResourcesSchema>;
+
+/** A draft's whole package replaced by `files`, then rendered (porchctl's rpkg push of a directory). */
+export const pushResourcesSchema = z.object({
+  ...resourcesUpdate,
+  files: z.array(wireFileSchema),
+});
 
 /** A package's directory in an upstream repository: '/' for the root, otherwise a path inside it, as a package file's. */
 const upstreamDirectorySchema = z
@@ -175,7 +201,7 @@ export const cloneSourceSchema = z.union([
 ]);
 
 export const clonePackageSchema = z.object({
-  namespace: namespaceSchema.default('default'),
+  namespace: namespaceField,
   repository: z.string().min(1, 'a repository is required: --repository=<name>'),
   name: packagePathSchema,
   workspace: dnsLabel('workspace name'),
@@ -184,7 +210,7 @@ export const clonePackageSchema = z.object({
 export type ClonePackageRequest = z.input<typeof clonePackageSchema>;
 
 export const copyPackageSchema = z.object({
-  namespace: namespaceSchema.default('default'),
+  namespace: namespaceField,
   /** The published revision the new draft starts from. */
   source: z.string().min(1),
   workspace: dnsLabel('workspace name'),
@@ -193,7 +219,7 @@ export type CopyPackageRequest = z.input<typeof copyPackageSchema>;
 
 /** A namespace's cleanup policy: evict the resources of published revisions not read for this many days. */
 export const setCleanupPolicySchema = z.object({
-  namespace: namespaceSchema.default('default'),
+  namespace: namespaceField,
   enabled: z.boolean().default(true),
   evictAfterDays: z.number().int().min(1, 'evict after at least 1 day').max(3650, 'evict after at most 3650 days (ten years)').default(30),
 });

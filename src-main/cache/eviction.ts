@@ -7,31 +7,14 @@
 import type { Database, Queryable } from '../db/database.ts';
 import { backgroundMigrations } from '../db/background-migrations.ts';
 import type { PackageFiles } from './sync-writer.ts';
-
-export interface CleanupPolicy {
-  namespace: string;
-  enabled: boolean;
-  evictAfterDays: number;
-  /** False when the namespace is on the defaults (no row). */
-  saved: boolean;
-}
+import type { CacheStatsView, CleanupPolicyView, EvictionRunView } from '../../src-shared/views.ts';
 
 export const DEFAULT_EVICT_AFTER_DAYS = 30;
-
-export interface EvictionRun {
-  namespace: string;
-  startedAt: string;
-  finishedAt?: string;
-  revisionsEvicted: number;
-  rowsFreed: number;
-  bytesFreed: number;
-  error?: string;
-}
 
 /** Revisions per eviction batch: one short transaction each, so reads slip in between. */
 const EVICT_BATCH = 200;
 
-export async function getPolicy(q: Queryable, namespace: string): Promise<CleanupPolicy> {
+export async function getPolicy(q: Queryable, namespace: string): Promise<CleanupPolicyView> {
   const res = await q.query<{ enabled: boolean; evict_after_days: number }>(`SELECT enabled, evict_after_days FROM cleanup_policies WHERE namespace = $1`, [
     namespace,
   ]);
@@ -41,7 +24,10 @@ export async function getPolicy(q: Queryable, namespace: string): Promise<Cleanu
     : { namespace, enabled: true, evictAfterDays: DEFAULT_EVICT_AFTER_DAYS, saved: false };
 }
 
-export async function setPolicy(q: Queryable, p: { namespace: string; enabled: boolean; evictAfterDays: number; updatedBy: string }): Promise<CleanupPolicy> {
+export async function setPolicy(
+  q: Queryable,
+  p: { namespace: string; enabled: boolean; evictAfterDays: number; updatedBy: string },
+): Promise<CleanupPolicyView> {
   await q.query(
     `INSERT INTO cleanup_policies (namespace, enabled, evict_after_days, updated_by) VALUES ($1, $2, $3, $4)
      ON CONFLICT (namespace) DO UPDATE SET enabled = EXCLUDED.enabled, evict_after_days = EXCLUDED.evict_after_days, updated_by = EXCLUDED.updated_by, updated_at = now()`,
@@ -61,9 +47,9 @@ async function namespacesWithRepositories(q: Queryable): Promise<string[]> {
  * batches of revisions whose last read (or, never read, their caching) is older
  * than the cut-off (never read: its last change, which for a synced revision is when it was cached). `now` is for tests.
  */
-export async function evictNamespace(db: Database, namespace: string, opts: { now?: Date; batch?: number } = {}): Promise<EvictionRun> {
+export async function evictNamespace(db: Database, namespace: string, opts: { now?: Date; batch?: number } = {}): Promise<EvictionRunView> {
   const policy = await getPolicy(db, namespace);
-  const run: EvictionRun = { namespace, startedAt: new Date().toISOString(), revisionsEvicted: 0, rowsFreed: 0, bytesFreed: 0 };
+  const run: EvictionRunView = { namespace, startedAt: new Date().toISOString(), revisionsEvicted: 0, rowsFreed: 0, bytesFreed: 0 };
   if (!policy.enabled) return run;
   const cutoff = new Date((opts.now ?? new Date()).getTime() - policy.evictAfterDays * 86_400_000);
   const batch = opts.batch ?? EVICT_BATCH;
@@ -112,8 +98,8 @@ export async function evictNamespace(db: Database, namespace: string, opts: { no
 }
 
 /** A policy run over every namespace that has repositories. */
-export async function evictAll(db: Database, opts: { now?: Date } = {}): Promise<EvictionRun[]> {
-  const runs: EvictionRun[] = [];
+export async function evictAll(db: Database, opts: { now?: Date } = {}): Promise<EvictionRunView[]> {
+  const runs: EvictionRunView[] = [];
   for (const namespace of await namespacesWithRepositories(db)) runs.push(await evictNamespace(db, namespace, opts));
   return runs;
 }
@@ -172,22 +158,7 @@ export class ReadTracker {
   }
 }
 
-export interface CacheStats {
-  namespace: string;
-  policy: CleanupPolicy;
-  revisions: number;
-  evictedRevisions: number;
-  pendingRows: number;
-  /** Whole database: the resources table's size on disk. */
-  resourceBytes: number;
-  /** Bytes of the files this namespace keeps, once the resource_sizes background migration finished. */
-  fileBytes?: number;
-  /** While it runs: how far it is (0-99). */
-  fileBytesProgress?: number;
-  lastRuns: EvictionRun[];
-}
-
-export async function cacheStats(q: Queryable, namespace: string): Promise<CacheStats> {
+export async function cacheStats(q: Queryable, namespace: string): Promise<CacheStatsView> {
   const counts = await q.query<{ revisions: string; evicted: string }>(
     `SELECT count(*) AS revisions, count(*) FILTER (WHERE resources_evicted) AS evicted
        FROM package_revisions pr JOIN repositories r ON r.id = pr.repository_id AND r.status = 'default'

@@ -68,7 +68,7 @@ export async function findDownstreamOf(q: Queryable, namespace: string, name: st
  * (meta.queuedApproval), in the database with the proposal: they survive the
  * window closing and a restart, and any front door can see or cancel them.
  */
-export interface QueuedApproval {
+export interface QueuedApprovalRow {
   repository_id: number;
   id: number;
   namespace: string;
@@ -91,7 +91,7 @@ export async function setQueuedApproval(
   );
 }
 
-export async function listQueuedApprovals(q: Queryable, namespace?: string): Promise<QueuedApproval[]> {
+export async function listQueuedApprovals(q: Queryable, namespace?: string): Promise<QueuedApprovalRow[]> {
   const res = await q.query<{ repository_id: number; id: number; namespace: string; name: string; entry: { since: string; by: string; lastError?: string } }>(
     `SELECT pr.repository_id, pr.id, pr.namespace, pr.name, pr.meta->'queuedApproval' AS entry
        FROM package_revisions pr JOIN repositories r ON r.id = pr.repository_id AND r.status = 'default'

@@ -4,15 +4,15 @@
 import type { Command } from 'commander';
 import { invalidArgument } from '../../src-shared/errors.ts';
 import { formatBytes } from '../../src-shared/format-bytes.ts';
-import type { CacheStats, EvictionRun } from '../cache/eviction.ts';
+import type { CacheStatsView, EvictionRunView } from '../../src-shared/contract.ts';
 import type { CliContext } from './cli-context.ts';
 import { formatJson, formatTable } from './printers.ts';
 
-const namespaceOf = (cmd: Command) => cmd.optsWithGlobals().namespace as string;
+const namespaceOf = (cmd: Command) => cmd.optsWithGlobals().namespace as string | undefined;
 
-const runRow = (r: EvictionRun) => [r.startedAt, String(r.revisionsEvicted), String(r.rowsFreed), formatBytes(r.bytesFreed), r.error ?? ''];
+const runRow = (r: EvictionRunView) => [r.startedAt, String(r.revisionsEvicted), String(r.rowsFreed), formatBytes(r.bytesFreed), r.error ?? ''];
 
-function printStats(s: CacheStats): string {
+function printStats(s: CacheStatsView): string {
   const policy = s.policy.enabled
     ? `evict resources of published revisions not read for ${s.policy.evictAfterDays} days${s.policy.saved ? '' : ' (default)'}`
     : 'disabled';
@@ -41,7 +41,7 @@ export function addCacheCommands(program: Command, ctx: CliContext): void {
     .description('What the cache holds in a namespace, its cleanup policy, and what the last policy runs freed.')
     .option('-o, --output <format>', 'json, or the default text')
     .action(async (o: { output?: string }, cmd: Command) => {
-      const stats = await (await ctx.open()).cacheStats({ namespace: namespaceOf(cmd) });
+      const stats = await (await ctx.client()).call('cache.stats', { namespace: namespaceOf(cmd) });
       ctx.io.stdout(o.output === 'json' ? formatJson(stats) : printStats(stats));
     });
 
@@ -49,9 +49,9 @@ export function addCacheCommands(program: Command, ctx: CliContext): void {
     .command('clean')
     .description("Run the namespace's cleanup policy now (or every namespace's with -A) and delete what it evicted.")
     .action(async (_o: unknown, cmd: Command) => {
-      const service = await ctx.open();
+      const service = await ctx.client();
       const all = cmd.optsWithGlobals().allNamespaces as boolean;
-      const runs = await service.runCleanupPolicies(all ? {} : { namespace: namespaceOf(cmd) });
+      const runs = await service.call('cache.runPolicy', { namespace: namespaceOf(cmd), allNamespaces: all });
       ctx.io.stdout(
         formatTable(
           ['NAMESPACE', 'REVISIONS', 'ROWS FREED', 'BYTES FREED', 'ERROR'],
@@ -66,7 +66,7 @@ export function addCacheCommands(program: Command, ctx: CliContext): void {
     .command('get')
     .description("Show the namespace's cleanup policy.")
     .action(async (_o: unknown, cmd: Command) => {
-      const p = await (await ctx.open()).cleanupPolicy({ namespace: namespaceOf(cmd) });
+      const p = await (await ctx.client()).call('cache.policy', { namespace: namespaceOf(cmd) });
       ctx.io.stdout(
         formatTable(
           ['NAMESPACE', 'ENABLED', 'EVICT AFTER DAYS', 'SOURCE'],
@@ -82,7 +82,7 @@ export function addCacheCommands(program: Command, ctx: CliContext): void {
     .action(async (o: { evictAfterDays: string; disable: boolean }, cmd: Command) => {
       const days = Number(o.evictAfterDays);
       if (!Number.isInteger(days)) throw invalidArgument(`--evict-after-days must be a whole number of days, not "${o.evictAfterDays}"`);
-      const p = await (await ctx.open()).setCleanupPolicy({ namespace: namespaceOf(cmd), enabled: !o.disable, evictAfterDays: days });
+      const p = await (await ctx.client()).call('cache.setPolicy', { namespace: namespaceOf(cmd), enabled: !o.disable, evictAfterDays: days });
       ctx.io.stdout(`cleanup policy of ${p.namespace}: ${p.enabled ? `evict after ${p.evictAfterDays} days without a read` : 'disabled'}\n`);
     });
 }

@@ -3,7 +3,7 @@
 // `-o json|yaml|jsonpath=...|custom-columns=...`, `--no-headers`, `-A`.
 import type { Command } from 'commander';
 import { invalidArgument } from '../../src-shared/errors.ts';
-import { createCatalog, deleteCatalog, getCatalog, listCatalogs, resolveInCatalog, setCatalogRepositories, type Catalog } from '../service/catalogs.ts';
+import type { Catalog } from '../../src-shared/catalogs.ts';
 import type { CliContext } from './cli-context.ts';
 import { parseOutputFormat, render, withoutHeader } from './output-format.ts';
 import { withNamespaceColumn } from './printers.ts';
@@ -53,14 +53,8 @@ export function addCatalogCommands(program: Command, ctx: CliContext): void {
     .option('--description <text>', 'Brief description of the catalog')
     .action(async (name: string, o: { repositories?: string; description?: string }, cmd: Command) => {
       const repositories = parseRepositoriesFlag(o.repositories);
-      const service = await ctx.open();
-      await createCatalog(service.db, {
-        namespace: cmd.optsWithGlobals().namespace,
-        name,
-        repositories,
-        description: o.description,
-        updatedBy: service.updatedBy,
-      });
+      const service = await ctx.client();
+      await service.call('catalogs.create', { namespace: cmd.optsWithGlobals().namespace, name, repositories, description: o.description });
       ctx.io.stdout(`${name} created\n`);
     });
 
@@ -74,10 +68,10 @@ export function addCatalogCommands(program: Command, ctx: CliContext): void {
     .action(async (names: string[], o: { output?: string; headers?: boolean }, cmd: Command) => {
       const g = cmd.optsWithGlobals();
       const format = parseOutputFormat(o.output);
-      const db = (await ctx.open()).db;
+      const service = await ctx.client();
       const catalogs = names.length
-        ? await Promise.all(names.map((name) => getCatalog(db, { namespace: g.namespace, name })))
-        : await listCatalogs(db, { namespace: g.namespace, allNamespaces: g.allNamespaces });
+        ? await Promise.all(names.map((name) => service.call('catalogs.get', { namespace: g.namespace, name })))
+        : await service.call('catalogs.list', { namespace: g.namespace, allNamespaces: g.allNamespaces });
       const table = () => catalogTable(catalogs);
       ctx.io.stdout(
         withoutHeader(
@@ -104,8 +98,8 @@ export function addCatalogCommands(program: Command, ctx: CliContext): void {
     .option('--repositories <names>', 'Registered repositories to search, comma separated, highest priority first')
     .action(async (name: string, o: { repositories?: string }, cmd: Command) => {
       const repositories = parseRepositoriesFlag(o.repositories);
-      const service = await ctx.open();
-      await setCatalogRepositories(service.db, { namespace: cmd.optsWithGlobals().namespace, name, repositories, updatedBy: service.updatedBy });
+      const service = await ctx.client();
+      await service.call('catalogs.setRepositories', { namespace: cmd.optsWithGlobals().namespace, name, repositories });
       ctx.io.stdout(`${name} updated\n`);
     });
 
@@ -115,8 +109,8 @@ export function addCatalogCommands(program: Command, ctx: CliContext): void {
     .description('Delete a catalog; its repositories and their packages stay.')
     .argument('<NAME>', 'name of the catalog')
     .action(async (name: string, _o: unknown, cmd: Command) => {
-      const db = (await ctx.open()).db;
-      await deleteCatalog(db, { namespace: cmd.optsWithGlobals().namespace, name });
+      const service = await ctx.client();
+      await service.call('catalogs.delete', { namespace: cmd.optsWithGlobals().namespace, name });
       ctx.io.stdout(`${name} deleted\n`);
     });
 
@@ -131,12 +125,12 @@ export function addCatalogCommands(program: Command, ctx: CliContext): void {
     .option('-o, --output <format>', 'Output format: json, yaml, wide, custom-columns=...')
     .option('--no-headers', 'When using the default or custom-column output format, do not print headers')
     .action(async (name: string, packagePath: string, o: { revision?: string; output?: string; headers?: boolean }, cmd: Command) => {
-      const namespace = cmd.optsWithGlobals().namespace as string;
+      const namespace = cmd.optsWithGlobals().namespace as string | undefined;
       const revision = parseRevisionFlag(o.revision);
       const format = parseOutputFormat(o.output);
-      const service = await ctx.open();
-      const resolved = await resolveInCatalog(service.db, { namespace, catalog: name, packagePath, revision });
-      const pr = await service.getPackageRevision({ namespace, name: resolved.revisionName });
+      const service = await ctx.client();
+      const resolved = await service.call('catalogs.resolve', { namespace, catalog: name, packagePath, revision });
+      const pr = await service.call('revisions.get', { namespace, name: resolved.revisionName });
       ctx.io.stdout(
         withoutHeader(
           render(format, [pr], () => revisionTable([pr])),

@@ -1,8 +1,8 @@
-// What every command needs: the service over the database the user chose, and
-// the streams to write to. Opening is lazy, so `--help` never touches a database.
-import { openDatabase, resolveDataHome } from '../db/open-database.ts';
-import { databaseToOpen } from '../service/database-choice.ts';
-import { PorchlightService } from '../service/porchlight-service.ts';
+// What every command needs: a client of the service, and the streams to
+// write to. A running service is asked first (connectRemote); without one, the
+// service opens in this process for the command. Opening is lazy, so `--help`
+// never touches a database.
+import type { ServiceClient } from '../../src-shared/service-client.ts';
 
 export interface CliIo {
   stdout: (text: string) => void;
@@ -13,32 +13,34 @@ export interface CliIo {
 }
 
 export class CliContext {
-  private service?: Promise<PorchlightService>;
+  private opened?: Promise<ServiceClient>;
+  /** The running service of this data home, if there is one (the local socket); undefined: none runs. */
+  connectRemote?: () => Promise<ServiceClient | undefined>;
+  /** Set by a command whose outcome is an exit code other than 0 without an error (`service status`: 3 when none runs). */
+  exitCode?: number;
 
   constructor(
     readonly io: CliIo,
-    private readonly dbOption: () => string | undefined,
+    /** --db, once the program has parsed it. */
+    readonly dbOption: () => string | undefined,
   ) {}
 
-  open(): Promise<PorchlightService> {
-    this.service ??= (async () => {
-      const dataHome = resolveDataHome(this.io.env);
-      // The CLI opens what the window opens: --db, PORCHLIGHT_DB, else the database chosen in the settings.
-      const { db: target } = await databaseToOpen(dataHome, this.dbOption(), this.io.env);
-      const db = await openDatabase({ db: target, env: this.io.env, dataHome });
-      return new PorchlightService({
-        db,
-        dataHome,
-        log: this.io.env.PORCHLIGHT_LOG ? (m, f) => this.io.stderr(`${m} ${JSON.stringify(f ?? {})}\n`) : undefined,
-      });
+  client(): Promise<ServiceClient> {
+    this.opened ??= (async () => {
+      const remote = await this.connectRemote?.();
+      if (remote) return remote;
+      // Loaded only here: a command a running service answers never loads the database drivers or Git.
+      const { openInProcessClient } = await import('../host/in-process-service.ts');
+      const log = this.io.env.PORCHLIGHT_LOG ? (m: string, f?: Record<string, unknown>) => this.io.stderr(`${m} ${JSON.stringify(f ?? {})}\n`) : undefined;
+      return openInProcessClient({ env: this.io.env, db: this.dbOption(), log });
     })();
-    return this.service;
+    return this.opened;
   }
 
-  /** Lets go of the database; safe to call twice (`demo --serve` hands the database on before the end). */
+  /** Lets go of the service; safe to call twice (`demo --serve` hands the database on before the end). */
   async close(): Promise<void> {
-    const service = this.service;
-    this.service = undefined;
-    if (service) await (await service).close();
+    const opened = this.opened;
+    this.opened = undefined;
+    if (opened) await (await opened).close();
   }
 }

@@ -2,8 +2,7 @@
 // repository, in the data directory), then what to try next. Running it again
 // adds only what is missing. With --serve it goes on into browser mode.
 import type { Command } from 'commander';
-import { demoDirectory } from '../service/demo-workspace.ts';
-import { resolveDataHome } from '../db/open-database.ts';
+import { DEFAULT_NAMESPACE } from '../../src-shared/names.ts';
 import type { CliContext } from './cli-context.ts';
 import { serveBrowserMode } from './serve-command.ts';
 
@@ -16,12 +15,11 @@ export function addDemoCommand(program: Command, ctx: CliContext, dbOption: () =
     .option('--serve', 'then serve it in browser mode (as `porchlight serve`)', false)
     .option('--port <n>', 'with --serve: port on 127.0.0.1 (default: any free one)')
     .action(async (o: { serve: boolean; port?: string }, cmd: Command) => {
-      const namespace = cmd.optsWithGlobals().namespace as string;
-      const service = await ctx.open();
-      const { repositories, created } = await service.createDemo({ namespace });
-      const ns = namespace === 'default' ? '' : ` -n ${namespace}`;
+      const service = await ctx.client();
+      const { repositories, created, directory, namespace } = await service.call('demo.create', { namespace: cmd.optsWithGlobals().namespace });
+      const ns = namespace === DEFAULT_NAMESPACE ? '' : ` -n ${namespace}`;
       const lines = [
-        `The demo workspace is in ${demoDirectory(resolveDataHome(ctx.io.env))}:`,
+        `The demo workspace is in ${directory}:`,
         `  blueprints    ${repositories.blueprints}   blueprint catalog: basens, network/vpc, apps/web`,
         `  deployments   ${repositories.deployments}  deployment repository: a draft (team-a) and a proposal (staging/web) waiting`,
         created.length ? `Added: ${created.join(', ')}.` : 'Nothing to add: the demo was already set up.',

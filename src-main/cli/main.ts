@@ -2,9 +2,14 @@
 // cache. Errors print as porchctl prints them and exit non-zero.
 import { Command, CommanderError } from 'commander';
 import { invalidArgument, isPorchlightError } from '../../src-shared/errors.ts';
+import { DEFAULT_NAMESPACE } from '../../src-shared/names.ts';
 import { CliContext, type CliIo } from './cli-context.ts';
 import { addRepoCommands } from './repo-commands.ts';
 import { addServeCommand } from './serve-command.ts';
+import { addServiceCommand } from './service-command.ts';
+import { addKubeconfigCommand } from './kubeconfig-command.ts';
+import { commandWords, explainServiceLock, useRunningService } from './use-running-service.ts';
+import { packageVersion } from '../host/package-version.ts';
 import { addDemoCommand } from './demo-command.ts';
 import { addRpkgGet } from './rpkg-get.ts';
 import { addRpkgDraftCommands, addRpkgLifecycleCommands } from './rpkg-draft-commands.ts';
@@ -19,8 +24,9 @@ export function buildProgram(ctx: CliContext): Command {
   const program = new Command('porchlight')
     .description("Porchlight: Porch's package workflow on your laptop, over a local cache of your Git repositories.")
     .option('--db <dir|url>', 'PGlite data directory or postgres:// URL (default: $PORCHLIGHT_DB, else the data directory)')
-    .option('-n, --namespace <namespace>', 'Namespace of the objects', 'default')
+    .option('-n, --namespace <namespace>', `Namespace of the objects (default: "${DEFAULT_NAMESPACE}")`)
     .option('-A, --all-namespaces', 'List objects across all namespaces', false)
+    .version(packageVersion(), '--version', 'print the version of Porchlight')
     .showHelpAfterError(false)
     .exitOverride()
     .configureOutput({
@@ -29,6 +35,8 @@ export function buildProgram(ctx: CliContext): Command {
     });
   addRepoCommands(program, ctx);
   addServeCommand(program, ctx, () => program.opts().db as string | undefined);
+  addServiceCommand(program, ctx, () => program.opts().db as string | undefined);
+  addKubeconfigCommand(program, ctx);
   addDemoCommand(program, ctx, () => program.opts().db as string | undefined);
   const rpkg = program.command('rpkg').description('Manage package revisions.');
   addRpkgGet(rpkg, ctx);
@@ -77,16 +85,21 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
   // The closure reads --db only once the program has parsed it.
   const ctx = new CliContext(io, () => program.opts().db as string | undefined);
   const program = buildProgram(ctx);
+  let action: string | undefined;
+  program.hook('preAction', (_root, command) => {
+    action = commandWords(command);
+    useRunningService(ctx, command);
+  });
   try {
     checkNamespaceFlag(argv);
     await program.parseAsync(normaliseBoolFlags(argv), { from: 'user' });
-    return 0;
+    return ctx.exitCode ?? 0;
   } catch (e) {
     if (e instanceof CommanderError) {
       // Commander has already printed its message (help, version or a usage error).
       return e.code === 'commander.helpDisplayed' || e.code === 'commander.help' || e.code === 'commander.version' ? 0 : 1;
     }
-    io.stderr(formatError(e));
+    io.stderr(formatError(explainServiceLock(e, ctx, action)));
     return 1;
   } finally {
     await ctx.close().catch(() => {});

@@ -1,7 +1,7 @@
 // porchlight repo register|get|unregister|sync, with porchctl's flags and output.
-import { localUrlOf } from '../git/local-repository.ts';
+import { localUrlOf } from '../git/local-url.ts';
 import type { Command } from 'commander';
-import type { ProgressCallback } from 'isomorphic-git';
+import type { ServiceEvent } from '../../src-shared/contract.ts';
 import type { Repository } from '../../src-shared/domain.ts';
 import { invalidArgument } from '../../src-shared/errors.ts';
 import type { CliContext } from './cli-context.ts';
@@ -41,8 +41,13 @@ function repositoryTable(repos: readonly Repository[]) {
   };
 }
 
-function cloneProgress(ctx: CliContext): ProgressCallback {
-  return ({ phase, loaded, total }) => ctx.io.stderr(`\r\x1b[K${phase}: ${loaded}${total ? `/${total} (${Math.round((loaded / total) * 100)}%)` : ''}`);
+/** A sync's progress on one line of a terminal, from the service's progress events; a pipe gets nothing. */
+function syncProgress(ctx: CliContext, repository: string): ((e: ServiceEvent) => void) | undefined {
+  if (!process.stderr.isTTY) return undefined;
+  return (e) => {
+    if (e.type !== 'progress' || e.operation !== 'sync' || e.subject !== repository) return;
+    ctx.io.stderr(`\r\x1b[K${e.phase}: ${e.loaded}${e.total ? `/${e.total} (${Math.round((e.loaded / e.total) * 100)}%)` : ''}`);
+  };
 }
 
 export function addRepoCommands(program: Command, ctx: CliContext): void {
@@ -69,16 +74,20 @@ export function addRepoCommands(program: Command, ctx: CliContext): void {
     .addHelpText('after', PASSWORD_HELP)
     .action(async (url: string, o: Record<string, string | boolean | undefined>, cmd: Command) => {
       const password = await repoPassword(o as PasswordFlags, url, ctx.io);
-      const service = await ctx.open();
+      const service = await ctx.client();
       const interval = Number(o.syncInterval);
       if (!Number.isInteger(interval) || interval < 0) throw invalidArgument(`--sync-interval must be a whole number of seconds, got "${o.syncInterval}"`);
       // A path is this terminal's: made absolute here, where the working directory is known.
       // Any other scheme (ssh://, git://) or scp-like address (git@host:repo) goes on as typed, to be refused with the reason.
       const address = /^[a-z][a-z0-9+.-]*:\/\//i.test(url) && !/^file:/i.test(url) ? url : /^[\w.-]+@[\w.-]+:/.test(url) ? url : localUrlOf(url);
-      const { sync, warnings } = await service.registerRepository(
+      const name = (o.name as string | undefined) ?? nameFromUrl(address);
+      // porchctl prints nothing on success; a person at a terminal sees the clone move.
+      const onEvent = syncProgress(ctx, name);
+      const { sync, warnings } = await service.call(
+        'repositories.register',
         {
           url: address,
-          name: (o.name as string | undefined) ?? nameFromUrl(address),
+          name,
           namespace: cmd.optsWithGlobals().namespace,
           branch: o.branch as string,
           directory: o.directory as string,
@@ -89,13 +98,12 @@ export function addRepoCommands(program: Command, ctx: CliContext): void {
           syncIntervalSeconds: interval,
           syncSchedule: o.syncSchedule as string | undefined,
         },
-        // porchctl prints nothing on success; a person at a terminal sees the clone move.
-        process.stderr.isTTY ? cloneProgress(ctx) : undefined,
+        { onEvent },
       );
-      if (process.stderr.isTTY) ctx.io.stderr('\r\x1b[K');
+      if (onEvent) ctx.io.stderr('\r\x1b[K');
       // Like porchctl, registration succeeds even if the first sync does not;
       // unlike a cluster, there is nobody else to tell the user, so say it.
-      if (sync instanceof Error) ctx.io.stderr(`warning: registered, but the first sync failed: ${sync.message}\n`);
+      if ('code' in sync) ctx.io.stderr(`warning: registered, but the first sync failed: ${sync.message}\n`);
       for (const w of warnings) ctx.io.stderr(`warning: ${w}\n`);
     });
 
@@ -109,10 +117,10 @@ export function addRepoCommands(program: Command, ctx: CliContext): void {
     .action(async (names: string[], o: { output?: string; headers?: boolean }, cmd: Command) => {
       const g = cmd.optsWithGlobals();
       const format = parseOutputFormat(o.output);
-      const service = await ctx.open();
+      const service = await ctx.client();
       const repos = names.length
-        ? await Promise.all(names.map((name) => service.getRepository({ namespace: g.namespace, name })))
-        : await service.listRepositories({ namespace: g.namespace, allNamespaces: g.allNamespaces });
+        ? await Promise.all(names.map((name) => service.call('repositories.get', { namespace: g.namespace, name })))
+        : await service.call('repositories.list', { namespace: g.namespace, allNamespaces: g.allNamespaces });
       const table = () => repositoryTable(repos);
       ctx.io.stdout(
         withoutHeader(
@@ -139,8 +147,8 @@ export function addRepoCommands(program: Command, ctx: CliContext): void {
     .argument('<REPOSITORY>', 'name of the repository')
     .option('--force', 'Also destroy the drafts and proposals that exist only in the database', false)
     .action(async (name: string, o: { force: boolean }, cmd: Command) => {
-      const service = await ctx.open();
-      const { draftsDestroyed } = await service.unregisterRepository({ namespace: cmd.optsWithGlobals().namespace, name, force: o.force });
+      const service = await ctx.client();
+      const { draftsDestroyed } = await service.call('repositories.unregister', { namespace: cmd.optsWithGlobals().namespace, name, force: o.force });
       if (draftsDestroyed > 0) ctx.io.stderr(`destroyed ${draftsDestroyed} draft or proposed package revision(s)\n`);
     });
 
@@ -150,9 +158,11 @@ export function addRepoCommands(program: Command, ctx: CliContext): void {
     .argument('<REPOSITORY...>', 'names of repositories')
     .option('--force', 'Walk Git even if the remote did not change', false)
     .action(async (names: string[], o: { force: boolean }, cmd: Command) => {
-      const service = await ctx.open();
+      const service = await ctx.client();
       for (const name of names) {
-        const s = await service.syncRepository({ namespace: cmd.optsWithGlobals().namespace, name, force: o.force });
+        const onEvent = syncProgress(ctx, name);
+        const s = await service.call('repositories.sync', { namespace: cmd.optsWithGlobals().namespace, name, force: o.force }, { onEvent });
+        if (onEvent) ctx.io.stderr('\r\x1b[K');
         ctx.io.stdout(
           s.remoteUnchanged
             ? `${name} synced: remote unchanged (${s.durationMs} ms)\n`

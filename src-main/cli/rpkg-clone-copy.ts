@@ -5,7 +5,6 @@ import type { Command } from 'commander';
 import { invalidArgument, PorchlightError } from '../../src-shared/errors.ts';
 import type { ClonePackageRequest } from '../../src-shared/requests.ts';
 import type { CliContext } from './cli-context.ts';
-import { resolveInCatalog } from '../service/catalogs.ts';
 
 /** porchctl's reading of clone's SOURCE argument together with --directory and --ref. */
 export function parseCloneSource(source: string, flags: { directory?: string; ref?: string; secretRef?: string }): ClonePackageRequest['source'] {
@@ -90,18 +89,18 @@ export function addRpkgCloneCopy(rpkg: Command, ctx: CliContext): void {
         if (!o.repository) throw invalidArgument('--repository is required to specify downstream repository');
         if (!o.workspace) throw invalidArgument('--workspace is required to specify downstream workspace name');
         if (o.catalog !== undefined) checkCatalogSource(source!, o);
-        const namespace = cmd.optsWithGlobals().namespace as string;
-        const service = await ctx.open();
+        const namespace = cmd.optsWithGlobals().namespace as string | undefined;
+        const service = await ctx.client();
         let from: ClonePackageRequest['source'];
         if (o.catalog !== undefined) {
-          const resolved = await resolveInCatalog(service.db, { namespace, catalog: o.catalog, packagePath: source! });
+          const resolved = await service.call('catalogs.resolve', { namespace, catalog: o.catalog, packagePath: source! });
           ctx.io.stderr(`${source} resolved in catalog ${o.catalog} to ${resolved.revisionName}\n`);
           from = { kind: 'revision', name: resolved.revisionName };
         } else {
           from = parseCloneSource(source!, o);
         }
         const revision = await service
-          .clonePackage({ namespace, repository: o.repository, name: name!, workspace: o.workspace, source: from })
+          .call('revisions.clone', { namespace, repository: o.repository, name: name!, workspace: o.workspace, source: from })
           .catch(asInternal);
         ctx.io.stdout(`${revision.metadata.name} created\n`);
       },
@@ -116,11 +115,11 @@ export function addRpkgCloneCopy(rpkg: Command, ctx: CliContext): void {
     .action(async (args: string[], o: { workspace?: string }, cmd: Command) => {
       if (args.length === 0) throw invalidArgument('SOURCE_PACKAGE is a required positional argument');
       if (args.length > 1) throw invalidArgument('too many arguments; SOURCE_PACKAGE is the only accepted positional arguments');
-      const service = await ctx.open();
-      const namespace = cmd.optsWithGlobals().namespace as string;
-      await service.getPackageRevision({ namespace, name: args[0]! });
+      const service = await ctx.client();
+      const namespace = cmd.optsWithGlobals().namespace as string | undefined;
+      await service.call('revisions.get', { namespace, name: args[0]! });
       if (!o.workspace) throw invalidArgument('--workspace is required to specify workspace name');
-      const revision = await service.copyPackage({ namespace, source: args[0]!, workspace: o.workspace }).catch(asInternal);
+      const revision = await service.call('revisions.copy', { namespace, source: args[0]!, workspace: o.workspace }).catch(asInternal);
       ctx.io.stdout(`${revision.metadata.name} created\n`);
     });
 }

@@ -6,7 +6,7 @@ import type { Command } from 'commander';
 import { invalidArgument, PorchlightError } from '../../src-shared/errors.ts';
 import { packageFilePathProblem } from '../../src-shared/package-files.ts';
 import type { CliContext } from './cli-context.ts';
-import { NOTICE_OUTCOMES, type LifecycleVerb } from '../service/lifecycle.ts';
+import type { LifecycleOutcome, LifecycleVerb } from '../../src-shared/contract.ts';
 import { formatYaml } from './printers.ts';
 import { revisionMetadataFile, toResourceList } from './resource-list.ts';
 
@@ -48,9 +48,9 @@ export function addRpkgDraftCommands(rpkg: Command, ctx: CliContext): void {
     .option('--keywords <list>', 'Comma-separated list of keywords for the package')
     .option('--site <url>', 'Link to page with information about the package')
     .action(async (name: string, o: { repository: string; workspace: string; description: string; keywords?: string; site?: string }, cmd: Command) => {
-      const service = await ctx.open();
+      const service = await ctx.client();
       try {
-        const revision = await service.initPackage({
+        const revision = await service.call('revisions.init', {
           namespace: cmd.optsWithGlobals().namespace,
           repository: o.repository,
           name,
@@ -79,14 +79,17 @@ export function addRpkgDraftCommands(rpkg: Command, ctx: CliContext): void {
     .argument('<PACKAGE_REVISION>', 'name of the package revision')
     .argument('[DIR]', 'directory to write the files to; stdout if left out')
     .action(async (name: string, dir: string | undefined, _o: unknown, cmd: Command) => {
-      const service = await ctx.open();
-      const read = await service.readResources({ namespace: cmd.optsWithGlobals().namespace, name }).catch((e) => {
+      const service = await ctx.client();
+      const read = await service.call('revisions.resources', { namespace: cmd.optsWithGlobals().namespace, name }).catch((e) => {
         throw e instanceof PorchlightError && e.code === 'NOT_FOUND'
           ? new PorchlightError('NOT_FOUND', `the server could not find the requested resource (get packagerevisionresources.porch.kpt.dev ${name})`)
           : e;
       });
       const { revision } = read;
-      const resources = safeFiles(read.resources, (m) => ctx.io.stderr(`warning: ${m}\n`));
+      const resources = safeFiles(
+        read.files.map((f) => ({ path: f.path, content: new Uint8Array(Buffer.from(f.base64, 'base64')) })),
+        (m) => ctx.io.stderr(`warning: ${m}\n`),
+      );
       if (dir === undefined) {
         ctx.io.stdout(formatYaml(toResourceList(revision, resources, (m) => ctx.io.stderr(`warning: ${m}\n`))));
         return;
@@ -96,6 +99,9 @@ export function addRpkgDraftCommands(rpkg: Command, ctx: CliContext): void {
       writePackageFiles(dir, [...resources, revisionMetadataFile(revision)]);
     });
 }
+
+/** Outcomes porchctl reports on stderr although the command succeeds. */
+const NOTICE_OUTCOMES: ReadonlySet<LifecycleOutcome> = new Set(['is already proposed for deletion']);
 
 const LIFECYCLE_COMMANDS: { name: string; verb: LifecycleVerb; alias?: string; description: string }[] = [
   { name: 'propose', verb: 'propose', description: 'Propose that a package revision be published.' },
@@ -110,13 +116,13 @@ export function addRpkgLifecycleCommands(rpkg: Command, ctx: CliContext): void {
     const cmd = rpkg.command(c.name).description(c.description).argument('<PACKAGE_REVISION...>', 'names of package revisions');
     if (c.alias) cmd.alias(c.alias);
     cmd.action(async (names: string[], _o: unknown, command: Command) => {
-      const service = await ctx.open();
+      const service = await ctx.client();
       const failures: string[] = [];
       // Like porchctl: every name is tried, each result is reported, and one
       // summary error at the end makes the exit code non-zero.
       for (const name of names) {
         try {
-          const outcome = await service.changeLifecycle({ namespace: command.optsWithGlobals().namespace, name, verb: c.verb });
+          const { outcome } = await service.call('revisions.lifecycle', { namespace: command.optsWithGlobals().namespace, name, verb: c.verb });
           if (NOTICE_OUTCOMES.has(outcome)) ctx.io.stderr(`${name} ${outcome}\n`);
           else ctx.io.stdout(`${name} ${outcome}\n`);
         } catch (e) {

@@ -66,13 +66,13 @@ export function addRpkgGet(rpkg: Command, ctx: CliContext): void {
       const namespace: string | undefined = g.namespace;
       if (o.showKptfile) {
         checkShowKptfile(names, o, g.allNamespaces === true);
-        const service = await ctx.open();
-        const { resources } = await service.readResources({ namespace, name: names[0]! }).catch((e) => {
+        const service = await ctx.client();
+        const { files } = await service.call('revisions.resources', { namespace, name: names[0]! }).catch((e) => {
           throw e instanceof PorchlightError && e.code === 'NOT_FOUND' ? notFoundOnServer(names[0]!) : e;
         });
-        const kptfile = resources.find((r) => r.path === 'Kptfile');
+        const kptfile = files.find((r) => r.path === 'Kptfile');
         if (!kptfile) throw new PorchlightError('NOT_FOUND', `package revision "${names[0]}" does not contain a root Kptfile`);
-        ctx.io.stdout(Buffer.from(kptfile.content).toString('utf8'));
+        ctx.io.stdout(Buffer.from(kptfile.base64, 'base64').toString('utf8'));
         return;
       }
       const format = parseOutputFormat(o.output);
@@ -81,7 +81,7 @@ export function addRpkgGet(rpkg: Command, ctx: CliContext): void {
         revision = Number(o.revision);
         if (!Number.isInteger(revision)) throw invalidArgument(`invalid argument "${o.revision}" for "--revision" flag: it must be an integer`);
       }
-      const service = await ctx.open();
+      const service = await ctx.client();
       const noHeaders = o.headers === false && (format.kind === 'table' || format.kind === 'custom-columns');
       const print = (revisions: readonly PackageRevision[], first: boolean) => {
         const table = () => revisionTable(revisions);
@@ -109,7 +109,7 @@ export function addRpkgGet(rpkg: Command, ctx: CliContext): void {
       if (names.length) {
         const revisions = await Promise.all(
           names.map((name) =>
-            service.getPackageRevision({ namespace, name }).catch((e) => {
+            service.call('revisions.get', { namespace, name }).catch((e) => {
               throw e instanceof PorchlightError && e.code === 'NOT_FOUND' ? notFoundOnServer(name) : e;
             }),
           ),
@@ -128,14 +128,14 @@ export function addRpkgGet(rpkg: Command, ctx: CliContext): void {
       }
       const chunkSize = Number(o.chunkSize ?? 500);
       if (!Number.isInteger(chunkSize) || chunkSize < 1) throw invalidArgument(`--chunk-size must be a positive whole number, not "${o.chunkSize}"`);
-      let first = true;
-      // kubectl's chunking: each page printed as it arrives (a table's columns are aligned within a chunk).
-      for await (const page of service.packageRevisionPages(
-        { namespace, allNamespaces: g.allNamespaces === true, packageName: o.name, revision, workspace: o.workspace },
-        chunkSize,
-      )) {
-        print(page, first);
-        first = false;
+      // kubectl's chunking: each page printed as it arrives (a table's columns are aligned within a chunk). The service sends at most a million at once.
+      const limit = Math.min(chunkSize, 1_000_000);
+      const request = { namespace, allNamespaces: g.allNamespaces === true, packageName: o.name, revision, workspace: o.workspace, limit };
+      let page = await service.call('revisions.listPage', request);
+      for (let first = true; ; first = false) {
+        if (page.items.length) print(page.items, first);
+        if (!page.next) return;
+        page = await service.call('revisions.listPage', { ...request, after: page.next });
       }
     });
 }

@@ -8,6 +8,8 @@ import YAML from 'yaml';
 import type { Command } from 'commander';
 import { invalidArgument, PorchlightError } from '../../src-shared/errors.ts';
 import { isKrmFile, packageFilePathProblem } from '../../src-shared/package-files.ts';
+import { DEFAULT_NAMESPACE } from '../../src-shared/names.ts';
+import type { RenderView } from '../../src-shared/contract.ts';
 import type { CliContext } from './cli-context.ts';
 import { LOCATION_ANNOTATIONS, REVISION_METADATA_FILE } from './resource-list.ts';
 
@@ -110,24 +112,25 @@ export function addRpkgPush(rpkg: Command, ctx: CliContext, stdin: () => Promise
     .argument('<PACKAGE_REVISION>', 'name of the draft package revision')
     .argument('[DIR]', 'directory written by "rpkg pull", or - for a ResourceList on stdin')
     .action(async (name: string, dir: string | undefined, _o: unknown, cmd: Command) => {
-      const namespace = cmd.optsWithGlobals().namespace as string;
+      const namespace = (cmd.optsWithGlobals().namespace as string | undefined) ?? DEFAULT_NAMESPACE;
       if (dir === undefined) ctx.io.stderr("Warning: reading stdin without '-' is deprecated in porchctl; give '-' to read a ResourceList from stdin.\n");
       const fromList = dir === undefined || dir === '-';
       const read = fromList ? filesFromResourceList(await stdin()) : readPackageDir(dir);
       const { resourceVersion, files } = takeResourceVersion(read, namespace, name);
-      const service = await ctx.open();
-      let outcome: Awaited<ReturnType<typeof service.updateResources>>;
+      const service = await ctx.client();
+      const wire = files.map((f) => ({ path: f.path, base64: Buffer.from(f.content).toString('base64') }));
+      let render: RenderView | undefined;
       try {
         if (!resourceVersion) throw new PorchlightError('FAILED_PRECONDITION', 'resourceVersion must be specified for an update');
         if (fromList) {
           // A ResourceList carries KRM objects only: README.md and other files the
           // draft holds stay as they are instead of being deleted.
-          const { resources } = await service.readResources({ namespace, name });
+          const { files: held } = await service.call('revisions.resources', { namespace, name });
           const listed = new Set(files.map((f) => f.path));
-          const remove = resources.filter((r) => isKrmFile(r.path) && !listed.has(r.path)).map((r) => r.path);
-          outcome = await service.updateResources({ namespace, name, resourceVersion, mode: 'patch', files, remove });
+          const remove = held.filter((r) => isKrmFile(r.path) && !listed.has(r.path)).map((r) => r.path);
+          await service.call('revisions.save', { namespace, name, resourceVersion, files: wire, remove });
         } else {
-          outcome = await service.updateResources({ namespace, name, resourceVersion, mode: 'replace', files });
+          render = (await service.call('revisions.push', { namespace, name, resourceVersion, files: wire })).render;
         }
       } catch (e) {
         // Porch answers a resources update through the API server's internal-error wrapper.
@@ -136,7 +139,6 @@ export function addRpkgPush(rpkg: Command, ctx: CliContext, stdin: () => Promise
         throw e;
       }
       // porchctl's report of the render that followed the push.
-      const render = outcome.render;
       if (render?.error) ctx.io.stderr(`Package is updated, but failed to render the package.\nError: ${render.error}\n`);
       for (const r of render?.results ?? []) {
         ctx.io.stderr(`[RUNNING] "${r.image}" \n`);

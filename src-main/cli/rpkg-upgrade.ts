@@ -26,8 +26,13 @@ export function addRpkgUpgrade(rpkg: Command, ctx: CliContext): void {
       if (o.discover !== undefined) {
         if (o.discover !== 'upstream' && o.discover !== 'downstream')
           throw invalidArgument("argument for 'discover' must be one of 'upstream' or 'downstream'");
-        const service = await ctx.open();
-        const rows = await service.discoverUpgrades({ namespace: globals.namespace, allNamespaces: globals.allNamespaces, mode: o.discover, names: args });
+        const service = await ctx.client();
+        const rows = await service.call('revisions.discoverUpgrades', {
+          namespace: globals.namespace,
+          allNamespaces: globals.allNamespaces,
+          mode: o.discover,
+          names: args,
+        });
         if (o.discover === 'downstream' && rows.length === 0) return ctx.io.stdout('All downstream packages are up to date.\n');
         const header =
           o.discover === 'upstream'
@@ -42,9 +47,15 @@ export function addRpkgUpgrade(rpkg: Command, ctx: CliContext): void {
       if (!Number.isInteger(revision)) throw invalidArgument(`invalid argument "${o.revision}" for "--revision" flag: not a number`);
       if (revision < 0) throw invalidArgument('revision must be positive (and not main)');
       if (!o.workspace) throw invalidArgument('workspace is required');
-      const service = await ctx.open();
+      const service = await ctx.client();
       const created = await service
-        .upgradePackage({ namespace: globals.namespace, source: args[0]!, workspace: o.workspace, revision: revision || undefined, strategy: o.strategy })
+        .call('revisions.upgrade', {
+          namespace: globals.namespace,
+          source: args[0]!,
+          workspace: o.workspace,
+          revision: revision || undefined,
+          strategy: o.strategy,
+        })
         .catch((e) => {
           if (e instanceof PorchlightError && (e.code === 'ALREADY_EXISTS' || e.message.startsWith('local package files'))) {
             throw new PorchlightError(e.code, `failed to do create package revision "": Internal error occurred: ${e.message}`, e.data);

@@ -4,10 +4,8 @@ import fs from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import type { Command } from 'commander';
 import { invalidArgument } from '../../src-shared/errors.ts';
-import { resolveDataHome } from '../db/open-database.ts';
-import { startBrowserServer } from '../host/browser-server.ts';
-import { startServiceHost } from '../host/service-host.ts';
 import type { CliContext } from './cli-context.ts';
+import { startDataHomeService } from './service-command.ts';
 
 export const RENDERER_DIR = fileURLToPath(new URL('../../out/renderer', import.meta.url));
 
@@ -31,16 +29,19 @@ export function addServeCommand(program: Command, ctx: CliContext, dbOption: () 
 export async function serveBrowserMode(ctx: CliContext, dbOption: () => string | undefined, portOption: string | undefined): Promise<void> {
   const port = portOption === undefined ? 0 : Number(portOption);
   if (!Number.isInteger(port) || port < 0 || port > 65535) throw invalidArgument(`--port must be a port number, not "${portOption}"`);
-  await ensureRendererBuilt(ctx.io.stderr);
-  const host = await startServiceHost({ dataHome: resolveDataHome(ctx.io.env), db: dbOption(), env: { ...ctx.io.env }, backgroundSync: true });
-  const server = await startBrowserServer({ host, rendererDir: RENDERER_DIR, port });
+  // The service with its local socket, so the CLI works beside the browser; refused, saying who, when another serves the data home.
+  const service = await startDataHomeService(ctx, dbOption());
+  const server = await ensureRendererBuilt(ctx.io.stderr)
+    .then(() => import('../host/browser-server.ts'))
+    .then(({ startBrowserServer }) => startBrowserServer({ host: service.host, rendererDir: RENDERER_DIR, port }))
+    .catch(async (e: unknown) => {
+      await service.close();
+      throw e;
+    });
   ctx.io.stdout(
     `Porchlight is serving on 127.0.0.1 only. Open:\n\n  ${server.url}\n\nThe token in that URL is the key; anyone with it can use this Porchlight. Ctrl-C stops.\n`,
   );
-  await new Promise<void>((resolve) => {
-    process.once('SIGINT', resolve);
-    process.once('SIGTERM', resolve);
-  });
+  await service.stopped;
   await server.close();
-  await host.close();
+  await service.close();
 }

@@ -7,6 +7,8 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { resolveDataHome } from '../db/open-database.ts';
 import { startServiceHost } from '../host/service-host.ts';
+import { kubeAccess, openKubeDoorFor, type KubeDoorState } from '../host/kube/kube-door-service.ts';
+import { claimDataHome, openedDatabase, startSocketServer } from '../host/socket-server.ts';
 import { installFolderPicker, installRelay } from '../ipc/electron-relay.ts';
 import { appProtocolResponse } from './app-protocol.ts';
 import { APP_ORIGIN, APP_SCHEME, denyPermissions, guardWebContents } from './hardening.ts';
@@ -25,10 +27,19 @@ async function main(): Promise<void> {
   denyPermissions(session.defaultSession);
 
   const dataHome = resolveDataHome(process.env);
+  const db = process.env.PORCHLIGHT_DB || undefined;
+  // One service per data home: when `porchlight service start` or `serve` already holds it, say so instead of a lock error.
+  let claim;
+  try {
+    claim = claimDataHome(dataHome);
+  } catch (e) {
+    dialog.showErrorBox('Porchlight', (e as Error).message);
+    return app.exit(1);
+  }
   const host = await startServiceHost(
     {
       dataHome,
-      db: process.env.PORCHLIGHT_DB || undefined,
+      db,
       env: { ...process.env },
       backgroundSync: true,
       credentialKey: await safeStorageCredentialKey(safeStorage, dataHome, process.env),
@@ -36,6 +47,21 @@ async function main(): Promise<void> {
     path.join(HERE, 'service-worker.js'),
   );
   installRelay(ipcMain, host, { trustedOrigin: APP_ORIGIN, windows: () => BrowserWindow.getAllWindows() });
+  // The CLI's door to this same service (`porchlight service stop` closes the app).
+  // Filled in once the door is open; until then `kubeconfig` is told it is still starting.
+  const kube: { state?: KubeDoorState } = {};
+  const database = await openedDatabase(dataHome, db, process.env);
+  const socket = await startSocketServer({ host, dataHome, database, claim, onStop: () => void shutdown(), kube: () => kubeAccess(kube.state) });
+  // kubectl, porchctl and Porch's web UI reach this same service through it ("porchlight kubeconfig").
+  kube.state = await openKubeDoorFor(host, dataHome, process.env, (m) => console.warn(`porchlight: ${m}`));
+  let closing: Promise<void> | undefined;
+  const shutdown = () =>
+    (closing ??= (async () => {
+      if (kube.state && 'door' in kube.state) await kube.state.door.close();
+      await socket.close();
+      await host.close();
+      app.quit();
+    })());
 
   const win = new BrowserWindow({
     width: 1400,
@@ -62,10 +88,7 @@ async function main(): Promise<void> {
     },
   });
   await win.loadURL(`${APP_ORIGIN}index.html`);
-  app.on('window-all-closed', async () => {
-    await host.close();
-    app.quit();
-  });
+  app.on('window-all-closed', shutdown);
 }
 
 void main();

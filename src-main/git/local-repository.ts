@@ -4,22 +4,16 @@
 // anything else is refused at registration with the reason, never half-read.
 import fs from 'node:fs';
 import path from 'node:path';
-import { fileURLToPath, pathToFileURL } from 'node:url';
+import { fileURLToPath } from 'node:url';
 import git from 'isomorphic-git';
 import { PorchlightError } from '../../src-shared/errors.ts';
 import type { RemoteRef } from './remote-refs.ts';
 import { validRefs } from './ref-names.ts';
 import { assertSafeDirectory } from './safe-directory.ts';
 
-export function isLocalUrl(url: string): boolean {
-  return /^file:\/\//i.test(url);
-}
+import { isLocalUrl } from './local-url.ts';
 
-/** A path or file:// URL as the canonical file:///abs/path form the repository is stored under. */
-export function localUrlOf(pathOrUrl: string, cwd = process.cwd()): string {
-  const abs = isLocalUrl(pathOrUrl) ? fileURLToPath(pathOrUrl) : path.resolve(cwd, pathOrUrl);
-  return pathToFileURL(abs.replace(/[\\/]+$/, '') || '/').href;
-}
+export { isLocalUrl, localUrlOf } from './local-url.ts';
 
 export function localPathOf(url: string): string {
   return fileURLToPath(url);

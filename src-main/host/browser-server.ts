@@ -12,6 +12,7 @@ import type { AddressInfo } from 'node:net';
 import { pipeline, type Duplex } from 'node:stream';
 import { isPorchlightError, type ErrorCode } from '../../src-shared/errors.ts';
 import { readCallBody } from './call-body.ts';
+import { answerClientError } from './http-limits.ts';
 import { CONTENT_SECURITY_POLICY } from './content-security-policy.ts';
 import { requestTarget } from './request-target.ts';
 import type { ServiceHost } from './service-host.ts';
@@ -47,21 +48,6 @@ function sameToken(given: string | null | undefined, token: string): boolean {
 function refuse(res: http.ServerResponse, status: number, message: string): void {
   res.writeHead(status, { 'Content-Type': 'application/json', 'Cache-Control': 'no-store' });
   res.end(JSON.stringify({ ok: false, error: { code: CODES[status] ?? 'INVALID_ARGUMENT', message } }));
-}
-
-/** A socket the HTTP parser gave up on: a plain answer if nothing was sent on it yet, then closed. */
-function answerClientError(err: NodeJS.ErrnoException, socket: Duplex & { bytesWritten?: number }): void {
-  if (err.code === 'ECONNRESET' || !socket.writable || socket.bytesWritten) return void socket.destroy();
-  const [status, reason, message] =
-    err.code === 'HPE_HEADER_OVERFLOW'
-      ? [431, 'Request Header Fields Too Large', 'the request headers are too large']
-      : err.code === 'ERR_HTTP_REQUEST_TIMEOUT'
-        ? [408, 'Request Timeout', 'the request took too long to arrive']
-        : [400, 'Bad Request', 'the request is not valid HTTP/1.1'];
-  const body = JSON.stringify({ ok: false, error: { code: 'INVALID_ARGUMENT', message } });
-  socket.end(
-    `HTTP/1.1 ${status} ${reason}\r\nContent-Type: application/json\r\nContent-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`,
-  );
 }
 
 export async function startBrowserServer(opts: BrowserServerOptions): Promise<BrowserServer> {
@@ -159,7 +145,9 @@ export async function startBrowserServer(opts: BrowserServerOptions): Promise<Br
       }
     },
   );
-  server.on('clientError', answerClientError);
+  server.on('clientError', (e: NodeJS.ErrnoException, socket: Duplex) =>
+    answerClientError(e, socket, (_status, message) => JSON.stringify({ ok: false, error: { code: 'INVALID_ARGUMENT', message } })),
+  );
 
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);

@@ -3,6 +3,7 @@
 // clones it. Every refusal is an INVALID_ARGUMENT with the HTTP status to send.
 import type http from 'node:http';
 import { invalidArgument } from '../../src-shared/errors.ts';
+import { readLimitedBody } from './http-limits.ts';
 import { jsonDepthExceeds, MAX_REQUEST_DEPTH } from './message-depth.ts';
 
 export interface CallBody {
@@ -10,24 +11,9 @@ export interface CallBody {
   payload: unknown;
 }
 
-export function readCallBody(req: http.IncomingMessage, maxBytes: number): Promise<CallBody> {
-  return new Promise((resolve, reject) => {
-    const chunks: Buffer[] = [];
-    let size = 0;
-    req.on('data', (c: Buffer) => {
-      size += c.length;
-      if (size <= maxBytes) return void chunks.push(c);
-      req.removeAllListeners('data').removeAllListeners('end');
-      reject(invalidArgument(`the request is larger than ${maxBytes / 1024 / 1024} MB`, { status: 413 }));
-    });
-    req.on('end', () => {
-      try {
-        resolve(parseCallBody(Buffer.concat(chunks).toString('utf8')));
-      } catch (e) {
-        reject(e);
-      }
-    });
-  });
+export async function readCallBody(req: http.IncomingMessage, maxBytes: number): Promise<CallBody> {
+  const raw = await readLimitedBody(req, maxBytes, () => invalidArgument(`the request is larger than ${maxBytes / 1024 / 1024} MB`, { status: 413 }));
+  return parseCallBody(raw.toString('utf8'));
 }
 
 export function parseCallBody(text: string): CallBody {

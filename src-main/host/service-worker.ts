@@ -4,17 +4,16 @@
 // { id, channel, payload }. Out: { id, answer }, { event }, { ready } or { fatal }.
 import { parentPort, workerData } from 'node:worker_threads';
 import { openDatabase } from '../db/open-database.ts';
-import type { ServiceEvent } from '../../src-shared/contract.ts';
 import { databaseSettings, databaseToOpen } from '../service/database-choice.ts';
-import { PorchlightService } from '../service/porchlight-service.ts';
-import { createDispatcher, errorShape } from '../ipc/dispatch.ts';
+import { openService } from '../service/service.ts';
+import { errorShape } from '../ipc/dispatch.ts';
 import { useInjectedCredentialKey } from '../service/credential-key.ts';
 
 export interface ServiceWorkerData {
   dataHome: string;
   db?: string;
   env: Record<string, string | undefined>;
-  /** Start background syncs (long-lived front doors); tests turn it off. */
+  /** Start the background work (long-lived hosts: schedules, cleanup, upkeep, migrations, the approval queue); tests turn it off. */
   backgroundSync: boolean;
   /** The desktop app: the credentials key its main thread unsealed with safeStorage (credential-key.ts). */
   credentialKey?: Uint8Array;
@@ -30,16 +29,15 @@ async function main(): Promise<void> {
     const log = data.env.PORCHLIGHT_LOG
       ? (m: string, f?: Record<string, unknown>) => process.stderr.write(`${new Date().toISOString()} ${m} ${JSON.stringify(f ?? {})}\n`)
       : undefined;
-    const emit = (event: ServiceEvent) => port.postMessage({ event });
-    const service = new PorchlightService({ db, dataHome: data.dataHome, log, onEvent: emit });
-    const dispatch = createDispatcher(service, emit, databaseSettings(data.dataHome, opened));
+    const service = openService({ db, dataHome: data.dataHome, log, settings: databaseSettings(data.dataHome, opened) });
+    service.onEvent((event) => port.postMessage({ event }));
     port.on('message', async (m: { id: number; channel: unknown; payload: unknown } | { close: true }) => {
       if ('close' in m) {
         await service.close().catch(() => {});
         port.postMessage({ closed: true });
         return;
       }
-      const answer = await dispatch(m.channel, m.payload);
+      const answer = await service.dispatch(m.channel, m.payload);
       try {
         port.postMessage({ id: m.id, answer });
       } catch (e) {
@@ -50,7 +48,7 @@ async function main(): Promise<void> {
         });
       }
     });
-    if (data.backgroundSync) await service.startBackgroundSync();
+    if (data.backgroundSync) await service.startBackground();
     port.postMessage({ ready: true });
   } catch (e) {
     port.postMessage({ fatal: errorShape(e) });

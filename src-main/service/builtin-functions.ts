@@ -2,18 +2,9 @@
 // these renders on a laptop with no container runtime. Each mirrors the
 // catalog function of the same name; anything else is reported as not run.
 import YAML, { isMap, isScalar, isSeq, type Document, type Node } from 'yaml';
+import type { FunctionResult, ResultItem } from '../../src-shared/views.ts';
 
-export interface ResultItem {
-  severity: 'info' | 'warning' | 'error';
-  field?: string;
-  message: string;
-}
-
-export interface FunctionResult {
-  image: string;
-  exitCode: number;
-  items: ResultItem[];
-}
+export type { FunctionResult, ResultItem };
 
 export interface FunctionInput {
   /** Parsed resources, by file, in file order; functions edit them in place. */

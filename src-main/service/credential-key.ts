@@ -61,6 +61,8 @@ function run(cmd: string, args: string[], input?: string): Promise<{ code: numbe
     child.stderr.on('data', (d: Buffer) => (stderr += String(d)));
     child.on('error', () => resolve({ code: -1, stdout, stderr: stderr || `${cmd} could not be run` }));
     child.on('close', (code) => resolve({ code: code ?? -1, stdout, stderr }));
+    // A child that exits before reading its stdin (a lookup ignores it) makes the write fail with EPIPE: its exit code says what happened.
+    child.stdin.on('error', () => {});
     // The secret travels on stdin, never on the command line where `ps` shows it.
     child.stdin.end(input ?? '');
   });

@@ -13,7 +13,8 @@ import type { PackageRevision } from '../../src-shared/domain.ts';
 import { gitFs } from '../git/atomic-fs.ts';
 import { localUrlOf } from '../git/local-repository.ts';
 import { DEMO_REVISIONS, READINESS_CONDITION, type DemoRevision } from './demo-content.ts';
-import type { PorchlightService } from './porchlight-service.ts';
+import type { ServiceContext } from './context.ts';
+import { fromWire, toWire } from './wire-files.ts';
 
 export const DEMO_CATALOG = 'platform';
 
@@ -24,6 +25,8 @@ export interface DemoWorkspace {
   created: string[];
 }
 
+type Call = ServiceContext['call'];
+
 const REPOSITORIES = [
   { name: 'blueprints', deployment: false, description: 'Demo: blueprint packages a platform team publishes' },
   { name: 'deployments', deployment: true, description: 'Demo: packages deployed to the prod and staging clusters' },
@@ -33,18 +36,19 @@ export function demoDirectory(dataHome: string): string {
   return path.join(dataHome, 'demo');
 }
 
-export async function ensureDemoWorkspace(service: PorchlightService, dataHome: string, namespace = 'default'): Promise<DemoWorkspace> {
+export async function ensureDemoWorkspace(ctx: ServiceContext, namespace: string): Promise<DemoWorkspace> {
+  const call = ctx.call;
   const created: string[] = [];
   const repositories: Record<string, string> = {};
   for (const r of REPOSITORIES) {
-    const dir = path.join(demoDirectory(dataHome), `${r.name}.git`);
+    const dir = path.join(demoDirectory(ctx.dataHome), `${r.name}.git`);
     repositories[r.name] = dir;
     if (!fs.existsSync(path.join(dir, 'HEAD'))) {
       await fs.promises.mkdir(dir, { recursive: true });
       await git.init({ fs: gitFs, gitdir: dir, bare: true, defaultBranch: 'main' });
     }
     const url = localUrlOf(dir);
-    const existing = (await service.listRepositories({ namespace })).find((x) => x.metadata.name === r.name);
+    const existing = (await call('repositories.list', { namespace })).find((x) => x.metadata.name === r.name);
     if (existing && existing.spec.git.repo !== url) {
       throw new PorchlightError(
         'ALREADY_EXISTS',
@@ -52,7 +56,7 @@ export async function ensureDemoWorkspace(service: PorchlightService, dataHome: 
       );
     }
     if (!existing) {
-      const { sync } = await service.registerRepository({
+      const { sync } = await call('repositories.register', {
         url,
         name: r.name,
         namespace,
@@ -60,24 +64,24 @@ export async function ensureDemoWorkspace(service: PorchlightService, dataHome: 
         description: r.description,
         syncIntervalSeconds: 0,
       });
-      if (sync instanceof Error) throw sync;
+      if ('code' in sync) throw new PorchlightError(sync.code, sync.message, sync.data);
       created.push(`repository ${r.name}`);
     }
   }
   for (const rev of DEMO_REVISIONS) {
-    if (await ensureRevision(service, namespace, rev)) created.push(`${rev.repository} ${rev.packagePath} ${rev.workspace} (${rev.lifecycle})`);
+    if (await ensureRevision(call, namespace, rev)) created.push(`${rev.repository} ${rev.packagePath} ${rev.workspace} (${rev.lifecycle})`);
   }
-  const catalogs = await service.listCatalogs({ namespace });
+  const catalogs = await call('catalogs.list', { namespace });
   if (!catalogs.some((c) => c.metadata.name === DEMO_CATALOG)) {
-    await service.createCatalog({ namespace, name: DEMO_CATALOG, repositories: ['blueprints'], description: 'Demo: where new deployments are cloned from' });
+    await call('catalogs.create', { namespace, name: DEMO_CATALOG, repositories: ['blueprints'], description: 'Demo: where new deployments are cloned from' });
     created.push(`catalog ${DEMO_CATALOG}`);
   }
   return { repositories, created };
 }
 
-async function find(service: PorchlightService, namespace: string, name: string): Promise<PackageRevision | undefined> {
+async function find(call: Call, namespace: string, name: string): Promise<PackageRevision | undefined> {
   try {
-    return await service.getPackageRevision({ namespace, name });
+    return await call('revisions.get', { namespace, name });
   } catch (e) {
     if (e instanceof PorchlightError && e.code === 'NOT_FOUND') return undefined;
     throw e;
@@ -87,26 +91,26 @@ async function find(service: PorchlightService, namespace: string, name: string)
 const LIFECYCLE_ORDER = ['Draft', 'Proposed', 'Published'] as const;
 
 /** Brings one revision to its lifecycle; true when anything had to be done. */
-async function ensureRevision(service: PorchlightService, namespace: string, rev: DemoRevision): Promise<boolean> {
+async function ensureRevision(call: Call, namespace: string, rev: DemoRevision): Promise<boolean> {
   const name = packageRevisionName(rev.repository, rev.packagePath, rev.workspace);
-  let current = await find(service, namespace, name);
+  let current = await find(call, namespace, name);
   const want = LIFECYCLE_ORDER.indexOf(rev.lifecycle);
   if (current && LIFECYCLE_ORDER.indexOf(current.spec.lifecycle as (typeof LIFECYCLE_ORDER)[number]) >= want) return false;
   if (!current) {
-    current = await start(service, namespace, rev);
-    await writeFiles(service, namespace, current, rev);
+    current = await start(call, namespace, rev);
+    await writeFiles(call, namespace, current, rev);
   }
-  if (current.spec.lifecycle === 'Draft' && want >= 1) await service.changeLifecycle({ namespace, name, verb: 'propose' });
-  if (want >= 2) await service.changeLifecycle({ namespace, name, verb: 'approve' });
+  if (current.spec.lifecycle === 'Draft' && want >= 1) await call('revisions.lifecycle', { namespace, name, verb: 'propose' });
+  if (want >= 2) await call('revisions.lifecycle', { namespace, name, verb: 'approve' });
   return true;
 }
 
-async function start(service: PorchlightService, namespace: string, rev: DemoRevision): Promise<PackageRevision> {
+async function start(call: Call, namespace: string, rev: DemoRevision): Promise<PackageRevision> {
   const from = rev.from;
   if (from && 'init' in from)
-    return service.initPackage({ namespace, repository: rev.repository, name: rev.packagePath, workspace: rev.workspace, description: from.init });
+    return call('revisions.init', { namespace, repository: rev.repository, name: rev.packagePath, workspace: rev.workspace, description: from.init });
   if (from && 'clone' in from) {
-    return service.clonePackage({
+    return call('revisions.clone', {
       namespace,
       repository: rev.repository,
       name: rev.packagePath,
@@ -116,22 +120,22 @@ async function start(service: PorchlightService, namespace: string, rev: DemoRev
   }
   const previous = DEMO_REVISIONS[DEMO_REVISIONS.indexOf(rev) - 1];
   if (previous?.packagePath !== rev.packagePath) throw new Error(`demo content: ${rev.packagePath} ${rev.workspace} has no source`);
-  return service.copyPackage({
+  return call('revisions.copy', {
     namespace,
     source: packageRevisionName(previous.repository, previous.packagePath, previous.workspace),
     workspace: rev.workspace,
   });
 }
 
-async function writeFiles(service: PorchlightService, namespace: string, draft: PackageRevision, rev: DemoRevision): Promise<void> {
+async function writeFiles(call: Call, namespace: string, draft: PackageRevision, rev: DemoRevision): Promise<void> {
   const files = Object.entries(rev.files).map(([p, text]) => ({ path: p, content: new TextEncoder().encode(text) }));
   if (rev.gate) {
-    const { resources } = await service.readResources({ namespace, name: draft.metadata.name });
+    const resources = (await call('revisions.resources', { namespace, name: draft.metadata.name })).files.map(fromWire);
     const kptfile = YAML.parseDocument(new TextDecoder().decode(resources.find((r) => r.path === 'Kptfile')!.content));
     kptfile.setIn(['info', 'readinessGates'], [{ conditionType: READINESS_CONDITION }]);
     kptfile.setIn(['status', 'conditions'], [{ type: READINESS_CONDITION, status: 'True', reason: 'Reviewed', message: 'Reviewed by the security team' }]);
     files.push({ path: 'Kptfile', content: new TextEncoder().encode(kptfile.toString()) });
   }
   if (!files.length) return;
-  await service.updateResources({ namespace, name: draft.metadata.name, resourceVersion: draft.metadata.resourceVersion!, mode: 'patch', files });
+  await call('revisions.save', { namespace, name: draft.metadata.name, resourceVersion: draft.metadata.resourceVersion!, files: files.map(toWire) });
 }

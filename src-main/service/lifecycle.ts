@@ -6,21 +6,9 @@ import { failedPrecondition, notFound, PorchlightError } from '../../src-shared/
 import { findDownstreamOf, findLiveRevision, markUnpublishedForDestruction, moveLifecycle, type LiveRevision } from '../cache/lifecycle-store.ts';
 import { readResources } from '../cache/revision-store.ts';
 import { checkPackageBytes, packageProblemsMessage } from '../../src-shared/package-check.ts';
+import type { LifecycleOutcome, LifecycleVerb } from '../../src-shared/views.ts';
 
-export type LifecycleVerb = 'propose' | 'reject' | 'propose-delete' | 'delete' | 'approve';
-
-/** What the CLI prints on success, after the revision name. */
-export type LifecycleOutcome =
-  | 'proposed'
-  | 'no longer proposed for approval'
-  | 'no longer proposed for deletion'
-  | 'proposed for deletion'
-  | 'is already proposed for deletion'
-  | 'deleted'
-  | 'approved';
-
-/** Outcomes porchctl reports on stderr although the command succeeds. */
-export const NOTICE_OUTCOMES: ReadonlySet<LifecycleOutcome> = new Set(['is already proposed for deletion']);
+export type { LifecycleOutcome, LifecycleVerb };
 
 function conflict(name: string): PorchlightError {
   return new PorchlightError(

@@ -3,6 +3,7 @@
 import { useEffect, useState } from 'react';
 import { call, onServiceEvent } from './api.ts';
 import { useStore } from './store.ts';
+import { DEFAULT_NAMESPACE } from '../../src-shared/names.ts';
 import { RepositoriesView } from './views/RepositoriesView.tsx';
 import { PackagesView } from './views/PackagesView.tsx';
 import { RevisionView } from './views/RevisionView.tsx';
@@ -18,7 +19,7 @@ function NamespacePicker() {
   const [known, setKnown] = useState<string[]>([]);
   const refresh = () =>
     void call('repositories.list', { allNamespaces: true }).then(
-      (all) => setKnown([...new Set(['default', ...all.map((r) => r.metadata.namespace)])].sort()),
+      (all) => setKnown([...new Set([DEFAULT_NAMESPACE, ...all.map((r) => r.metadata.namespace)])].sort()),
       () => {},
     );
   return (

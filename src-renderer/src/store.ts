@@ -5,6 +5,7 @@ import type { PackageRevision, Repository, RevisionSummary } from '../../src-sha
 import type { QueuedApprovalView, RequestOf, ServiceEvent } from '../../src-shared/contract.ts';
 import { ApiError, call, decode, encode } from './api.ts';
 import { checkPackage, packageProblemsMessage } from '../../src-shared/package-check.ts';
+import { DEFAULT_NAMESPACE } from '../../src-shared/names.ts';
 
 export interface OpenFile {
   path: string;
@@ -145,7 +146,7 @@ export const useStore = create<State>((set, get) => {
 
   return {
     view: 'packages',
-    namespace: 'default',
+    namespace: DEFAULT_NAMESPACE,
     repositories: [],
     revisions: [],
     loadingMore: false,

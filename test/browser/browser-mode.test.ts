@@ -36,9 +36,21 @@ describe.skipIf(!haveChromium)('browser mode in Chromium', () => {
     await page.getByRole('button', { name: 'Packages' }).click();
     await page.getByLabel('Search', { exact: true }).fill('basens');
     await page.getByLabel('Latest only').check();
-    const row = page.locator('table.revisions tbody tr', { hasText: 'Published' }).first();
-    await expect.poll(() => row.count()).toBe(1);
-    await row.click();
+    // Wait for the filtered list to settle (a loaded machine may still show the
+    // unfiltered one), then open the published row and wait for it to be open.
+    const rows = page.locator('table.revisions tbody tr[data-index]');
+    await expect
+      .poll(
+        async () => {
+          const texts = await rows.allTextContents();
+          return texts.length > 0 && texts.every((t) => t.includes('basens')) && texts.some((t) => t.includes('Published'));
+        },
+        { timeout: 30_000 },
+      )
+      .toBe(true);
+    await rows.filter({ hasText: 'Published' }).first().click();
+    await expect.poll(() => page.locator('.revision-header .lifecycle').textContent(), { timeout: 30_000 }).toBe('Published');
+    await expect.poll(() => page.locator('.revision-header h2').textContent(), { timeout: 30_000 }).toContain('basens');
     await page.getByRole('button', { name: 'New revision' }).click();
     await page.getByLabel('Workspace name').fill(workspace);
     await page.getByRole('button', { name: 'Create draft' }).click();

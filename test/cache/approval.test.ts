@@ -7,7 +7,7 @@ import YAML from 'yaml';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { openDatabase } from '../../src-main/db/open-database.ts';
-import { PorchlightService } from '../../src-main/service/porchlight-service.ts';
+import { openTestService } from '../support/service.ts';
 import { pushRefs, PushRejected, ZERO_OID } from '../../src-main/git/push.ts';
 import { createHttpClient } from '../../src-main/git/http-client.ts';
 import { git, listRefs } from '../support/fixtures.ts';
@@ -67,7 +67,7 @@ describe.each(testEngines())('approval on $kind', (engine) => {
   it('lists the same way from a fresh data directory, as Porch would read it', async () => {
     // A new PGlite data directory and data home: nothing shared with the first but the Git server.
     const fresh = path.join(wb.work, 'fresh');
-    const other = new PorchlightService({ db: await openDatabase({ db: path.join(fresh, 'db'), env: {}, dataHome: fresh }), dataHome: fresh });
+    const other = openTestService({ db: await openDatabase({ db: path.join(fresh, 'db'), env: {}, dataHome: fresh }), dataHome: fresh });
     try {
       const mine = (await wb.service.listPackageRevisions({})).filter((r) => r.spec.packageName === 'team/web');
       const { sync } = await other.registerRepository({
@@ -143,7 +143,7 @@ describe.each(testEngines())('approval on $kind', (engine) => {
 
   it('records an approval whose database write was lost, once, without a second revision', async () => {
     const name = await proposal('team/cache', 'one');
-    const crashing = new PorchlightService({
+    const crashing = openTestService({
       db: wb.service.db,
       dataHome: wb.home,
       afterPush: async () => {

@@ -11,8 +11,9 @@ import YAML from 'yaml';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Database, Queryable } from '../../src-main/db/database.ts';
 import { runCli } from '../../src-main/cli/main.ts';
-import { PorchlightService } from '../../src-main/service/porchlight-service.ts';
-import { createCatalog, deleteCatalog, getCatalog, listCatalogs, resolveInCatalog, setCatalogRepositories } from '../../src-main/service/catalogs.ts';
+import { openTestService, type TestService } from '../support/service.ts';
+import type { ServiceContext } from '../../src-main/service/context.ts';
+import { catalogOperations } from '../../src-main/service/operations/catalogs.ts';
 import { PorchlightError } from '../../src-shared/errors.ts';
 import { testEngines, useTestEngine } from '../support/databases.ts';
 import { createEmptyRepo, git, unpackBundle, unpackTarRepo } from '../support/fixtures.ts';
@@ -49,9 +50,8 @@ describe.each(testEngines())('catalogs on $kind', (engine) => {
   let work: string;
   let home: string;
   let server: GitServer;
-  let service: PorchlightService;
+  let service: TestService;
   const db = (): Database => service.db;
-  const updatedBy = 'catalog-test';
 
   beforeAll(async () => {
     work = fs.mkdtempSync(path.join(os.tmpdir(), 'porchlight-catalogs-'));
@@ -62,7 +62,7 @@ describe.each(testEngines())('catalogs on $kind', (engine) => {
     await unpackTarRepo('drafts-repository', served, 'drafts');
     await createEmptyRepo('deploy', served);
     server = await startGitServer({ root: served });
-    service = new PorchlightService({ db: await engine.open(), dataHome: home });
+    service = openTestService({ db: await engine.open(), dataHome: home });
     // `extra` and `spare` are the simple repository registered again under other names.
     for (const [name, repo] of [
       ['blueprints', 'blueprints'],
@@ -82,13 +82,13 @@ describe.each(testEngines())('catalogs on $kind', (engine) => {
   });
 
   it('resolves from the highest-priority repository, and from the other once reordered', async () => {
-    const created = await createCatalog(db(), { name: 'bp', repositories: ['simple', 'blueprints'], description: 'team first', updatedBy });
+    const created = await service.createCatalog({ name: 'bp', repositories: ['simple', 'blueprints'], description: 'team first' });
     expect(created).toMatchObject({
       kind: 'Catalog',
       metadata: { name: 'bp', namespace: 'default' },
       spec: { description: 'team first', repositories: ['simple', 'blueprints'] },
     });
-    expect(await resolveInCatalog(db(), { catalog: 'bp', packagePath: 'basens' })).toEqual({
+    expect(await service.resolveInCatalog({ catalog: 'bp', packagePath: 'basens' })).toEqual({
       revisionName: 'simple.basens.v2',
       repository: 'simple',
       revision: 2,
@@ -97,59 +97,59 @@ describe.each(testEngines())('catalogs on $kind', (engine) => {
       searched: ['simple'],
     });
 
-    const reordered = await setCatalogRepositories(db(), { name: 'bp', repositories: ['blueprints', 'simple'], updatedBy });
+    const reordered = await service.setCatalogRepositories({ name: 'bp', repositories: ['blueprints', 'simple'] });
     expect(reordered.spec.repositories).toEqual(['blueprints', 'simple']);
-    expect(await resolveInCatalog(db(), { catalog: 'bp', packagePath: 'basens' })).toMatchObject({
+    expect(await service.resolveInCatalog({ catalog: 'bp', packagePath: 'basens' })).toMatchObject({
       revisionName: 'blueprints.basens.v4',
       repository: 'blueprints',
       revision: 4,
       searched: ['blueprints'],
     });
-    expect((await getCatalog(db(), { name: 'bp' })).spec.repositories).toEqual(['blueprints', 'simple']);
-    expect((await listCatalogs(db())).map((c) => c.metadata.name)).toEqual(['bp']);
+    expect((await service.call('catalogs.get', { name: 'bp' })).spec.repositories).toEqual(['blueprints', 'simple']);
+    expect((await service.listCatalogs()).map((c) => c.metadata.name)).toEqual(['bp']);
   });
 
   it('falls through to a lower repository, past drafts and revisions proposed for deletion', async () => {
     // istions is only in simple.
-    expect(await resolveInCatalog(db(), { catalog: 'bp', packagePath: 'istions' })).toMatchObject({
+    expect(await service.resolveInCatalog({ catalog: 'bp', packagePath: 'istions' })).toMatchObject({
       revisionName: 'simple.istions.v2',
       repository: 'simple',
       searched: ['blueprints', 'simple'],
     });
     // drafts has bucket only as a Draft: not Published, so blueprints answers.
-    await createCatalog(db(), { name: 'drafts-first', repositories: ['drafts', 'blueprints'], updatedBy });
-    expect(await resolveInCatalog(db(), { catalog: 'drafts-first', packagePath: 'bucket' })).toMatchObject({
+    await service.createCatalog({ name: 'drafts-first', repositories: ['drafts', 'blueprints'] });
+    expect(await service.resolveInCatalog({ catalog: 'drafts-first', packagePath: 'bucket' })).toMatchObject({
       revisionName: 'blueprints.bucket.v1',
       searched: ['drafts', 'blueprints'],
     });
     // The latest of drafts proposed for deletion: still latest, no longer Published.
-    expect((await resolveInCatalog(db(), { catalog: 'drafts-first', packagePath: 'basens' })).revisionName).toBe('drafts.basens.v2');
+    expect((await service.resolveInCatalog({ catalog: 'drafts-first', packagePath: 'basens' })).revisionName).toBe('drafts.basens.v2');
     expect(await service.changeLifecycle({ name: 'drafts.basens.v2', verb: 'propose-delete' })).toBeDefined();
-    expect((await resolveInCatalog(db(), { catalog: 'drafts-first', packagePath: 'basens' })).revisionName).toBe('blueprints.basens.v4');
+    expect((await service.resolveInCatalog({ catalog: 'drafts-first', packagePath: 'basens' })).revisionName).toBe('blueprints.basens.v4');
     await service.changeLifecycle({ name: 'drafts.basens.v2', verb: 'reject' });
-    expect((await resolveInCatalog(db(), { catalog: 'drafts-first', packagePath: 'basens' })).revisionName).toBe('drafts.basens.v2');
+    expect((await service.resolveInCatalog({ catalog: 'drafts-first', packagePath: 'basens' })).revisionName).toBe('drafts.basens.v2');
   });
 
   it('pins a revision number: the first repository that has that revision answers', async () => {
-    await setCatalogRepositories(db(), { name: 'bp', repositories: ['simple', 'blueprints'], updatedBy });
-    expect(await resolveInCatalog(db(), { catalog: 'bp', packagePath: 'basens', revision: 1 })).toMatchObject({
+    await service.setCatalogRepositories({ name: 'bp', repositories: ['simple', 'blueprints'] });
+    expect(await service.resolveInCatalog({ catalog: 'bp', packagePath: 'basens', revision: 1 })).toMatchObject({
       revisionName: 'simple.basens.v1',
       revision: 1,
       searched: ['simple'],
     });
-    expect(await resolveInCatalog(db(), { catalog: 'bp', packagePath: 'basens', revision: 3 })).toMatchObject({
+    expect(await service.resolveInCatalog({ catalog: 'bp', packagePath: 'basens', revision: 3 })).toMatchObject({
       revisionName: 'blueprints.basens.v3',
       revision: 3,
       searched: ['simple', 'blueprints'],
     });
-    const missing = await failure(resolveInCatalog(db(), { catalog: 'bp', packagePath: 'basens', revision: 9 }));
+    const missing = await failure(service.resolveInCatalog({ catalog: 'bp', packagePath: 'basens', revision: 9 }));
     expect(missing).toMatchObject({ code: 'NOT_FOUND', data: { catalog: 'bp', packagePath: 'basens', revision: 9, searched: ['simple', 'blueprints'] } });
     expect(missing.message).toContain('no Published revision 9 of package "basens" in catalog "bp": searched simple, blueprints (in that order)');
   });
 
   it('says which repositories it searched, in order, when nothing has the package', async () => {
-    await createCatalog(db(), { name: 'all', repositories: ['drafts', 'simple', 'blueprints'], updatedBy });
-    const err = await failure(resolveInCatalog(db(), { catalog: 'all', packagePath: 'team/web' }));
+    await service.createCatalog({ name: 'all', repositories: ['drafts', 'simple', 'blueprints'] });
+    const err = await failure(service.resolveInCatalog({ catalog: 'all', packagePath: 'team/web' }));
     expect(err).toMatchObject({
       code: 'NOT_FOUND',
       data: { namespace: 'default', catalog: 'all', packagePath: 'team/web', searched: ['drafts', 'simple', 'blueprints'] },
@@ -158,76 +158,76 @@ describe.each(testEngines())('catalogs on $kind', (engine) => {
       /^no Published revision of package "team\/web" in catalog "all": searched drafts, simple, blueprints \(in that order\); check the path/,
     );
     // A Draft is not a hit either: `none` exists only as a draft in drafts.
-    expect((await failure(resolveInCatalog(db(), { catalog: 'all', packagePath: 'none' }))).data.searched).toEqual(['drafts', 'simple', 'blueprints']);
-    expect(await failure(resolveInCatalog(db(), { catalog: 'nope', packagePath: 'basens' }))).toMatchObject({
+    expect((await failure(service.resolveInCatalog({ catalog: 'all', packagePath: 'none' }))).data.searched).toEqual(['drafts', 'simple', 'blueprints']);
+    expect(await failure(service.resolveInCatalog({ catalog: 'nope', packagePath: 'basens' }))).toMatchObject({
       code: 'NOT_FOUND',
       message: expect.stringContaining('catalog "nope" not found in namespace "default"'),
     });
   });
 
   it('refuses bad requests, saying what was wrong and what to do, and writes nothing', async () => {
-    const before = await listCatalogs(db());
-    expect(await failure(createCatalog(db(), { name: 'Bad_Name', repositories: ['simple'], updatedBy }))).toMatchObject({
+    const before = await service.listCatalogs();
+    expect(await failure(service.createCatalog({ name: 'Bad_Name', repositories: ['simple'] }))).toMatchObject({
       code: 'INVALID_ARGUMENT',
       message: expect.stringMatching(/^name: catalog name must be a lowercase RFC 1123 label/),
     });
-    expect(await failure(createCatalog(db(), { name: 'empty', repositories: [], updatedBy }))).toMatchObject({
+    expect(await failure(service.createCatalog({ name: 'empty', repositories: [] }))).toMatchObject({
       code: 'INVALID_ARGUMENT',
       message: expect.stringContaining('a catalog needs at least one repository'),
     });
-    expect(await failure(createCatalog(db(), { name: 'twice', repositories: ['simple', 'blueprints', 'simple'], updatedBy }))).toMatchObject({
+    expect(await failure(service.createCatalog({ name: 'twice', repositories: ['simple', 'blueprints', 'simple'] }))).toMatchObject({
       code: 'INVALID_ARGUMENT',
       message: 'repositories.2: repository "simple" is listed more than once; list each repository once, highest priority first',
     });
-    expect(await failure(createCatalog(db(), { name: 'bad-repo', repositories: ['simple', 'Blue'], updatedBy }))).toMatchObject({
+    expect(await failure(service.createCatalog({ name: 'bad-repo', repositories: ['simple', 'Blue'] }))).toMatchObject({
       code: 'INVALID_ARGUMENT',
       message: expect.stringMatching(/^repositories\.1: repository name must be/),
     });
-    expect(await failure(createCatalog(db(), { name: 'ghosts', repositories: ['simple', 'ghost', 'phantom'], updatedBy }))).toMatchObject({
+    expect(await failure(service.createCatalog({ name: 'ghosts', repositories: ['simple', 'ghost', 'phantom'] }))).toMatchObject({
       code: 'NOT_FOUND',
       message:
         'repositories "ghost", "phantom" are not registered in namespace "default"; register them first (porchlight repo register URL --name NAME -n default) or leave them out',
       data: { missing: ['ghost', 'phantom'] },
     });
     // Repositories belong to a namespace: simple is registered in default, not in team.
-    expect(await failure(createCatalog(db(), { namespace: 'team', name: 'bp', repositories: ['simple'], updatedBy }))).toMatchObject({
+    expect(await failure(service.createCatalog({ namespace: 'team', name: 'bp', repositories: ['simple'] }))).toMatchObject({
       code: 'NOT_FOUND',
       message: expect.stringContaining('repository "simple" is not registered in namespace "team"'),
     });
-    expect(await failure(createCatalog(db(), { name: 'bp', repositories: ['simple'], updatedBy }))).toMatchObject({
+    expect(await failure(service.createCatalog({ name: 'bp', repositories: ['simple'] }))).toMatchObject({
       code: 'ALREADY_EXISTS',
       message: 'catalog "bp" already exists in namespace "default"; change its repositories with porchlight catalog set-repositories bp, or delete it first',
     });
-    expect(await failure(setCatalogRepositories(db(), { name: 'bp', repositories: ['ghost'], updatedBy }))).toMatchObject({ code: 'NOT_FOUND' });
-    expect(await failure(setCatalogRepositories(db(), { name: 'nope', repositories: ['simple'], updatedBy }))).toMatchObject({
+    expect(await failure(service.setCatalogRepositories({ name: 'bp', repositories: ['ghost'] }))).toMatchObject({ code: 'NOT_FOUND' });
+    expect(await failure(service.setCatalogRepositories({ name: 'nope', repositories: ['simple'] }))).toMatchObject({
       code: 'NOT_FOUND',
       message: expect.stringContaining('catalog "nope" not found'),
     });
-    expect(await failure(resolveInCatalog(db(), { catalog: 'bp', packagePath: 'Bad Path' }))).toMatchObject({
+    expect(await failure(service.resolveInCatalog({ catalog: 'bp', packagePath: 'Bad Path' }))).toMatchObject({
       code: 'INVALID_ARGUMENT',
       message: expect.stringMatching(/^packagePath: package path must be DNS-1123 labels/),
     });
-    expect(await failure(resolveInCatalog(db(), { catalog: 'bp', packagePath: 'basens', revision: 0 }))).toMatchObject({
+    expect(await failure(service.resolveInCatalog({ catalog: 'bp', packagePath: 'basens', revision: 0 }))).toMatchObject({
       code: 'INVALID_ARGUMENT',
       message: expect.stringMatching(/^revision: revision must be a published revision number/),
     });
-    expect(await failure(deleteCatalog(db(), { name: 'nope' }))).toMatchObject({ code: 'NOT_FOUND' });
-    expect(await listCatalogs(db())).toEqual(before);
-    expect((await getCatalog(db(), { name: 'bp' })).spec.repositories).toEqual(['simple', 'blueprints']);
+    expect(await failure(service.call('catalogs.delete', { name: 'nope' }))).toMatchObject({ code: 'NOT_FOUND' });
+    expect(await service.listCatalogs()).toEqual(before);
+    expect((await service.call('catalogs.get', { name: 'bp' })).spec.repositories).toEqual(['simple', 'blueprints']);
   });
 
   it('drops an unregistered repository from its catalogs', async () => {
-    await createCatalog(db(), { name: 'temp', repositories: ['extra', 'blueprints'], updatedBy });
-    await createCatalog(db(), { name: 'lonely', repositories: ['extra'], updatedBy });
-    expect((await resolveInCatalog(db(), { catalog: 'temp', packagePath: 'basens' })).revisionName).toBe('extra.basens.v2');
+    await service.createCatalog({ name: 'temp', repositories: ['extra', 'blueprints'] });
+    await service.createCatalog({ name: 'lonely', repositories: ['extra'] });
+    expect((await service.resolveInCatalog({ catalog: 'temp', packagePath: 'basens' })).revisionName).toBe('extra.basens.v2');
 
     await service.unregisterRepository({ name: 'extra' });
-    expect((await getCatalog(db(), { name: 'temp' })).spec.repositories).toEqual(['blueprints']);
-    expect(await resolveInCatalog(db(), { catalog: 'temp', packagePath: 'basens' })).toMatchObject({
+    expect((await service.call('catalogs.get', { name: 'temp' })).spec.repositories).toEqual(['blueprints']);
+    expect(await service.resolveInCatalog({ catalog: 'temp', packagePath: 'basens' })).toMatchObject({
       revisionName: 'blueprints.basens.v4',
       searched: ['blueprints'],
     });
-    expect(await failure(resolveInCatalog(db(), { catalog: 'lonely', packagePath: 'basens' }))).toMatchObject({
+    expect(await failure(service.resolveInCatalog({ catalog: 'lonely', packagePath: 'basens' }))).toMatchObject({
       code: 'FAILED_PRECONDITION',
       message: expect.stringContaining('catalog "lonely" has no registered repositories left to search'),
     });
@@ -240,20 +240,20 @@ describe.each(testEngines())('catalogs on $kind', (engine) => {
     expect(members.rows[0]!.n).toBe(1);
     // Registered again under the same name, it is a new repository: not a member until added.
     await service.registerRepository({ url: server.baseUrl('simple'), name: 'extra' });
-    expect((await getCatalog(db(), { name: 'temp' })).spec.repositories).toEqual(['blueprints']);
+    expect((await service.call('catalogs.get', { name: 'temp' })).spec.repositories).toEqual(['blueprints']);
   });
 
   it('deletes a catalog with its member list, and the name can be used again', async () => {
-    await deleteCatalog(db(), { name: 'temp' });
-    expect(await failure(getCatalog(db(), { name: 'temp' }))).toMatchObject({ code: 'NOT_FOUND' });
-    expect(await failure(deleteCatalog(db(), { name: 'temp' }))).toMatchObject({ code: 'NOT_FOUND' });
+    await service.call('catalogs.delete', { name: 'temp' });
+    expect(await failure(service.call('catalogs.get', { name: 'temp' }))).toMatchObject({ code: 'NOT_FOUND' });
+    expect(await failure(service.call('catalogs.delete', { name: 'temp' }))).toMatchObject({ code: 'NOT_FOUND' });
     const orphans = await db().query<{ n: number }>(
       `SELECT count(*)::int AS n FROM catalog_members m WHERE NOT EXISTS (SELECT 1 FROM catalogs c WHERE c.id = m.catalog_id)`,
     );
     expect(orphans.rows[0]!.n).toBe(0);
-    await createCatalog(db(), { name: 'temp', repositories: ['extra'], updatedBy });
-    expect((await resolveInCatalog(db(), { catalog: 'temp', packagePath: 'basens' })).revisionName).toBe('extra.basens.v2');
-    expect((await getCatalog(db(), { name: 'temp' })).spec).toEqual({ repositories: ['extra'] });
+    await service.createCatalog({ name: 'temp', repositories: ['extra'] });
+    expect((await service.resolveInCatalog({ catalog: 'temp', packagePath: 'basens' })).revisionName).toBe('extra.basens.v2');
+    expect((await service.call('catalogs.get', { name: 'temp' })).spec).toEqual({ repositories: ['extra'] });
   });
 
   describe('reads only the partitions of the member repositories', () => {
@@ -295,7 +295,7 @@ describe.each(testEngines())('catalogs on $kind', (engine) => {
 
     it('EXPLAIN of the generic plans: one partition per probe, the other fifteen removed', async () => {
       const members = await membersInDistinctPartitions();
-      await createCatalog(db(), { name: 'parts', repositories: members.map((m) => m.name), updatedBy });
+      await service.createCatalog({ name: 'parts', repositories: members.map((m) => m.name) });
       const { latest, revision } = await probeStatements(db());
       const seen: string[] = [];
       // EXECUTE takes no bind parameters: its arguments are literals, checked here to be plain ids, paths and numbers.
@@ -344,7 +344,7 @@ describe.each(testEngines())('catalogs on $kind', (engine) => {
     });
 
     it('a real resolve scans the member partitions and no other', async () => {
-      const members = (await getCatalog(db(), { name: 'parts' })).spec.repositories;
+      const members = (await service.call('catalogs.get', { name: 'parts' })).spec.repositories;
       const partitions = await Promise.all(members.map((m) => partitionOf(db(), m).then((p) => p.partition)));
       const counters = async (tx: Queryable) =>
         new Map(
@@ -355,10 +355,15 @@ describe.each(testEngines())('catalogs on $kind', (engine) => {
           ).rows.map((r) => [r.relname, Number(r.n)]),
         );
       // Revision 4 is only in blueprints, so every member's partition is probed before the hit.
-      await setCatalogRepositories(db(), { name: 'parts', repositories: [...members.filter((m) => m !== 'blueprints'), 'blueprints'], updatedBy });
+      await service.setCatalogRepositories({ name: 'parts', repositories: [...members.filter((m) => m !== 'blueprints'), 'blueprints'] });
       const touched = await db().transaction(async (tx) => {
         const before = await counters(tx);
-        const resolved = await resolveInCatalog(tx, { catalog: 'parts', packagePath: 'basens', revision: 4 });
+        const resolved = await catalogOperations['catalogs.resolve']({ ...service.ctx, db: tx } as unknown as ServiceContext, {
+          namespace: 'default',
+          catalog: 'parts',
+          packagePath: 'basens',
+          revision: 4,
+        });
         expect(resolved).toMatchObject({ revisionName: 'blueprints.basens.v4', searched: [...members.filter((m) => m !== 'blueprints'), 'blueprints'] });
         const after = await counters(tx);
         return [...after]
@@ -383,13 +388,13 @@ describe.each(testEngines())('catalogs on $kind', (engine) => {
         console.log(`[${engine.kind}] resolve ${label}: median ${median.toFixed(3)} ms, p95 ${ms[190]!.toFixed(3)} ms`);
         return median;
       };
-      const members = (await getCatalog(db(), { name: 'parts' })).spec.repositories;
+      const members = (await service.call('catalogs.get', { name: 'parts' })).spec.repositories;
       expect(members).toHaveLength(3);
       expect(members[2]).toBe('blueprints');
-      expect(await time('hit at the first member', () => resolveInCatalog(db(), { catalog: 'parts', packagePath: 'basens' }))).toBeLessThan(2);
-      expect(await time('hit at the third member', () => resolveInCatalog(db(), { catalog: 'parts', packagePath: 'basens', revision: 4 }))).toBeLessThan(2);
+      expect(await time('hit at the first member', () => service.resolveInCatalog({ catalog: 'parts', packagePath: 'basens' }))).toBeLessThan(2);
+      expect(await time('hit at the third member', () => service.resolveInCatalog({ catalog: 'parts', packagePath: 'basens', revision: 4 }))).toBeLessThan(2);
       expect(
-        await time('miss after three members', () => resolveInCatalog(db(), { catalog: 'parts', packagePath: 'basens', revision: 9 }).catch(() => undefined)),
+        await time('miss after three members', () => service.resolveInCatalog({ catalog: 'parts', packagePath: 'basens', revision: 9 }).catch(() => undefined)),
       ).toBeLessThan(2);
     });
   });
@@ -410,7 +415,7 @@ describe.each(testEngines())('catalogs on $kind', (engine) => {
       await service.close();
     });
     afterAll(async () => {
-      service = new PorchlightService({ db: await engine.open(), dataHome: home });
+      service = openTestService({ db: await engine.open(), dataHome: home });
     });
 
     it('creates, lists, reorders, resolves and deletes catalogs', async () => {

@@ -10,7 +10,7 @@ import { v5 as uuidv5 } from 'uuid';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Database } from '../../src-main/db/database.ts';
 import { packageRevisionUid } from '../../src-main/cache/revision-store.ts';
-import { PorchlightService } from '../../src-main/service/porchlight-service.ts';
+import { openTestService, type TestService } from '../support/service.ts';
 import { testEngines, useTestEngine } from '../support/databases.ts';
 
 describe('package revision uid', () => {
@@ -37,12 +37,12 @@ describe.each(testEngines())('a page of whole revisions on $kind', (engine) => {
   useTestEngine(engine);
   let home: string;
   let db: Database;
-  let service: PorchlightService;
+  let service: TestService;
 
   beforeAll(async () => {
     home = fs.mkdtempSync(path.join(os.tmpdir(), 'porchlight-page-'));
     db = await engine.open();
-    service = new PorchlightService({ db, dataHome: home });
+    service = openTestService({ db, dataHome: home });
     // Two repositories, one a deployment repository, so a namespace-wide page
     // merges them by name and takes each one's URL and flag.
     for (const [name, deployment] of [
@@ -90,8 +90,8 @@ describe.each(testEngines())('a page of whole revisions on $kind', (engine) => {
   });
 
   /** Every page of `request` from the first, and the names each ended with. */
-  async function allPages(request: Parameters<PorchlightService['pagePackageRevisions']>[0]) {
-    const pages: Awaited<ReturnType<PorchlightService['pagePackageRevisions']>>[] = [];
+  async function allPages(request: Parameters<TestService['pagePackageRevisions']>[0]) {
+    const pages: Awaited<ReturnType<TestService['pagePackageRevisions']>>[] = [];
     let after: string | undefined;
     do {
       const page = await service.pagePackageRevisions({ ...request, after });

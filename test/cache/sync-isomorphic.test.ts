@@ -1,7 +1,7 @@
 // The pure-JavaScript fetch (isomorphic-git), used where no native `git` is
 // installed: the same listing, incremental sync and error reporting.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { addOneTag } from '../../bench/generate-repo.ts';
+import { addOneTag } from '../support/generate-repo.ts';
 import { testEngines, useTestEngine } from '../support/databases.ts';
 import { git, listRefs } from '../support/fixtures.ts';
 import { useWorkbench } from '../support/workbench.ts';

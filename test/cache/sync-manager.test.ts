@@ -1,7 +1,7 @@
 // Background sync: periodic per repository, resumes after a restart, stops
 // when the repository is unregistered.
 import { describe, expect, it } from 'vitest';
-import { addOneTag } from '../../bench/generate-repo.ts';
+import { addOneTag } from '../support/generate-repo.ts';
 import { testEngines, useTestEngine } from '../support/databases.ts';
 import { useWorkbench } from '../support/workbench.ts';
 

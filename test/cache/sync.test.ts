@@ -7,7 +7,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { tryTakeSyncLease, findRepository, releaseSyncLease, syncLeaseHolder } from '../../src-main/cache/repository-store.ts';
-import { addOneTag } from '../../bench/generate-repo.ts';
+import { addOneTag } from '../support/generate-repo.ts';
 import { git, unpackTarRepo } from '../support/fixtures.ts';
 import { testEngines, useTestEngine } from '../support/databases.ts';
 import { useWorkbench } from '../support/workbench.ts';

@@ -7,7 +7,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { PorchlightService } from '../../src-main/service/porchlight-service.ts';
+import { openTestService, type TestService } from '../support/service.ts';
 import { addBranchCopy, unpackBundle, unpackTarRepo } from '../support/fixtures.ts';
 import { startGitServer, type GitServer } from '../support/git-server.ts';
 import { testEngines, useTestEngine } from '../support/databases.ts';
@@ -58,7 +58,7 @@ describe.each(testEngines().flatMap((engine) => (['http', 'path'] as const).map(
   ({ engine, via }) => {
     useTestEngine(engine);
     let server: GitServer;
-    let service: PorchlightService;
+    let service: TestService;
     let work: string;
 
     beforeAll(async () => {
@@ -68,7 +68,7 @@ describe.each(testEngines().flatMap((engine) => (['http', 'path'] as const).map(
       const served = new Map<string, string>();
       for (const [id, c] of cases) served.set(id, await materialise(id, c, root));
       server = await startGitServer({ root, username: 'nephio', password: 'secret' });
-      service = new PorchlightService({ db: await engine.open(), dataHome: path.join(work, 'home') });
+      service = openTestService({ db: await engine.open(), dataHome: path.join(work, 'home') });
       for (const [id, c] of cases) {
         const address =
           via === 'http'

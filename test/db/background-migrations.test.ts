@@ -9,7 +9,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { seedRevisions } from '../../bench/seed-revisions.ts';
+import { seedRevisions } from '../support/seed-revisions.ts';
 import type { Database } from '../../src-main/db/database.ts';
 import { loadMigrations } from '../../src-main/db/migrate.ts';
 import { backgroundMigrations, runBackgroundMigrations } from '../../src-main/db/background-migrations.ts';

@@ -10,7 +10,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Database, Queryable } from '../../src-main/db/database.ts';
-import { PorchlightService } from '../../src-main/service/porchlight-service.ts';
+import { openTestService, type TestService } from '../support/service.ts';
 import { runCleanup } from '../../src-main/cache/cleanup-worker.ts';
 import { testEngines, useTestEngine } from '../support/databases.ts';
 import { unpackTarRepo } from '../support/fixtures.ts';
@@ -110,7 +110,7 @@ describe.each(testEngines())('hot queries keep to one partition on $kind', (engi
   useTestEngine(engine);
   let work: string;
   let server: GitServer;
-  let service: PorchlightService;
+  let service: TestService;
   let db: Database;
   const log: Statement[] = [];
   let current = 'setup';
@@ -122,7 +122,7 @@ describe.each(testEngines())('hot queries keep to one partition on $kind', (engi
     await unpackTarRepo('simple-repository', root, 'simple');
     server = await startGitServer({ root });
     db = await engine.open();
-    service = new PorchlightService({ db: recording(db, log, () => current), dataHome: path.join(work, 'home') });
+    service = openTestService({ db: recording(db, log, () => current), dataHome: path.join(work, 'home') });
     // Several repositories, so the table has several non-empty partitions to stay out of.
     for (const name of ['alpha', 'beta', 'gamma', 'delta']) await service.registerRepository({ url: server.baseUrl('simple'), name, syncIntervalSeconds: 0 });
   }, 120_000);

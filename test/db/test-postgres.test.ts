@@ -8,9 +8,8 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { testPostgres, type SslFileScope } from '../../src-main/db/test-postgres.ts';
-import { createDispatcher } from '../../src-main/ipc/dispatch.ts';
 import { databaseSettings } from '../../src-main/service/database-choice.ts';
-import { PorchlightService } from '../../src-main/service/porchlight-service.ts';
+import { openTestService } from '../support/service.ts';
 import type { Answer } from '../../src-shared/contract.ts';
 import { testEngines, useTestEngine } from '../support/databases.ts';
 
@@ -72,9 +71,9 @@ describe.each(testEngines())('settings.testDatabase and settings.setDatabase thr
   useTestEngine(engine);
 
   it('refuse SSL files outside the data home and save nothing', async () => {
-    const service = new PorchlightService({ db: await engine.open({ dataHome: home, env: {} }), dataHome: home });
+    const service = openTestService({ db: await engine.open({ dataHome: home, env: {} }), dataHome: home, settings: databaseSettings(home, {}) });
     try {
-      const dispatch = createDispatcher(service, () => {}, databaseSettings(home, {}));
+      const dispatch = service.dispatch;
       const url = `${NOWHERE}?sslrootcert=${EXISTING}`;
       const tested = (await dispatch('settings.testDatabase', { url })) as Answer<unknown>;
       expect(tested).toMatchObject({

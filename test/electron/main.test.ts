@@ -66,6 +66,19 @@ vi.mock('electron', () => ({ ...fake.module, default: fake.module }));
 vi.mock('../../src-main/host/service-host.ts', () => ({
   startServiceHost: async () => ({ call: async () => ({ ok: true, value: [] }), onEvent: () => () => {}, close: async () => {} }),
 }));
+// The local socket would claim the real data home of whoever runs the test.
+vi.mock('../../src-main/host/socket-server.ts', () => ({
+  claimDataHome: () => ({ release: () => {} }),
+  openedDatabase: async () => ({ kind: 'pglite', dir: '/nowhere' }),
+  startSocketServer: async () => ({ close: async () => {} }),
+}));
+// So would the Kubernetes door's CA.
+vi.mock('../../src-main/host/kube/kube-door-service.ts', () => ({
+  openKubeDoorFor: async () => ({ off: 'not in this test' }),
+  kubeAccess: () => {
+    throw new Error('not in this test');
+  },
+}));
 
 describe('the main process', () => {
   it('locks every web contents, refuses permissions, sandboxes the window, and serves hostile URLs safely', async () => {

@@ -14,47 +14,15 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startBrowserServer, type BrowserServer } from '../../src-main/host/browser-server.ts';
 import { startServiceHost, type ServiceHost } from '../../src-main/host/service-host.ts';
 import { rng } from './killable-child.ts';
+import { rawExchange, type Reply } from '../support/raw-exchange.ts';
+
+const exchange = (port: number, parts: (string | Buffer)[], timeoutMs: number, gapMs = 0) =>
+  rawExchange(() => net.connect(port, '127.0.0.1'), 'connect', parts, timeoutMs, gapMs);
 
 const SECRET = 'porchlight-fuzz-secret-outside-the-renderer';
 const REQUESTS = 1500;
 const PARALLEL = 8;
 const HEADERS_MS = 500;
-
-interface Reply {
-  status?: number;
-  text: string;
-  /** The server closed the connection (rather than the client giving up). */
-  closedByServer: boolean;
-}
-
-/** One connection: writes the parts (with a gap between them), reads until the server closes or `timeoutMs` passes. */
-function exchange(port: number, parts: (string | Buffer)[], timeoutMs: number, gapMs = 0): Promise<Reply> {
-  return new Promise((resolve) => {
-    const socket = net.connect(port, '127.0.0.1');
-    const chunks: Buffer[] = [];
-    let done = false;
-    const finish = (closedByServer: boolean) => {
-      if (done) return;
-      done = true;
-      clearTimeout(timer);
-      socket.destroy();
-      const text = Buffer.concat(chunks).toString('latin1');
-      const m = /^HTTP\/1\.1 (\d{3})/.exec(text);
-      resolve({ status: m ? Number(m[1]) : undefined, text, closedByServer });
-    };
-    const timer = setTimeout(() => finish(false), timeoutMs);
-    socket.on('data', (d) => chunks.push(d));
-    socket.on('error', () => finish(true));
-    socket.on('close', () => finish(true));
-    socket.on('connect', async () => {
-      for (const p of parts) {
-        if (done || socket.destroyed) return;
-        socket.write(p);
-        if (gapMs) await new Promise((r) => setTimeout(r, gapMs));
-      }
-    });
-  });
-}
 
 function request(method: string, target: string, headers: [string, string][], body: Buffer | string = '', length: 'exact' | 'none' | 'more' = 'exact'): Buffer {
   const b = Buffer.isBuffer(body) ? body : Buffer.from(body);

@@ -10,7 +10,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openDatabase } from '../../src-main/db/open-database.ts';
-import { PorchlightService } from '../../src-main/service/porchlight-service.ts';
+import { openTestService, type TestService } from '../support/service.ts';
 import { unpackTarRepo } from '../support/fixtures.ts';
 import { startGitServer, type GitServer } from '../support/git-server.ts';
 
@@ -22,7 +22,7 @@ describe.skipIf(!canMount && !required)('disk full while saving a draft', () => 
   let work: string;
   let disk: string;
   let git: GitServer;
-  let service: PorchlightService;
+  let service: TestService;
 
   beforeAll(async () => {
     if (!canMount) throw new Error('this test mounts a tmpfs and must run as root');
@@ -34,7 +34,7 @@ describe.skipIf(!canMount && !required)('disk full while saving a draft', () => 
     fs.mkdirSync(served);
     await unpackTarRepo('simple-repository', served, 'simple');
     git = await startGitServer({ root: served });
-    service = new PorchlightService({ db: await openDatabase({ db: path.join(disk, 'db') }), dataHome: path.join(disk, 'home') });
+    service = openTestService({ db: await openDatabase({ db: path.join(disk, 'db') }), dataHome: path.join(disk, 'home') });
   });
   afterAll(async () => {
     await service?.close().catch(() => {});

@@ -5,7 +5,7 @@
 // service here has a 2 s deadline instead of the default 30 s, so the minute
 // is the host's and the test stays short.
 import { describe, expect, it } from 'vitest';
-import { PorchlightService } from '../../src-main/service/porchlight-service.ts';
+import { openTestService } from '../support/service.ts';
 import { createHttpClient, DEFAULT_GIT_TIMEOUT_MS } from '../../src-main/git/http-client.ts';
 import { listRefs } from '../support/fixtures.ts';
 import { testEngines, useTestEngine } from '../support/databases.ts';
@@ -31,7 +31,7 @@ describe.each(testEngines())('a slow or failing Git host on $kind', (engine) => 
     // The default deadline is well under a minute: a held response never hangs anything for long.
     expect(DEFAULT_GIT_TIMEOUT_MS).toBeLessThan(A_MINUTE);
     await wb.service.close();
-    wb.service = new PorchlightService({ db: await engine.open(), dataHome: wb.home, http: createHttpClient({ timeoutMs: DEADLINE_MS }) });
+    wb.service = openTestService({ db: await engine.open(), dataHome: wb.home, http: createHttpClient({ timeoutMs: DEADLINE_MS }) });
     await wb.service.registerRepository({ url: wb.server.baseUrl('simple'), name: 'simple', username: 'alice', password: PASSWORD });
     const draft = await wb.service.initPackage({ repository: 'simple', name: 'slow/app', workspace: 'one' });
     await wb.service.changeLifecycle({ name: draft.metadata.name, verb: 'propose' });

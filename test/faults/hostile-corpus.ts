@@ -3,16 +3,16 @@
 // case against a live draft and checks afterwards that the draft is exactly
 // as it was (a refused request changes nothing), that each case answered in
 // bounded time, and that the tables are all still there.
-import type { PorchlightService } from '../../src-main/service/porchlight-service.ts';
+import type { TestService } from '../support/service.ts';
 
 export interface HostileCase {
   name: string;
   /** Runs the request against the draft `draft` (its current resourceVersion in `version`). */
-  run: (service: PorchlightService, draft: { name: string; version: string }) => Promise<unknown>;
+  run: (service: TestService, draft: { name: string; version: string }) => Promise<unknown>;
   /** A refusal: the error's code and a part of its message. */
   refused?: { code: string; message: RegExp };
   /** Accepted: a check of the result, or of what the database then holds. */
-  safe?: (service: PorchlightService, draft: { name: string }, result: unknown) => Promise<void>;
+  safe?: (service: TestService, draft: { name: string }, result: unknown) => Promise<void>;
   /** Accepted requests change the draft; refused ones must not. */
   changesDraft?: boolean;
 }
@@ -21,7 +21,7 @@ const file = (path: string, content: string | Uint8Array = 'kind: ConfigMap\n') 
   path,
   content: typeof content === 'string' ? Buffer.from(content) : content,
 });
-const patch = (path: string, content?: string | Uint8Array) => (s: PorchlightService, d: { name: string; version: string }) =>
+const patch = (path: string, content?: string | Uint8Array) => (s: TestService, d: { name: string; version: string }) =>
   s.updateResources({ name: d.name, resourceVersion: d.version, mode: 'patch', files: [file(path, content)] });
 
 /** "Billion laughs": nine levels of ten aliases, 10^9 strings if expanded. */

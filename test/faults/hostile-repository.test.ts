@@ -16,7 +16,7 @@ import { openDatabase } from '../../src-main/db/open-database.ts';
 import { runCli } from '../../src-main/cli/main.ts';
 import { ObjectReader } from '../../src-main/git/object-reader.ts';
 import { NativeObjectReader } from '../../src-main/git/native-object-reader.ts';
-import { PorchlightService } from '../../src-main/service/porchlight-service.ts';
+import { openTestService, type TestService } from '../support/service.ts';
 import { packageFilePathProblem } from '../../src-shared/package-files.ts';
 import { clonePackageSchema } from '../../src-shared/requests.ts';
 import { testEngines, useTestEngine } from '../support/databases.ts';
@@ -31,7 +31,7 @@ function git(cwd: string, args: string[], input?: string): string {
 describe('a hostile Git repository', () => {
   let work: string;
   let server: GitServer;
-  let service: PorchlightService;
+  let service: TestService;
 
   beforeAll(async () => {
     work = fs.mkdtempSync(path.join(os.tmpdir(), 'porchlight-hostile-repo-'));
@@ -65,7 +65,7 @@ describe('a hostile Git repository', () => {
     git(work, ['clone', '-q', '--bare', tree, path.join(served, 'hostile.git')]);
     git(path.join(served, 'hostile.git'), ['config', 'http.receivepack', 'true']);
     server = await startGitServer({ root: served });
-    service = new PorchlightService({ db: await openDatabase({ db: path.join(work, 'db') }), dataHome: path.join(work, 'home') });
+    service = openTestService({ db: await openDatabase({ db: path.join(work, 'db') }), dataHome: path.join(work, 'home') });
   });
   afterAll(async () => {
     await service?.close();
@@ -229,7 +229,7 @@ describe.each(testEngines())('a package that plants .git, on $kind', (engine) =>
   let work: string;
   let server: GitServer;
   let db: Database;
-  let service: PorchlightService | undefined;
+  let service: TestService | undefined;
   let marker: string;
 
   beforeAll(async () => {
@@ -241,7 +241,7 @@ describe.each(testEngines())('a package that plants .git, on $kind', (engine) =>
     plantDotGit(path.join(served, 'planted.git'), marker);
     server = await startGitServer({ root: served });
     db = await engine.open();
-    service = new PorchlightService({ db, dataHome: path.join(work, 'home') });
+    service = openTestService({ db, dataHome: path.join(work, 'home') });
   });
   afterAll(async () => {
     await service?.close();

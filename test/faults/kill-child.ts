@@ -21,7 +21,7 @@
 import fs from 'node:fs';
 import { openDatabase } from '../../src-main/db/open-database.ts';
 import { runBackgroundMigrations } from '../../src-main/db/background-migrations.ts';
-import { PorchlightService } from '../../src-main/service/porchlight-service.ts';
+import { openTestService } from '../support/service.ts';
 
 interface Job {
   mode: 'save' | 'approve' | 'migrate' | 'sync' | 'cleanup' | 'append' | 'background';
@@ -59,7 +59,7 @@ if (job.mode === 'background') {
 }
 
 let pushes = 0;
-const service = new PorchlightService({
+const service = openTestService({
   db: await openDatabase({ db: job.db }),
   dataHome: job.home,
   afterPush: async () => {

@@ -10,7 +10,7 @@ import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import type { Database } from '../../src-main/db/database.ts';
 import { runCleanup } from '../../src-main/cache/cleanup-worker.ts';
-import { addOneTag, generateRepo } from '../../bench/generate-repo.ts';
+import { addOneTag, generateRepo } from '../support/generate-repo.ts';
 import { listRefs } from '../support/fixtures.ts';
 import { testEngines, useTestEngine } from '../support/databases.ts';
 import { amcheckProblems } from '../support/integrity.ts';

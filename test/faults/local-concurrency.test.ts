@@ -8,7 +8,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { PorchlightService } from '../../src-main/service/porchlight-service.ts';
+import { openTestService, type TestService } from '../support/service.ts';
 import { git, listRefs } from '../support/fixtures.ts';
 import { testEngines, useTestEngine } from '../support/databases.ts';
 
@@ -30,7 +30,7 @@ describe.each(testEngines().slice(0, 1))('native git commits while Porchlight pu
   useTestEngine(engine);
   let work: string;
   let repo: string;
-  let service: PorchlightService;
+  let service: TestService;
 
   beforeAll(async () => {
     work = fs.mkdtempSync(path.join(os.tmpdir(), 'porchlight-concurrent-'));
@@ -39,7 +39,7 @@ describe.each(testEngines().slice(0, 1))('native git commits while Porchlight pu
     await git(repo, ['-c', 'user.name=Native', '-c', 'user.email=native@example.com', 'commit', '-q', '--allow-empty', '-m', 'start']);
     // The user works on a feature branch; Porchlight publishes to main, which is not checked out.
     await git(repo, ['checkout', '-q', '-b', 'feature']);
-    service = new PorchlightService({ db: await engine.open(), dataHome: path.join(work, 'home') });
+    service = openTestService({ db: await engine.open(), dataHome: path.join(work, 'home') });
     const { warnings } = await service.registerRepository({ url: repo, name: 'team', deployment: true });
     expect(warnings).toEqual([]);
   });

@@ -9,7 +9,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openDatabase } from '../../src-main/db/open-database.ts';
-import { PorchlightService } from '../../src-main/service/porchlight-service.ts';
+import { openTestService, type TestService } from '../support/service.ts';
 import { unpackTarRepo } from '../support/fixtures.ts';
 import { startGitServer, type GitServer } from '../support/git-server.ts';
 import { privatePostgresUnavailable, startPrivatePostgres, type PrivatePostgres } from '../support/private-postgres.ts';
@@ -22,7 +22,7 @@ describe.skipIf(unavailable !== undefined && !required)('PostgreSQL restarted un
   let pg: PrivatePostgres;
   let git: GitServer;
   let work: string;
-  let service: PorchlightService;
+  let service: TestService;
 
   beforeAll(async () => {
     if (unavailable) throw new Error(`cannot run a private PostgreSQL: ${unavailable}`);
@@ -32,7 +32,7 @@ describe.skipIf(unavailable !== undefined && !required)('PostgreSQL restarted un
     fs.mkdirSync(served);
     await unpackTarRepo('simple-repository', served, 'simple');
     git = await startGitServer({ root: served });
-    service = new PorchlightService({ db: await openDatabase({ db: pg.url }), dataHome: path.join(work, 'home') });
+    service = openTestService({ db: await openDatabase({ db: pg.url }), dataHome: path.join(work, 'home') });
   });
   afterAll(async () => {
     await service?.close().catch(() => {});

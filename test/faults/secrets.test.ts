@@ -12,7 +12,7 @@ import { randomBytes } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { backupDatabase } from '../../src-main/db/backup.ts';
 import { resolveDatabaseTarget } from '../../src-main/db/open-database.ts';
-import { PorchlightService } from '../../src-main/service/porchlight-service.ts';
+import { openTestService } from '../support/service.ts';
 import { testEngines, useTestEngine } from '../support/databases.ts';
 import { useWorkbench } from '../support/workbench.ts';
 
@@ -33,7 +33,7 @@ describe.each(testEngines())('secrets on $kind', (engine) => {
   it('keeps the Git password out of logs, errors, the database and every other file', async () => {
     const said: string[] = [];
     await wb.service.close();
-    wb.service = new PorchlightService({ db: await engine.open(), dataHome: wb.home, log: (m, f) => said.push(`${m} ${JSON.stringify(f ?? {})}`) });
+    wb.service = openTestService({ db: await engine.open(), dataHome: wb.home, log: (m, f) => said.push(`${m} ${JSON.stringify(f ?? {})}`) });
     const s = wb.service;
 
     const wrong = await s.registerRepository({ url: wb.server.baseUrl('simple'), name: 'wrong', username: 'alice', password: `${PASSWORD}-wrong` });
@@ -80,6 +80,6 @@ describe.each(testEngines())('secrets on $kind', (engine) => {
     expect(files.some((f) => /\.git[/\\]config$/.test(f))).toBe(true);
     for (const f of files) expect(fs.readFileSync(f).includes(Buffer.from(PASSWORD)), f).toBe(false);
 
-    wb.service = new PorchlightService({ db: await engine.open(), dataHome: wb.home });
+    wb.service = openTestService({ db: await engine.open(), dataHome: wb.home });
   });
 });

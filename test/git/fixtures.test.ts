@@ -4,7 +4,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { addOneTag, approvalMessage, generateRepo } from '../../bench/generate-repo.ts';
+import { addOneTag, approvalMessage, generateRepo } from '../support/generate-repo.ts';
 import { PORCH_TAR_REPOS, addBranchCopy, createEmptyRepo, git, listRefs, porchDataPath, unpackBundle, unpackTarRepo } from '../support/fixtures.ts';
 
 let tmp: string;

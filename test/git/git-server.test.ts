@@ -9,7 +9,7 @@ import { promisify } from 'node:util';
 import git from 'isomorphic-git';
 import http from 'isomorphic-git/http/node';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { addOneTag, generateRepo } from '../../bench/generate-repo.ts';
+import { addOneTag, generateRepo } from '../support/generate-repo.ts';
 import { createEmptyRepo, listRefs, unpackTarRepo } from '../support/fixtures.ts';
 import { startGitServer, type GitServer } from '../support/git-server.ts';
 

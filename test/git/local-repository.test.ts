@@ -8,7 +8,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { PorchlightService } from '../../src-main/service/porchlight-service.ts';
+import { openTestService, type TestService } from '../support/service.ts';
 import { updateLocalRefs } from '../../src-main/git/local-ref-update.ts';
 import { PushRejected, ZERO_OID } from '../../src-main/git/push.ts';
 import { git, listRefs, unpackTarRepo } from '../support/fixtures.ts';
@@ -33,11 +33,11 @@ const fsckClean = async (dir: string) => {
 describe.each(testEngines())('repositories registered by path on $kind', (engine) => {
   useTestEngine(engine);
   let work: string;
-  let service: PorchlightService;
+  let service: TestService;
 
   beforeAll(async () => {
     work = fs.mkdtempSync(path.join(os.tmpdir(), 'porchlight-local-'));
-    service = new PorchlightService({ db: await engine.open(), dataHome: path.join(work, 'home') });
+    service = openTestService({ db: await engine.open(), dataHome: path.join(work, 'home') });
   });
   afterAll(async () => {
     await service?.close();

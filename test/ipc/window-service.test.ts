@@ -10,15 +10,15 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Answer, ServiceEvent } from '../../src-shared/contract.ts';
 import { openDatabase } from '../../src-main/db/open-database.ts';
-import { createDispatcher, type Dispatch } from '../../src-main/ipc/dispatch.ts';
-import { PorchlightService } from '../../src-main/service/porchlight-service.ts';
+import type { Dispatch } from '../../src-main/ipc/dispatch.ts';
+import { openTestService, type TestService } from '../support/service.ts';
 import { databaseSettings, databaseToOpen, savedDatabase } from '../../src-main/service/database-choice.ts';
 import { unpackBundle } from '../support/fixtures.ts';
 import { startGitServer, type GitServer } from '../support/git-server.ts';
 
 let work: string;
 let server: GitServer;
-let service: PorchlightService;
+let service: TestService;
 let dispatch: Dispatch;
 const events: ServiceEvent[] = [];
 
@@ -35,9 +35,13 @@ beforeAll(async () => {
   await unpackBundle('test-blueprints', root);
   server = await startGitServer({ root, username: 'nephio', password: 'secret' });
   const home = path.join(work, 'home');
-  const emit = (e: ServiceEvent) => void events.push(e);
-  service = new PorchlightService({ db: await openDatabase({ dataHome: home, env: {} }), dataHome: home, onEvent: emit });
-  dispatch = createDispatcher(service, emit, databaseSettings(home, {}));
+  service = openTestService({
+    db: await openDatabase({ dataHome: home, env: {} }),
+    dataHome: home,
+    settings: databaseSettings(home, {}),
+    onEvent: (e) => void events.push(e),
+  });
+  dispatch = service.dispatch;
 }, 60_000);
 
 afterAll(async () => {

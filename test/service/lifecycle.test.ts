@@ -6,7 +6,6 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { runCli } from '../../src-main/cli/main.ts';
-import { createDispatcher } from '../../src-main/ipc/dispatch.ts';
 import { findLiveRevision, moveLifecycle } from '../../src-main/cache/lifecycle-store.ts';
 import type { Answer } from '../../src-shared/contract.ts';
 import { checkPackageFile, packageProblemsMessage } from '../../src-shared/package-check.ts';
@@ -122,7 +121,7 @@ describe.each(testEngines())('a broken draft on $kind', (engine) => {
   });
 
   it('the IPC dispatcher: revisions.save keeps it, revisions.lifecycle refuses it', async () => {
-    const dispatch = createDispatcher(wb.service);
+    const dispatch = wb.service.dispatch;
     const rev = await wb.service.initPackage({ repository: 'simple', name: 'web-ipc', workspace: 'ipc' });
     const name = rev.metadata.name;
     const saved = (await dispatch('revisions.save', {

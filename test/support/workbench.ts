@@ -5,20 +5,20 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll } from 'vitest';
-import { PorchlightService } from '../../src-main/service/porchlight-service.ts';
 import type { TestEngine } from './databases.ts';
 import { unpackTarRepo, type PorchTarRepo } from './fixtures.ts';
 import { startGitServer, type GitServer } from './git-server.ts';
+import { openTestService, type TestService } from './service.ts';
 
 export interface Workbench {
   work: string;
   home: string;
   server: GitServer;
-  service: PorchlightService;
+  service: TestService;
   /** Bare repository directory of each served repository, by served name. */
   served: Record<string, string>;
   /** Closes the service and opens a new one on the same database and data home (a restart). */
-  restart(): Promise<PorchlightService>;
+  restart(): Promise<TestService>;
   /** The service closed (PGlite: the directory free for another process), `fn` run, the service opened again. */
   whileClosed<T>(fn: () => Promise<T>): Promise<T>;
 }
@@ -32,11 +32,11 @@ export function useWorkbench(engine: TestEngine, opts: { repositories: Record<st
     fs.mkdirSync(root);
     for (const [name, archive] of Object.entries(opts.repositories)) bench.served[name] = await unpackTarRepo(archive, root, name);
     bench.server = await startGitServer({ root, username: opts.username, password: opts.password });
-    bench.service = new PorchlightService({ db: await engine.open(), dataHome: bench.home });
+    bench.service = openTestService({ db: await engine.open(), dataHome: bench.home });
   });
   bench.restart = async () => {
     await bench.service.close();
-    bench.service = new PorchlightService({ db: await engine.open(), dataHome: bench.home });
+    bench.service = openTestService({ db: await engine.open(), dataHome: bench.home });
     return bench.service;
   };
   bench.whileClosed = async <T>(fn: () => Promise<T>): Promise<T> => {
@@ -44,7 +44,7 @@ export function useWorkbench(engine: TestEngine, opts: { repositories: Record<st
     try {
       return await fn();
     } finally {
-      bench.service = new PorchlightService({ db: await engine.open(), dataHome: bench.home });
+      bench.service = openTestService({ db: await engine.open(), dataHome: bench.home });
     }
   };
   afterAll(async () => {

@@ -26,12 +26,12 @@
 // or 500 repositories of 200 both stay bounded.
 //
 // CLI (for the scale benchmark):
-//   node --import tsx bench/seed-revisions.ts --db DIR|postgres://... \
+//   node --import tsx test/support/seed-revisions.ts --db DIR|postgres://... \
 //     --repositories 500 --revisions-per-repository 200 --resources-per-revision 15
 import { pathToFileURL } from 'node:url';
-import { runUpkeep } from '../src-main/cache/pglite-upkeep.ts';
+import { runUpkeep } from '../../src-main/cache/pglite-upkeep.ts';
 import { parseArgs } from 'node:util';
-import type { Database, Queryable } from '../src-main/db/database.ts';
+import type { Database, Queryable } from '../../src-main/db/database.ts';
 
 export interface LifecycleMix {
   /** Fraction of all revisions that are Drafts (default 0.03). */
@@ -264,14 +264,14 @@ export async function seedRevisions(db: Database, opts: SeedOptions): Promise<Se
           repoName,
           updatedBy,
           spec: JSON.stringify({
-            description: 'synthetic repository (bench/seed-revisions.ts)',
+            description: 'synthetic repository (test/support/seed-revisions.ts)',
             type: 'git',
             content: 'Package',
             deployment: false,
             git: { repo: `https://git.invalid/synthetic/${repoName}.git`, branch: 'main', directory: '/' },
           }),
           conditions: JSON.stringify([
-            { type: 'Ready', status: 'True', reason: 'Ready', message: 'seeded by bench/seed-revisions.ts', lastTransitionTime: baseTime.toISOString() },
+            { type: 'Ready', status: 'True', reason: 'Ready', message: 'seeded by test/support/seed-revisions.ts', lastTransitionTime: baseTime.toISOString() },
           ]),
         },
       );
@@ -361,36 +361,36 @@ export async function seedRevisions(db: Database, opts: SeedOptions): Promise<Se
 }
 
 /**
- * Reads seeded rows back through the real PorchlightService (the first and a
+ * Reads seeded rows back through the real service (the first and a
  * late keyset page, one revision by name, its resources) and checks what a
  * sync would guarantee: one latest per package with a published revision, the
  * placeholder never latest. Throws on the first mismatch.
  */
 export async function verifySeeded(db: Database, seeded: SeedResult, opts: { dataHome: string }): Promise<{ checked: string[] }> {
-  const { PorchlightService } = await import('../src-main/service/porchlight-service.ts');
-  const service = new PorchlightService({ db, dataHome: opts.dataHome });
+  const { openService } = await import('../../src-main/service/service.ts');
+  const service = openService({ db, dataHome: opts.dataHome });
   const checked: string[] = [];
   const fail = (m: string): never => {
     throw new Error(`seeded rows do not read back: ${m}`);
   };
-  const first = await service.pagePackageRevisions({ namespace: seeded.namespace, limit: 100 });
+  const first = await service.call('revisions.pageFull', { namespace: seeded.namespace, limit: 100 });
   if (first.items.length === 0) fail('the first page is empty');
   // (Order is the database's collation, not JavaScript's: compare pages, not strings.)
   const names = new Set(first.items.map((i) => i.metadata.name));
   if (names.size !== first.items.length) fail('the first page repeats a name');
   if (first.next) {
-    const second = await service.pagePackageRevisions({ namespace: seeded.namespace, limit: 100, after: first.next });
+    const second = await service.call('revisions.pageFull', { namespace: seeded.namespace, limit: 100, after: first.next });
     if (second.items.length === 0 || second.items.some((i) => names.has(i.metadata.name))) fail('the second page is empty or repeats the first');
   }
   checked.push(`first page: ${first.items.length} revisions, next=${first.next ?? 'none'}`);
 
   // A revision of the last repository, reached by a keyset cursor, then read by name.
   const repo = seeded.repositories.at(-1)!;
-  const late = await service.pagePackageRevisions({ namespace: seeded.namespace, limit: 100, after: `${repo.name}.` });
+  const late = await service.call('revisions.pageFull', { namespace: seeded.namespace, limit: 100, after: `${repo.name}.` });
   const lateItem =
     late.items.find((i) => i.spec.repository === repo.name && (i.spec.revision ?? 0) > 0) ?? late.items.find((i) => i.spec.repository === repo.name);
   if (!lateItem) return fail(`no revision of ${repo.name} on the page after "${repo.name}."`);
-  const got = await service.getPackageRevision({ namespace: seeded.namespace, name: lateItem.metadata.name });
+  const got = await service.call('revisions.get', { namespace: seeded.namespace, name: lateItem.metadata.name });
   if (got.metadata.name !== lateItem.metadata.name || got.spec.repository !== repo.name)
     fail(`getPackageRevision(${lateItem.metadata.name}) returned ${got.metadata.name}`);
   if (got.metadata.name !== `${repo.name}.${got.spec.packageName.split('/').join('.')}.${got.spec.workspaceName}`)
@@ -402,17 +402,17 @@ export async function verifySeeded(db: Database, seeded: SeedResult, opts: { dat
     `getPackageRevision(${got.metadata.name}): revision ${revision}, ${got.spec.lifecycle}, latest=${got.metadata.labels?.['kpt.dev/latest-revision'] ?? 'false'}`,
   );
 
-  const read = await service.readResources({ namespace: seeded.namespace, name: got.metadata.name });
+  const read = await service.call('revisions.resources', { namespace: seeded.namespace, name: got.metadata.name });
   const perRevision = seeded.revisions ? Math.round(seeded.resources / seeded.revisions) : 0;
-  if (read.resources.length !== perRevision) fail(`${got.metadata.name} has ${read.resources.length} resources, expected ${perRevision}`);
+  if (read.files.length !== perRevision) fail(`${got.metadata.name} has ${read.files.length} resources, expected ${perRevision}`);
   if (
     perRevision > 0 &&
-    !Buffer.from(read.resources.find((r) => r.path === 'Kptfile')?.content ?? [])
+    !Buffer.from(read.files.find((r) => r.path === 'Kptfile')?.base64 ?? '', 'base64')
       .toString()
       .includes('kind: Kptfile')
   )
     fail('the Kptfile resource is missing');
-  checked.push(`readResources: ${read.resources.length} files`);
+  checked.push(`readResources: ${read.files.length} files`);
 
   // The latest flag as the trigger defines it.
   const ids = seeded.repositories.map((r) => r.id);
@@ -452,12 +452,12 @@ async function main(argv: string[]): Promise<number> {
   });
   if (!values.db?.trim()) {
     process.stderr.write(
-      'usage: node --import tsx bench/seed-revisions.ts --db DIR|postgres://... [--namespace NS] [--repositories N] [--revisions-per-repository N]\n' +
+      'usage: node --import tsx test/support/seed-revisions.ts --db DIR|postgres://... [--namespace NS] [--repositories N] [--revisions-per-repository N]\n' +
         '         [--resources-per-revision N] [--slots-per-package N] [--prefix NAME] [--analyze like-sync|full|none] [--no-verify]\n',
     );
     return 1;
   }
-  const { openDatabase } = await import('../src-main/db/open-database.ts');
+  const { openDatabase } = await import('../../src-main/db/open-database.ts');
   const os = await import('node:os');
   const db = await openDatabase({ db: values.db, env: {} });
   try {

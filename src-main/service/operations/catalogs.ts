@@ -1,11 +1,12 @@
 // Catalogs (issue 6): an ordered list of repositories, highest priority first,
 // in which a package path resolves to the Published revision of the first
 // repository that has it, as GitLab's virtual registries resolve a path
-// through their upstreams. The service calls these with its database and
-// its `updatedBy`; every request is validated here with the schemas in src-shared/catalogs.ts.
-import type { Database, Queryable } from '../db/database.ts';
-import { sqlState } from '../db/errors.ts';
-import { alreadyExists, failedPrecondition, notFound } from '../../src-shared/errors.ts';
+// through their upstreams.
+import type { ParsedRequestOf } from '../../../src-shared/contract.ts';
+import type { Catalog, CatalogResolution } from '../../../src-shared/catalogs.ts';
+import { alreadyExists, failedPrecondition, notFound } from '../../../src-shared/errors.ts';
+import type { Queryable } from '../../db/database.ts';
+import { sqlState } from '../../db/errors.ts';
 import {
   deleteCatalog as deleteCatalogRow,
   findCatalog,
@@ -15,25 +16,9 @@ import {
   replaceCatalogMembers,
   resolveInCatalogMembers,
   type CatalogRow,
-} from '../cache/catalog-store.ts';
-import { parse } from './validate.ts';
-import {
-  createCatalogSchema,
-  catalogRefSchema,
-  listCatalogsSchema,
-  setCatalogRepositoriesSchema,
-  resolveInCatalogSchema,
-  type CreateCatalogRequest,
-  type CatalogRefRequest,
-  type ListCatalogsRequest,
-  type SetCatalogRepositoriesRequest,
-  type ResolveInCatalogRequest,
-  type Catalog,
-  type CatalogResolution,
-} from '../../src-shared/catalogs.ts';
-
-export type { Catalog, CatalogResolution };
-
+} from '../../cache/catalog-store.ts';
+import type { ServiceContext } from '../context.ts';
+import type { Operations } from './operation.ts';
 const iso = (d: Date) => d.toISOString().replace(/\.\d{3}Z$/, 'Z');
 
 function toCatalog(row: CatalogRow): Catalog {
@@ -83,58 +68,10 @@ async function writeMembers(
   }
 }
 
-export async function createCatalog(db: Database, request: CreateCatalogRequest & { updatedBy: string }): Promise<Catalog> {
-  const r = parse(createCatalogSchema, request);
-  const exists = () =>
-    alreadyExists(
-      `catalog "${r.name}" already exists in namespace "${r.namespace}"; change its repositories with porchlight catalog set-repositories ${r.name}, or delete it first`,
-      {
-        namespace: r.namespace,
-        name: r.name,
-      },
-    );
-  if (await findCatalog(db, r.namespace, r.name)) throw exists();
-  const ids = await repositoryIds(db, r.namespace, r.repositories);
-  try {
-    await db.transaction(async (tx) => {
-      const id = await insertCatalog(tx, { namespace: r.namespace, name: r.name, description: r.description, updatedBy: request.updatedBy });
-      await writeMembers(tx, id, ids, r.repositories, r.namespace, request.updatedBy);
-    });
-  } catch (e) {
-    // Two windows creating the same name at once: the unique index decides.
-    if (sqlState(e) === '23505') throw exists();
-    throw e;
-  }
-  return getCatalog(db, { namespace: r.namespace, name: r.name });
-}
-
-/** A namespace's catalogs by name (every namespace's with allNamespaces). */
-export async function listCatalogs(q: Queryable, request: ListCatalogsRequest = {}): Promise<Catalog[]> {
-  const r = parse(listCatalogsSchema, request);
-  return (await listCatalogRows(q, r.allNamespaces ? undefined : r.namespace)).map(toCatalog);
-}
-
-export async function getCatalog(q: Queryable, request: CatalogRefRequest): Promise<Catalog> {
-  const r = parse(catalogRefSchema, request);
-  const row = await findCatalog(q, r.namespace, r.name);
-  if (!row) throw catalogNotFound(r.namespace, r.name);
+async function getCatalog(q: Queryable, namespace: string, name: string): Promise<Catalog> {
+  const row = await findCatalog(q, namespace, name);
+  if (!row) throw catalogNotFound(namespace, name);
   return toCatalog(row);
-}
-
-/** Deletes the catalog and its member list (a hard delete: see catalog-store.ts); repositories are untouched. */
-export async function deleteCatalog(q: Queryable, request: CatalogRefRequest): Promise<void> {
-  const r = parse(catalogRefSchema, request);
-  if (!(await deleteCatalogRow(q, r.namespace, r.name))) throw catalogNotFound(r.namespace, r.name);
-}
-
-/** Replaces the member list: these repositories, in this order, highest priority first. */
-export async function setCatalogRepositories(db: Database, request: SetCatalogRepositoriesRequest & { updatedBy: string }): Promise<Catalog> {
-  const r = parse(setCatalogRepositoriesSchema, request);
-  const row = await findCatalog(db, r.namespace, r.name);
-  if (!row) throw catalogNotFound(r.namespace, r.name);
-  const ids = await repositoryIds(db, r.namespace, r.repositories);
-  await db.transaction((tx) => writeMembers(tx, row.id, ids, r.repositories, r.namespace, request.updatedBy));
-  return getCatalog(db, { namespace: r.namespace, name: r.name });
 }
 
 /**
@@ -143,9 +80,8 @@ export async function setCatalogRepositories(db: Database, request: SetCatalogRe
  * which reads only the member repositories' partitions, one at a time, and
  * stops at the first hit. NOT_FOUND lists the repositories searched, in order.
  */
-export async function resolveInCatalog(q: Queryable, request: ResolveInCatalogRequest): Promise<CatalogResolution> {
-  const r = parse(resolveInCatalogSchema, request);
-  const { found, searched } = await resolveInCatalogMembers(q, r.namespace, r.catalog, r.packagePath, r.revision);
+async function resolveInCatalog(ctx: ServiceContext, r: ParsedRequestOf<'catalogs.resolve'>): Promise<CatalogResolution> {
+  const { found, searched } = await resolveInCatalogMembers(ctx.db, r.namespace, r.catalog, r.packagePath, r.revision);
   const names = searched.map((s) => s.repository_name);
   if (found) {
     return {
@@ -167,7 +103,7 @@ export async function resolveInCatalog(q: Queryable, request: ResolveInCatalogRe
     searched: names,
   };
   if (searched.length === 0) {
-    if (!(await findCatalog(q, r.namespace, r.catalog))) throw catalogNotFound(r.namespace, r.catalog);
+    if (!(await findCatalog(ctx.db, r.namespace, r.catalog))) throw catalogNotFound(r.namespace, r.catalog);
     throw failedPrecondition(
       `catalog "${r.catalog}" has no registered repositories left to search (its repositories were unregistered); give it repositories with porchlight catalog set-repositories ${r.catalog} --repositories=...`,
       data,
@@ -179,3 +115,50 @@ export async function resolveInCatalog(q: Queryable, request: ResolveInCatalogRe
     data,
   );
 }
+
+type Channels = 'catalogs.list' | 'catalogs.get' | 'catalogs.create' | 'catalogs.setRepositories' | 'catalogs.delete' | 'catalogs.resolve';
+
+export const catalogOperations: Operations<Channels> = {
+  /** A namespace's catalogs by name (every namespace's with allNamespaces). */
+  'catalogs.list': async (ctx, r) => (await listCatalogRows(ctx.db, r.allNamespaces ? undefined : r.namespace)).map(toCatalog),
+
+  'catalogs.get': (ctx, r) => getCatalog(ctx.db, r.namespace, r.name),
+
+  'catalogs.create': async (ctx, r) => {
+    const exists = () =>
+      alreadyExists(
+        `catalog "${r.name}" already exists in namespace "${r.namespace}"; change its repositories with porchlight catalog set-repositories ${r.name}, or delete it first`,
+        { namespace: r.namespace, name: r.name },
+      );
+    if (await findCatalog(ctx.db, r.namespace, r.name)) throw exists();
+    const ids = await repositoryIds(ctx.db, r.namespace, r.repositories);
+    try {
+      await ctx.db.transaction(async (tx) => {
+        const id = await insertCatalog(tx, { namespace: r.namespace, name: r.name, description: r.description, updatedBy: ctx.updatedBy });
+        await writeMembers(tx, id, ids, r.repositories, r.namespace, ctx.updatedBy);
+      });
+    } catch (e) {
+      // Two windows creating the same name at once: the unique index decides.
+      if (sqlState(e) === '23505') throw exists();
+      throw e;
+    }
+    return getCatalog(ctx.db, r.namespace, r.name);
+  },
+
+  /** Replaces the member list: these repositories, in this order, highest priority first. */
+  'catalogs.setRepositories': async (ctx, r) => {
+    const row = await findCatalog(ctx.db, r.namespace, r.name);
+    if (!row) throw catalogNotFound(r.namespace, r.name);
+    const ids = await repositoryIds(ctx.db, r.namespace, r.repositories);
+    await ctx.db.transaction((tx) => writeMembers(tx, row.id, ids, r.repositories, r.namespace, ctx.updatedBy));
+    return getCatalog(ctx.db, r.namespace, r.name);
+  },
+
+  /** Deletes the catalog and its member list (a hard delete: see catalog-store.ts); repositories are untouched. */
+  'catalogs.delete': async (ctx, r) => {
+    if (!(await deleteCatalogRow(ctx.db, r.namespace, r.name))) throw catalogNotFound(r.namespace, r.name);
+    return { deleted: r.name };
+  },
+
+  'catalogs.resolve': resolveInCatalog,
+};

@@ -4,7 +4,7 @@
 // `git fast-import` writes 1,000 x 3 revisions in about a second, and fixed
 // dates make the object ids the same on every run.
 //
-//   node --import tsx bench/generate-repo.ts --dir /tmp/big.git --packages 1000 --revisions 3
+//   node --import tsx test/support/generate-repo.ts --dir /tmp/big.git --packages 1000 --revisions 3
 import { execFile, spawn } from 'node:child_process';
 import { existsSync, readdirSync } from 'node:fs';
 import { readFile, rm, writeFile } from 'node:fs/promises';
