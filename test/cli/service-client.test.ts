@@ -136,8 +136,8 @@ describe.each(testEngines())('the CLI beside a running service on $kind', (engin
       // The service says what it is; a second one is refused, naming the first and how to stop it.
       const status = await porchlight(['service', 'status'], env);
       expect(status.code).toBe(0);
-      expect(status.stdout).toContain(`pid       ${process.pid}`);
-      expect(status.stdout).toContain(`socket    ${path.join(home, 'service.sock')}`);
+      expect(status.stdout).toMatch(new RegExp(`^  pid +${process.pid}$`, 'm'));
+      expect(status.stdout).toContain(` ${path.join(home, 'service.sock')}\n`);
       for (const second of [['serve'], ['service', 'start']]) {
         const refused = await porchlight(second, env);
         expect(refused.code).toBe(1);
