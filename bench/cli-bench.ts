@@ -246,6 +246,9 @@ async function scriptFigures(
       for (const [label, way, cli, n] of ways) {
         if (round >= n) continue;
         log(`${kind}: porchctl scripts, ${label}, pass ${round + 1}/${n}`);
+        // Each pass from Porch's repositories as they start: a pass pushes packages to porch-test, which the next would find.
+        fs.rmSync(served, { recursive: true, force: true });
+        await preparePorchRepositories(served);
         passes[label]!.push(await scriptsPass(kind, way, cli, server.origin, pg));
       }
     }

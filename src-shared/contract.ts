@@ -3,7 +3,7 @@
 // with the zod schema its request must pass and the type of its answer. The
 // dispatcher parses each request once with these; the service never re-parses.
 import { z } from 'zod';
-import type { PackageRevision, Repository, RevisionSummary, SyncStats } from './domain.ts';
+import type { PackageRevision, Repository, RevisionSummary, RevisionTableRow, SyncStats } from './domain.ts';
 import type { ErrorShape } from './errors.ts';
 import { isDns1123Label } from './names.ts';
 import {
@@ -70,6 +70,9 @@ const namespaceOnly = z.object({ namespace: wholeNamespace }).superRefine(bareLa
 const listCursor = z.string().regex(/^[^/]+\/[^/]+$/, 'after must be the "next" of the previous page (namespace/name)');
 
 /** The window's page of a namespace's revisions: keyset (`after` is the previous page's `next`), filtered in the database. */
+/** kubectl's chunks over a listing: keyset pages of at most `limit`, the next one `after` the last name. */
+const listPageSchema = listRevisionsSchema.extend({ after: listCursor.optional(), limit: z.number().int().min(1).max(1_000_000).default(500) });
+
 const pageRequest = z.object({
   namespace: namespaceField,
   after: z.string().optional(),
@@ -92,7 +95,8 @@ export const CHANNELS = {
   'repositories.update': { request: updateRepositorySchema },
   'revisions.list': { request: listRevisionsSchema },
   /** Every matching revision a keyset chunk at a time (kubectl's --chunk-size): pass the previous chunk's `next` as `after`. */
-  'revisions.listPage': { request: listRevisionsSchema.extend({ after: listCursor.optional(), limit: z.number().int().min(1).max(1_000_000).default(500) }) },
+  'revisions.listPage': { request: listPageSchema },
+  'revisions.listTable': { request: listPageSchema },
   'revisions.page': { request: pageRequest },
   /** revisions.page with whole revisions instead of summaries. */
   'revisions.pageFull': { request: pageRequest },
@@ -179,6 +183,7 @@ export interface AnswerOf {
   'repositories.update': Repository;
   'revisions.list': PackageRevision[];
   'revisions.listPage': Page<PackageRevision>;
+  'revisions.listTable': Page<RevisionTableRow>;
   'revisions.page': Page<RevisionSummary>;
   'revisions.pageFull': Page<PackageRevision>;
   'revisions.get': PackageRevision;

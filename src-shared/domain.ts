@@ -88,6 +88,11 @@ export interface RevisionSummary {
   repository: string;
 }
 
+/** A row of porchctl's table of package revisions, with the namespace `-A` adds. */
+export interface RevisionTableRow extends RevisionSummary {
+  namespace: string;
+}
+
 export interface RepositoryGitSpec {
   repo: string;
   branch: string;

@@ -3,7 +3,7 @@
 // live repository row, so an unregistered repository vanishes in one statement.
 import { hash } from 'node:crypto';
 import type { Queryable } from '../db/database.ts';
-import type { Lifecycle, PackageRevision, Task, UpstreamLock, ReadinessGate } from '../../src-shared/domain.ts';
+import type { Lifecycle, PackageRevision, Task, UpstreamLock, ReadinessGate, RevisionTableRow } from '../../src-shared/domain.ts';
 import type { KptfileSummary } from './kptfile.ts';
 import { filesLeftOutCondition } from './left-out-files.ts';
 
@@ -213,6 +213,33 @@ export async function listRevisions(q: Queryable, filter: RevisionFilter): Promi
   const limit = filter.limit === undefined ? '' : ` LIMIT $${w.params.push(filter.limit)}`;
   const res = await q.query<RevisionRow>(`SELECT ${REVISION_COLUMNS} ${FROM_LIVE} WHERE ${w.sql} ORDER BY pr.namespace, pr.name${limit}`, w.params);
   return res.rows;
+}
+
+/** porchctl's table columns of a listing, as one JSON value: what `rpkg get` prints, without building the objects. */
+export async function listRevisionTable(q: Queryable, filter: RevisionFilter): Promise<RevisionTableRow[]> {
+  if (filter.name !== undefined && filter.namespace !== undefined && filter.repositoryId === undefined) {
+    const repositoryId = await repositoryIdOfName(q, filter.namespace, filter.name);
+    if (repositoryId === undefined) return [];
+    filter = { ...filter, repositoryId };
+  }
+  const w = where(filter);
+  const limit = filter.limit === undefined ? '' : ` LIMIT $${w.params.push(filter.limit)}`;
+  const res = await q.query<{ rows: [string, string, string, string, number, boolean, Lifecycle, string][] | null }>(
+    `SELECT json_agg(json_build_array(namespace, name, package_path, workspace, revision, latest, lifecycle, repository) ORDER BY namespace, name) AS rows
+       FROM (SELECT pr.namespace, pr.name, pr.package_path, pr.workspace, pr.revision, pr.latest, pr.lifecycle, r.name AS repository
+             ${FROM_LIVE} WHERE ${w.sql} ORDER BY pr.namespace, pr.name${limit}) t`,
+    w.params,
+  );
+  return (res.rows[0]?.rows ?? []).map(([namespace, name, packageName, workspaceName, revision, latest, lifecycle, repository]) => ({
+    namespace,
+    name,
+    packageName,
+    workspaceName,
+    revision,
+    latest,
+    lifecycle,
+    repository,
+  }));
 }
 
 export async function readResources(q: Queryable, repositoryId: number, revisionId: number): Promise<{ path: string; content: Uint8Array }[]> {

@@ -4,7 +4,15 @@
 import path from 'node:path';
 import type { ParsedRequestOf } from '../../../src-shared/contract.ts';
 import { failedPrecondition } from '../../../src-shared/errors.ts';
-import { listRevisions, listRevisionsPage, listSummaryPage, repositoriesByIds, toPackageRevision, type PageRequest } from '../../cache/revision-store.ts';
+import {
+  listRevisions,
+  listRevisionsPage,
+  listRevisionTable,
+  listSummaryPage,
+  repositoriesByIds,
+  toPackageRevision,
+  type PageRequest,
+} from '../../cache/revision-store.ts';
 import { readUpstreamPackage } from '../../git/upstream-package.ts';
 import type { ServiceContext } from '../context.ts';
 import { findRevisionRow, getRevision, pageRepository, requireRevisionRow } from '../lookups.ts';
@@ -15,7 +23,14 @@ import { toWire } from '../wire-files.ts';
 import type { Operations } from './operation.ts';
 
 type Channels =
-  'revisions.list' | 'revisions.listPage' | 'revisions.page' | 'revisions.pageFull' | 'revisions.get' | 'revisions.resources' | 'revisions.upstreamResources';
+  | 'revisions.list'
+  | 'revisions.listPage'
+  | 'revisions.listTable'
+  | 'revisions.page'
+  | 'revisions.pageFull'
+  | 'revisions.get'
+  | 'revisions.resources'
+  | 'revisions.upstreamResources';
 
 type ListRequest = ParsedRequestOf<'revisions.list'>;
 
@@ -26,6 +41,11 @@ const listFilter = (r: ListRequest) => ({
   revision: r.revision,
   workspace: r.workspace,
 });
+
+const afterCursor = (after: string | undefined) => {
+  const slash = after?.indexOf('/') ?? -1;
+  return after ? { namespace: after.slice(0, slash), name: after.slice(slash + 1) } : undefined;
+};
 
 /** A page request as the store takes it: empty filters dropped, the repository resolved to its partition. */
 async function pageRequest(ctx: ServiceContext, r: ParsedRequestOf<'revisions.page'>) {
@@ -48,11 +68,16 @@ export const revisionReadOperations: Operations<Channels> = {
 
   /** A listing of 100,000 revisions never holds them all, nor skips with OFFSET. */
   'revisions.listPage': async (ctx, r) => {
-    const slash = r.after?.indexOf('/') ?? -1;
-    const after = r.after ? { namespace: r.after.slice(0, slash), name: r.after.slice(slash + 1) } : undefined;
-    const rows = await listRevisions(ctx.db, { ...listFilter(r), after, limit: r.limit });
+    const rows = await listRevisions(ctx.db, { ...listFilter(r), after: afterCursor(r.after), limit: r.limit });
     const last = rows.length === r.limit ? rows.at(-1) : undefined;
     return { items: rows.map(toPackageRevision), ...(last ? { next: `${last.namespace}/${last.name}` } : {}) };
+  },
+
+  /** The same pages with only the table's columns: `rpkg get` at 10,000 revisions moves and parses a tenth of the bytes. */
+  'revisions.listTable': async (ctx, r) => {
+    const items = await listRevisionTable(ctx.db, { ...listFilter(r), after: afterCursor(r.after), limit: r.limit });
+    const last = items.length === r.limit ? items.at(-1) : undefined;
+    return { items, ...(last ? { next: `${last.namespace}/${last.name}` } : {}) };
   },
 
   /** The window's page: rows as the list shows them, in name order. */
