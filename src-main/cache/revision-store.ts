@@ -203,13 +203,17 @@ export async function repositoryIdOfName(q: Queryable, namespace: string, name: 
   return res.rows[0] ? Number(res.rows[0].id) : undefined;
 }
 
+/** A filter on one revision name reads one partition: its repository, found from the name; undefined when no repository has it. */
+async function withRepositoryOfName(q: Queryable, filter: RevisionFilter): Promise<RevisionFilter | undefined> {
+  if (filter.name === undefined || filter.namespace === undefined || filter.repositoryId !== undefined) return filter;
+  const repositoryId = await repositoryIdOfName(q, filter.namespace, filter.name);
+  return repositoryId === undefined ? undefined : { ...filter, repositoryId };
+}
+
 export async function listRevisions(q: Queryable, filter: RevisionFilter): Promise<RevisionRow[]> {
-  if (filter.name !== undefined && filter.namespace !== undefined && filter.repositoryId === undefined) {
-    const repositoryId = await repositoryIdOfName(q, filter.namespace, filter.name);
-    if (repositoryId === undefined) return [];
-    filter = { ...filter, repositoryId };
-  }
-  const w = where(filter);
+  const resolved = await withRepositoryOfName(q, filter);
+  if (!resolved) return [];
+  const w = where((filter = resolved));
   const limit = filter.limit === undefined ? '' : ` LIMIT $${w.params.push(filter.limit)}`;
   const res = await q.query<RevisionRow>(`SELECT ${REVISION_COLUMNS} ${FROM_LIVE} WHERE ${w.sql} ORDER BY pr.namespace, pr.name${limit}`, w.params);
   return res.rows;
@@ -217,12 +221,9 @@ export async function listRevisions(q: Queryable, filter: RevisionFilter): Promi
 
 /** porchctl's table columns of a listing, as one JSON value: what `rpkg get` prints, without building the objects. */
 export async function listRevisionTable(q: Queryable, filter: RevisionFilter): Promise<RevisionTableRow[]> {
-  if (filter.name !== undefined && filter.namespace !== undefined && filter.repositoryId === undefined) {
-    const repositoryId = await repositoryIdOfName(q, filter.namespace, filter.name);
-    if (repositoryId === undefined) return [];
-    filter = { ...filter, repositoryId };
-  }
-  const w = where(filter);
+  const resolved = await withRepositoryOfName(q, filter);
+  if (!resolved) return [];
+  const w = where((filter = resolved));
   const limit = filter.limit === undefined ? '' : ` LIMIT $${w.params.push(filter.limit)}`;
   const res = await q.query<{ rows: [string, string, string, string, number, boolean, Lifecycle, string][] | null }>(
     `SELECT json_agg(json_build_array(namespace, name, package_path, workspace, revision, latest, lifecycle, repository) ORDER BY namespace, name) AS rows

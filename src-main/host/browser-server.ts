@@ -8,11 +8,10 @@
 import { randomBytes, timingSafeEqual } from 'node:crypto';
 import fs from 'node:fs';
 import http from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { pipeline, type Duplex } from 'node:stream';
 import { isPorchlightError, type ErrorCode } from '../../src-shared/errors.ts';
 import { readCallBody } from './call-body.ts';
-import { answerClientError } from './http-limits.ts';
+import { answerClientError, listenOnLoopback } from './http-limits.ts';
 import { CONTENT_SECURITY_POLICY } from './content-security-policy.ts';
 import { requestTarget } from './request-target.ts';
 import type { ServiceHost } from './service-host.ts';
@@ -149,14 +148,7 @@ export async function startBrowserServer(opts: BrowserServerOptions): Promise<Br
     answerClientError(e, socket, (_status, message) => JSON.stringify({ ok: false, error: { code: 'INVALID_ARGUMENT', message } })),
   );
 
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(port, '127.0.0.1', () => resolve());
-  });
-  server.removeAllListeners('error');
-  // After listening, a failure of the server itself (say, out of file descriptors on accept) is told, not thrown.
-  server.on('error', (e) => log(`server error: ${e.message}`));
-  port = (server.address() as AddressInfo).port;
+  port = await listenOnLoopback(server, port, log);
   return {
     url: `http://127.0.0.1:${port}/#token=${token}`,
     token,

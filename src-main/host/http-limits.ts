@@ -1,7 +1,9 @@
-// What both HTTP doors (browser mode, the Kubernetes API) do with a body that
-// is too large and with bytes that are not HTTP at all: refuse, in their own
-// error shape, and never let it end the server.
+// What both HTTP doors (browser mode, the Kubernetes API) share: listening on
+// loopback, and what to do with a body that is too large and with bytes that
+// are not HTTP at all: refuse, in their own error shape, and never let it end
+// the server.
 import type http from 'node:http';
+import type { AddressInfo } from 'node:net';
 import type { Duplex } from 'node:stream';
 
 /** The whole body, or `tooLarge()` as soon as it passes `maxBytes` (the rest is never buffered). */
@@ -37,4 +39,15 @@ export function answerClientError(
   socket.end(
     `HTTP/1.1 ${status} ${reason}\r\nContent-Type: application/json\r\nContent-Length: ${Buffer.byteLength(text)}\r\nConnection: close\r\n\r\n${text}`,
   );
+}
+
+/** Listens on 127.0.0.1 and returns the port; after that, a failure of the server itself (say, out of file descriptors on accept) is told, not thrown. */
+export async function listenOnLoopback(server: http.Server, port: number, log: (message: string) => void): Promise<number> {
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(port, '127.0.0.1', () => resolve());
+  });
+  server.removeAllListeners('error');
+  server.on('error', (e) => log(`server error: ${e.message}`));
+  return (server.address() as AddressInfo).port;
 }

@@ -7,9 +7,8 @@
 import { timingSafeEqual } from 'node:crypto';
 import http from 'node:http';
 import https from 'node:https';
-import type { AddressInfo } from 'node:net';
 import type { Duplex } from 'node:stream';
-import { answerClientError } from '../http-limits.ts';
+import { answerClientError, listenOnLoopback } from '../http-limits.ts';
 import YAML from 'yaml';
 import type { ServiceHost } from '../service-host.ts';
 import { requestTarget } from '../request-target.ts';
@@ -179,13 +178,7 @@ export async function startKubeApiServer(opts: KubeApiServerOptions): Promise<Ku
   // A TLS handshake that fails (a client that does not trust the CA, or plain HTTP to the TLS port) ends that socket only.
   server.on('tlsClientError', (_e: Error, socket: Duplex) => socket.destroy());
 
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(port, '127.0.0.1', () => resolve());
-  });
-  server.removeAllListeners('error');
-  server.on('error', (e) => log(`server error: ${e.message}`));
-  port = (server.address() as AddressInfo).port;
+  port = await listenOnLoopback(server, port, log);
   return {
     url: `${scheme}://127.0.0.1:${port}`,
     port,
